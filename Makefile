@@ -1,0 +1,58 @@
+# The two commands: `make run` serves the product, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test lint format worker beat messages clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		(echo "Python 3.11 or newer is required ($(PYTHON))." && exit 1)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Serve the product on http://$(HOST) with demo data. With REDIS_URL set, a Celery
+# worker and beat run beside the web server; without it, tasks run in-process.
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "REDIS_URL is set: starting a Celery worker with beat beside the server."; \
+		$(VENV)/bin/celery -A probono worker --beat --loglevel=INFO --concurrency=2 & \
+		trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST); \
+	else \
+		$(PY) manage.py runserver $(HOST); \
+	fi
+
+test: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+worker: $(STAMP)
+	$(VENV)/bin/celery -A probono worker --loglevel=INFO
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A probono beat --loglevel=INFO
+
+# Refresh the English catalogue after changing user-facing strings.
+messages: $(STAMP)
+	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --no-obsolete
+	$(PY) manage.py compilemessages --locale en --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

@@ -1,0 +1,95 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person, who logs in with an e-mail address.
+
+    Staff are platform staff (they see everything) unless they are territorial
+    referents, who only act on the départements they are given, or on whole régions.
+    """
+
+    username = None
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    language = models.CharField(
+        _("langue"),
+        max_length=5,
+        choices=[("fr", _("Français")), ("en", _("English"))],
+        default="fr",
+        help_text=_("Langue des e-mails envoyés à cette personne."),
+    )
+    is_referent = models.BooleanField(
+        _("référent territorial"),
+        default=False,
+        help_text=_(
+            "Membre de l'équipe limité aux départements et régions ci-dessous : il y vérifie "
+            "les associations et modère les missions."
+        ),
+    )
+    referent_departements = models.ManyToManyField(
+        "taxonomy.Departement",
+        verbose_name=_("départements suivis"),
+        blank=True,
+        related_name="referents",
+    )
+    referent_regions = models.ManyToManyField(
+        "taxonomy.Region", verbose_name=_("régions suivies"), blank=True, related_name="referents"
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def is_platform_staff(self) -> bool:
+        return self.is_active and (self.is_superuser or (self.is_staff and not self.is_referent))
+
+    def staff_departement_ids(self) -> set[int] | None:
+        """Départements this staff member may act on; None means all of them."""
+        if not (self.is_active and self.is_staff):
+            return set()
+        if self.is_platform_staff:
+            return None
+        from taxonomy.models import Departement
+
+        return set(
+            Departement.objects.filter(
+                models.Q(pk__in=self.referent_departements.all())
+                | models.Q(region__in=self.referent_regions.all())
+            ).values_list("pk", flat=True)
+        )
+
+    def can_moderate_departement(self, departement_id: int | None) -> bool:
+        scope = self.staff_departement_ids()
+        return scope is None or (departement_id is not None and departement_id in scope)

@@ -1,0 +1,122 @@
+"""Workflows on associations: registration and verification by staff."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from core.models import ActionLog
+from core.permissions import require, require_staff_for
+from taxonomy.geo import locate
+from taxonomy.models import Departement
+
+from .models import Association, AssociationMember
+
+
+def unique_slug(model, name: str) -> str:
+    base = slugify(name)[:200] or "structure"
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def place_fields(*, city: str = "", postcode: str = "") -> dict:
+    """City, postcode, département and coordinates for a place typed by a person."""
+    fields = {"city": city.strip(), "postcode": postcode.strip()}
+    location = locate(city=city, postcode=postcode) if (city or postcode) else None
+    if location is not None:
+        fields.update(
+            city=fields["city"] or location.city,
+            departement=Departement.objects.filter(code=location.departement_code).first(),
+            latitude=location.latitude,
+            longitude=location.longitude,
+        )
+    return fields
+
+
+@transaction.atomic
+def association_register(
+    *, user, name: str, rna: str = "", siret: str = "", city: str = "", postcode: str = "", **fields
+) -> Association:
+    """Create an association waiting for verification, with ``user`` as its admin."""
+    association = Association(
+        name=name,
+        slug=unique_slug(Association, name),
+        rna=rna,
+        siret=siret,
+        **place_fields(city=city, postcode=postcode),
+        **fields,
+    )
+    association.full_clean()
+    association.save()
+    AssociationMember.objects.create(
+        association=association, user=user, role=AssociationMember.Role.ADMIN
+    )
+    return association
+
+
+def _locked(association_id: int) -> Association:
+    return Association.objects.select_for_update().get(pk=association_id)
+
+
+def _notify(log: ActionLog) -> None:
+    from .tasks import notify_verification_decision
+
+    transaction.on_commit(lambda: notify_verification_decision.delay(log.pk))
+
+
+def _decide(association_id: int, transition: str, *, actor, reason: str = "") -> Association:
+    association = _locked(association_id)
+    require_staff_for(actor, association.departement_id)
+    update_fields = ["rejection_reason", "updated_at"]
+    association.rejection_reason = reason
+    if transition in ("verify", "reinstate"):
+        association.verified_at = timezone.now()
+        update_fields.append("verified_at")
+    Association.states.apply(
+        association, transition, actor=actor, data={"reason": reason}, update_fields=update_fields
+    )
+    _notify(ActionLog.objects.for_object(association).first())
+    return association
+
+
+def _require_reason(reason: str) -> str:
+    from django.core.exceptions import ValidationError
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Indiquez le motif : il sera envoyé à l'association.")})
+    return reason
+
+
+@transaction.atomic
+def association_verify(*, association_id: int, actor) -> Association:
+    return _decide(association_id, "verify", actor=actor)
+
+
+@transaction.atomic
+def association_reject(*, association_id: int, actor, reason: str) -> Association:
+    return _decide(association_id, "reject", actor=actor, reason=_require_reason(reason))
+
+
+@transaction.atomic
+def association_suspend(*, association_id: int, actor, reason: str) -> Association:
+    return _decide(association_id, "suspend", actor=actor, reason=_require_reason(reason))
+
+
+@transaction.atomic
+def association_reinstate(*, association_id: int, actor) -> Association:
+    return _decide(association_id, "reinstate", actor=actor)
+
+
+@transaction.atomic
+def association_resubmit(*, association_id: int, actor) -> Association:
+    """After a rejection, the association's admin asks to be reviewed again."""
+    association = _locked(association_id)
+    require(
+        association.has_member(actor, admin_only=True),
+        _("Seuls les responsables de l'association peuvent redemander une vérification."),
+    )
+    return Association.states.apply(association, "resubmit", actor=actor)

@@ -1,0 +1,83 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ActionLogQuerySet(models.QuerySet):
+    def for_object(self, obj: models.Model) -> "ActionLogQuerySet":
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            object_id=obj.pk,
+        )
+
+
+class ActionLog(models.Model):
+    """One thing someone (or the system) did to an object: the audit trail of transitions."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("action"), max_length=64)
+    from_state = models.CharField(_("état de départ"), max_length=32, blank=True)
+    to_state = models.CharField(_("état d'arrivée"), max_length=32, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    data = models.JSONField(_("détails"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+    notified_at = models.DateTimeField(
+        _("personnes prévenues le"),
+        null=True,
+        blank=True,
+        help_text=_("Date d'envoi des e-mails annonçant cette action, s'il y en a."),
+    )
+
+    objects = ActionLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("entrée du journal")
+        verbose_name_plural = _("journal des actions")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} ({self.from_state} → {self.to_state})"
+
+    def claim_notification(self) -> bool:
+        """Take the right to notify about this action; False if someone already did."""
+        claimed = ActionLog.objects.filter(pk=self.pk, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
+        return claimed == 1
+
+    def release_notification(self) -> None:
+        ActionLog.objects.filter(pk=self.pk).update(notified_at=None)
+
+
+def log_action(
+    obj: models.Model,
+    action: str,
+    *,
+    actor=None,
+    from_state: str = "",
+    to_state: str = "",
+    data: dict | None = None,
+) -> ActionLog:
+    """Record that ``actor`` (None: the system) did ``action`` to ``obj``."""
+    return ActionLog.objects.create(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=obj.pk,
+        action=action,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        from_state=from_state,
+        to_state=to_state,
+        data=data or {},
+    )

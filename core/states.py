@@ -1,0 +1,81 @@
+"""Explicit state machines: one table of allowed transitions per model.
+
+A service locks the row (``select_for_update``), checks who may act, then calls
+``StateMachine.apply``, which refuses a transition the table does not allow, sets the
+new state, saves, and writes the audit log, all inside the caller's transaction.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from core.models import log_action
+
+
+class TransitionNotAllowed(ValidationError):
+    """The object's current state does not allow the requested transition."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str
+
+
+class StateMachine:
+    def __init__(
+        self, field: str, label: str, transitions: Iterable[tuple[str, Iterable[str], str]]
+    ):
+        self.field = field
+        self.label = label
+        self.transitions = {
+            name: Transition(name, frozenset(sources), target)
+            for name, sources, target in transitions
+        }
+
+    def allowed_from(self, state: str) -> list[str]:
+        return [t.name for t in self.transitions.values() if state in t.sources]
+
+    def can(self, obj: models.Model, name: str) -> bool:
+        return getattr(obj, self.field) in self.transitions[name].sources
+
+    def apply(
+        self,
+        obj: models.Model,
+        name: str,
+        *,
+        actor=None,
+        data: dict | None = None,
+        update_fields: Iterable[str] = (),
+    ) -> models.Model:
+        """Move ``obj`` along transition ``name``; the caller holds the row lock."""
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("State transitions must run inside a transaction.")
+        transition = self.transitions[name]
+        current = getattr(obj, self.field)
+        if current not in transition.sources:
+            display = dict(obj._meta.get_field(self.field).choices)
+            raise TransitionNotAllowed(
+                _("Impossible de passer %(label)s de « %(from)s » à « %(to)s ».")
+                % {
+                    "label": self.label,
+                    "from": display.get(current, current),
+                    "to": display.get(transition.target, transition.target),
+                },
+                code="transition_not_allowed",
+            )
+        setattr(obj, self.field, transition.target)
+        obj.save(update_fields=[self.field, *update_fields])
+        log_action(
+            obj,
+            f"{obj._meta.model_name}.{name}",
+            actor=actor,
+            from_state=current,
+            to_state=transition.target,
+            data=data,
+        )
+        return obj

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", views.healthz, name="healthz"),
+]
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+    path("comptes/", include("allauth.urls")),
+    path("missions/", include("missions.urls")),
+    path("associations/", include("associations.urls")),
+    prefix_default_language=False,
+)
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,104 @@
+import os
+
+import pytest
+
+from . import factories
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture
+def staff(db):
+    return factories.UserFactory(email="equipe@probono.test", is_staff=True)
+
+
+@pytest.fixture
+def association(db):
+    return factories.AssociationFactory()
+
+
+@pytest.fixture
+def owner(association):
+    """An admin of ``association``."""
+    return factories.AssociationMemberFactory(association=association).user
+
+
+@pytest.fixture
+def colleague(association):
+    """A plain member of ``association``."""
+    return factories.AssociationMemberFactory(association=association, role="member").user
+
+
+@pytest.fixture
+def outsider(db):
+    return factories.UserFactory(email="inconnu@example.org")
+
+
+@pytest.fixture
+def volunteer(db):
+    return factories.VolunteerFactory()
+
+
+@pytest.fixture
+def mission(association):
+    mission = factories.MissionFactory(association=association, seats=1)
+    factories.MissionSkillFactory(mission=mission)
+    return mission
+
+
+@pytest.fixture(autouse=True)
+def _locmem_email(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def require_service(available: bool, what: str) -> None:
+    """Skip a test whose real service is not configured here; in CI, fail instead."""
+    if available:
+        return
+    message = f"{what} is not configured (see .ci/run)"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def postgresql(settings):
+    require_service(
+        settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql",
+        "PostgreSQL (DATABASE_URL)",
+    )
+
+
+@pytest.fixture
+def redis_url(settings):
+    require_service(bool(settings.REDIS_URL), "Redis (REDIS_URL)")
+    return settings.REDIS_URL
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Run tasks in-process, as with no broker, except in tests that start a real worker."""
+    from probono.celery import app
+
+    if "worker" in request.fixturenames:
+        yield
+        return
+    # The app reads Django's CELERY_-prefixed settings: override under that name.
+    previous = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = True
+    yield
+    app.conf.CELERY_TASK_ALWAYS_EAGER = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(request):
+    """Each test starts with an empty cache (allauth keeps its rate limits there)."""
+    from django.core.cache import cache
+
+    if "worker" not in request.fixturenames:
+        cache.clear()

@@ -1,0 +1,104 @@
+"""Tasks go through a real Celery worker process, Redis broker and PostgreSQL."""
+
+import datetime
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from associations.models import Association
+from associations.services import association_verify
+from missions.models import Mission
+from missions.tasks import expire_overdue_missions
+
+from . import factories
+
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def wait_for(condition, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.fixture
+def worker(postgresql, redis_url, tmp_path):
+    """A `celery worker` process reading the test database, sending e-mails to files."""
+    from probono.celery import app
+
+    app.control.purge()
+    database = urlsplit(os.environ["DATABASE_URL"])
+    test_database_url = urlunsplit(database._replace(path="/" + connection.settings_dict["NAME"]))
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_database_url,
+        "REDIS_URL": redis_url,
+        "EMAIL_URL": f"filemail://{mail_dir}",
+    }
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "probono",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield mail_dir
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+        print(Path(log.name).read_text()[-3000:])
+
+
+def test_a_real_worker_expires_overdue_missions(worker):
+    from probono.celery import app
+
+    assert not app.conf.task_always_eager
+    overdue = factories.MissionFactory(
+        application_deadline=timezone.localdate() - datetime.timedelta(days=2)
+    )
+    expire_overdue_missions.delay()
+    assert wait_for(lambda: Mission.objects.get(pk=overdue.pk).state == Mission.State.EXPIRED), (
+        "the worker did not expire the mission"
+    )
+
+
+def test_a_real_worker_emails_the_verification_decision(worker):
+    association = factories.AssociationFactory(verification_state=Association.State.PENDING)
+    admin = factories.AssociationMemberFactory(association=association).user
+    staff = factories.UserFactory(is_staff=True)
+    association_verify(association_id=association.pk, actor=staff)  # enqueued on commit
+
+    assert wait_for(lambda: any(worker.iterdir())), "no e-mail was sent by the worker"
+    sent = "".join(path.read_text() for path in worker.iterdir())
+    assert admin.email in sent
+    assert association.name in sent

@@ -1,0 +1,34 @@
+from taxonomy.geo import haversine_km, locate, normalise
+
+
+def test_city_names_are_compared_as_people_type_them():
+    assert normalise("Saint-Étienne") == normalise("st etienne") == "saint etienne"
+
+
+def test_a_city_is_located_by_name():
+    lyon = locate("Lyon")
+    assert lyon.departement_code == "69"
+    assert haversine_km(lyon.latitude, lyon.longitude, 45.76, 4.84) < 5
+
+
+def test_the_postcode_decides_between_homonyms():
+    reunion = locate("Saint-Denis", "97400")
+    assert reunion.departement_code == "974"
+    seine_saint_denis = locate("Saint-Denis", "93200")
+    assert seine_saint_denis.departement_code == "93"
+    assert seine_saint_denis.latitude > 48
+
+
+def test_a_postcode_alone_gives_the_centre_of_its_departement():
+    place = locate(postcode="29200")
+    assert place.departement_code == "29"
+    assert 47.5 < place.latitude < 49
+
+
+def test_unknown_places_are_not_located():
+    assert locate("Ville-qui-n-existe-pas") is None
+    assert locate(postcode="99999") is None
+
+
+def test_distance_between_paris_and_lyon():
+    assert 385 < haversine_km(48.8566, 2.3522, 45.764, 4.8357) < 400

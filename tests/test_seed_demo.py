@@ -1,0 +1,273 @@
+"""The ``seed_demo`` command: counts, consistency, validity, logins and idempotence."""
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from stdnum.fr import siren, siret
+
+from accounts.models import User
+from associations.models import Association, AssociationMember
+from companies.models import Company, CompanyDomain, CompanyMember, Programme
+from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, MARKER_EMAIL
+from core.validators import departement_code_for_postcode
+from missions.models import Application, Evaluation, HoursEntry, Mission, MissionSkill
+from volunteers.models import VolunteerProfile, VolunteerSkill
+
+SMALL = {"volunteers": 30, "missions": 15, "associations": 6, "companies": 2}
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def fingerprint() -> dict:
+    return {
+        "associations": list(Association.objects.order_by("pk").values_list("name", "city")),
+        "volunteers": list(
+            VolunteerProfile.objects.order_by("pk").values_list("user__email", "headline")
+        ),
+        "missions": list(Mission.objects.order_by("pk").values_list("title", "state", "seats")),
+        "applications": list(
+            Application.objects.order_by("pk").values_list("volunteer__user__email", "state")
+        ),
+    }
+
+
+@pytest.fixture
+def demo(db):
+    """The default-size dataset."""
+    return seed()
+
+
+def test_small_run_creates_the_requested_counts_and_runs_once(db):
+    output = seed(**SMALL)
+    assert "Demo data created" in output
+    for account in DEMO_ACCOUNTS:
+        assert account.email in output
+    assert VolunteerProfile.objects.count() == 30
+    assert Mission.objects.count() == 15
+    assert Association.objects.count() == 6
+    assert Company.objects.filter(kind=Company.Kind.COMPANY).count() == 2
+    assert Company.objects.filter(kind=Company.Kind.FOUNDATION, parent__isnull=False).count() == 1
+    assert CompanyDomain.objects.count() == 2
+    # One admin per association; every user has a verified primary address.
+    assert AssociationMember.objects.filter(role="admin").count() == 6
+    assert EmailAddress.objects.filter(verified=True, primary=True).count() == User.objects.count()
+    before = fingerprint() | {"users": User.objects.count(), "hours": HoursEntry.objects.count()}
+
+    again = seed(**SMALL)
+    assert "already present" in again
+    seed()  # other sizes do not matter either: the marker user is there
+    after = fingerprint() | {"users": User.objects.count(), "hours": HoursEntry.objects.count()}
+    assert after == before
+
+
+def test_the_same_seed_gives_the_same_data(db):
+    with transaction.atomic():
+        seed(**SMALL)
+        first = fingerprint()
+        transaction.set_rollback(True)
+    assert not User.objects.exists()
+    seed(**SMALL)
+    assert fingerprint() == first
+
+
+def test_every_state_is_represented(demo):
+    assert set(Mission.objects.values_list("state", flat=True)) == set(Mission.State.values)
+    assert set(Application.objects.values_list("state", flat=True)) == set(Application.State.values)
+    assert set(Application.objects.values_list("approval_state", flat=True)) == set(
+        Application.Approval.values
+    )
+    assert set(Association.objects.values_list("verification_state", flat=True)) == set(
+        Association.State.values
+    )
+    assert HoursEntry.objects.filter(state=HoursEntry.State.VALIDATED).exists()
+    assert set(Evaluation.objects.values_list("side", flat=True)) == set(Evaluation.Side.values)
+    assert Mission.objects.values("format").distinct().count() == len(Mission.Format.values)
+    assert Mission.objects.values("location_mode").distinct().count() == 3
+    assert Programme.objects.exists() and Mission.objects.filter(programme__isnull=False).exists()
+
+
+def test_default_counts(demo):
+    assert VolunteerProfile.objects.count() == 200
+    assert Mission.objects.count() == 80
+    assert Association.objects.count() == 30
+    assert Company.objects.filter(kind=Company.Kind.COMPANY).count() == 5
+    employed = VolunteerProfile.objects.filter(employer__isnull=False).count()
+    assert 0.25 * 200 < employed < 0.55 * 200
+    assert VolunteerProfile.objects.filter(seniority="retiree", employer__isnull=False).count() == 0
+
+
+def test_engagements_are_consistent(demo):
+    overbooked = Mission.objects.with_taken_seats().filter(taken_seats__gt=F("seats"))
+    assert not overbooked.exists()
+    # Only verified associations have missions beyond drafts.
+    assert not (
+        Mission.objects.exclude(state=Mission.State.DRAFT)
+        .exclude(association__verification_state=Association.State.VERIFIED)
+        .exists()
+    )
+    assert not Mission.objects.filter(
+        state__in=["draft", "submitted"], applications__isnull=False
+    ).exists()
+    today = timezone.localdate()
+    assert not Mission.objects.filter(state="published", application_deadline__lt=today).exists()
+    assert not Mission.objects.filter(
+        state="expired", applications__state__in=Application.SEAT_STATES
+    ).exists()
+    # Waitlisted volunteers wait for a full mission.
+    for mission in Mission.objects.with_taken_seats().filter(applications__state="waitlisted"):
+        assert mission.taken_seats == mission.seats
+    # Active and completed engagements are cleared by the employer; declines have reasons.
+    assert not Application.objects.filter(
+        state__in=["active", "completed"],
+        approval_state__in=["pending", "refused"],
+    ).exists()
+    assert not Application.objects.filter(state="declined", decline_reason="").exists()
+    assert not Application.objects.filter(state="withdrawn", withdrawal_reason="").exists()
+    assert not Application.objects.filter(
+        is_work_time=True, volunteer__employer__isnull=True
+    ).exists()
+    assert (
+        not Application.objects.filter(
+            approval_state="refused", withdrawal_reason="approval_refused"
+        )
+        .exclude(state="withdrawn")
+        .exists()
+    )
+    # Hours on running or finished engagements only, never in the future.
+    assert not HoursEntry.objects.exclude(application__state__in=["active", "completed"]).exists()
+    assert not HoursEntry.objects.filter(date__gt=today).exists()
+    assert not HoursEntry.objects.filter(state="rejected", rejection_reason="").exists()
+    assert not Evaluation.objects.exclude(application__state="completed").exists()
+    # On-site and hybrid missions say where; every mission asks for a required skill.
+    assert not Mission.objects.exclude(location_mode="remote").filter(city="").exists()
+    assert (
+        not Mission.objects.annotate(
+            required=Count("skills", filter=Q(skills__importance="required"))
+        )
+        .filter(required=0)
+        .exists()
+    )
+
+
+def test_identities_places_and_skills_look_real(demo):
+    for association in Association.objects.all():
+        assert association.rna or association.siret
+        if len(association.siret) == 14:
+            assert siret.is_valid(association.siret)
+        elif association.siret:
+            assert siren.is_valid(association.siret)
+        assert departement_code_for_postcode(association.postcode) == association.departement.code
+    for company in Company.objects.all():
+        assert siren.is_valid(company.siren)
+    for profile in VolunteerProfile.objects.select_related("departement"):
+        assert departement_code_for_postcode(profile.postcode) == profile.departement.code
+    per_volunteer = VolunteerSkill.objects.values("profile").annotate(n=Count("id"))
+    assert {row["n"] for row in per_volunteer} <= set(range(2, 7))
+    assert Association.objects.filter(city__in=["Paris", "Lyon", "Marseille"]).exists()
+    # Demo e-mails never reach anyone real.
+    for email in User.objects.values_list("email", flat=True):
+        assert email.endswith((".test", "@example.org", "@example.net", "@example.com")), email
+
+
+def test_a_sample_of_every_model_passes_validation(demo):
+    for model in (
+        User,
+        Association,
+        AssociationMember,
+        Company,
+        CompanyDomain,
+        CompanyMember,
+        Programme,
+        VolunteerProfile,
+        VolunteerSkill,
+        Mission,
+        MissionSkill,
+        Application,
+        HoursEntry,
+        Evaluation,
+    ):
+        sample = list(model.objects.order_by("?")[:25])
+        assert sample, model
+        for obj in sample:
+            obj.full_clean()
+
+
+def test_demo_accounts_can_log_in(demo, client):
+    for account in DEMO_ACCOUNTS:
+        assert client.login(email=account.email, password=DEMO_PASSWORD), account.email
+        client.logout()
+        # Through allauth too: the address is verified, so no confirmation is asked.
+        response = client.post(
+            reverse("account_login"), {"login": account.email, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, account.email
+        assert "confirm" not in response.url
+        client.logout()
+
+    admin = User.objects.get(email=MARKER_EMAIL)
+    assert admin.is_superuser and admin.is_staff
+    referent = User.objects.get(email="referent@probono.test")
+    assert referent.is_staff and referent.is_referent and not referent.is_platform_staff
+    assert list(referent.referent_departements.values_list("code", flat=True)) == ["69"]
+    assert list(referent.referent_regions.values_list("code", flat=True)) == ["11"]
+    # The referent has something to do in the Rhône.
+    assert Association.objects.in_staff_scope(referent).filter(verification_state="pending")
+    membership = AssociationMember.objects.get(user__email="association@probono.test")
+    assert membership.role == "admin"
+    assert membership.association.is_verified
+    assert membership.association.missions.values("state").distinct().count() >= 4
+    volunteer = VolunteerProfile.objects.get(user__email="benevole@probono.test")
+    assert set(volunteer.applications.values_list("state", flat=True)) >= {
+        "applied",
+        "accepted",
+        "active",
+        "completed",
+    }
+    company_admin = CompanyMember.objects.get(user__email="entreprise@probono.test")
+    assert company_admin.role == CompanyMember.Role.PROGRAMME_ADMIN
+    assert Application.objects.filter(
+        volunteer__employer=company_admin.company, approval_state="pending"
+    ).exists()
+
+
+def test_postgresql_copy_path(db, monkeypatch):
+    """Big tables go through COPY on PostgreSQL: force it on a small run."""
+    from django.db import connection
+
+    from core import demo
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    monkeypatch.setattr(demo, "COPY_THRESHOLD", 1)
+    seed(**SMALL)
+    assert VolunteerProfile.objects.count() == 30
+    assert EmailAddress.objects.filter(verified=True).count() == User.objects.count()
+    assert VolunteerSkill.objects.count() >= 60
+    assert CompanyMember.objects.filter(role="employee").count() == (
+        VolunteerProfile.objects.filter(employer__isnull=False).count()
+    )
+    for model in (User, VolunteerProfile, VolunteerSkill, CompanyMember, MissionSkill, HoursEntry):
+        for obj in model.objects.all()[:10]:
+            obj.full_clean()
+    assert client_login_works()
+
+
+def client_login_works() -> bool:
+    from django.test import Client
+
+    return Client().login(email="benevole@probono.test", password=DEMO_PASSWORD)

@@ -1,0 +1,96 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import StaffRoleAdmin, StaffTabularInline
+from taxonomy.choices import Language
+
+from .models import TimeSlot, VolunteerProfile, VolunteerSkill
+
+
+class VolunteerSkillInline(StaffTabularInline):
+    model = VolunteerSkill
+    fields = ("skill", "level")
+    autocomplete_fields = ("skill",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("skill")
+
+
+class VolunteerProfileForm(forms.ModelForm):
+    # Checkboxes instead of raw JSON for the list fields.
+    time_slots = forms.MultipleChoiceField(
+        label=_("créneaux"),
+        choices=TimeSlot.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("langues"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = VolunteerProfile
+        # The admin passes the fields of its fieldsets; these are the ones reshaped here.
+        fields = ("time_slots", "languages")
+
+
+@admin.register(VolunteerProfile)
+class VolunteerProfileAdmin(StaffRoleAdmin):
+    form = VolunteerProfileForm
+    list_display = (
+        "user",
+        "headline",
+        "seniority",
+        "departement",
+        "hours_per_month",
+        "employer",
+        "is_visible",
+        "updated_at",
+    )
+    list_filter = (
+        "seniority",
+        "is_visible",
+        ("departement", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("user", "departement", "employer")
+    search_fields = ("user__email", "user__first_name", "user__last_name", "headline")
+    autocomplete_fields = ("user", "employer")
+    filter_horizontal = ("causes",)
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("user", "headline", "occupation", "seniority", "bio", "employer")}),
+        (_("Causes et langues"), {"fields": ("causes", "languages")}),
+        (
+            _("Disponibilités"),
+            {
+                "fields": (
+                    "hours_per_month",
+                    "available_from",
+                    "available_until",
+                    "time_slots",
+                )
+            },
+        ),
+        (
+            _("Lieu et formats"),
+            {
+                "fields": (
+                    "city",
+                    "postcode",
+                    "departement",
+                    "latitude",
+                    "longitude",
+                    "max_distance_km",
+                    "accepts_remote",
+                    "accepts_on_site",
+                    "accepts_hybrid",
+                )
+            },
+        ),
+        (_("Visibilité"), {"fields": ("is_visible", "created_at", "updated_at")}),
+    )
+    inlines = (VolunteerSkillInline,)
