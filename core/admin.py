@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import model_ngettext
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -405,6 +406,7 @@ def transition_action(
             "opts": opts,
             "app_label": opts.app_label,
             "queryset": queryset,
+            "objects_name": model_ngettext(queryset),
             "form": form,
             "action_name": name,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

