@@ -6,6 +6,7 @@ from core.admin import (
     IN_SCOPE,
     VIEW_ONLY,
     ActionLogInline,
+    LocatedAdminMixin,
     StaffRoleAdmin,
     StaffTabularInline,
     transition_action,
@@ -76,7 +77,7 @@ reinstate = transition_action(
 
 
 @admin.register(Association)
-class AssociationAdmin(StaffRoleAdmin):
+class AssociationAdmin(LocatedAdminMixin, StaffRoleAdmin):
     referent_access = IN_SCOPE
     list_display = ("name", "departement", "verification_state", "size_band", "created_at")
     list_filter = (

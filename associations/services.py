@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.models import ActionLog
 from core.permissions import require, require_staff_for
-from taxonomy.geo import locate
-from taxonomy.models import Departement
+from taxonomy.services import place_fields
 
 from .models import Association, AssociationMember
 
@@ -20,20 +19,6 @@ def unique_slug(model, name: str) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
-
-
-def place_fields(*, city: str = "", postcode: str = "") -> dict:
-    """City, postcode, département and coordinates for a place typed by a person."""
-    fields = {"city": city.strip(), "postcode": postcode.strip()}
-    location = locate(city=city, postcode=postcode) if (city or postcode) else None
-    if location is not None:
-        fields.update(
-            city=fields["city"] or location.city,
-            departement=Departement.objects.filter(code=location.departement_code).first(),
-            latitude=location.latitude,
-            longitude=location.longitude,
-        )
-    return fields
 
 
 @transaction.atomic

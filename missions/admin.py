@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from core.admin import (
     IN_SCOPE,
     ActionLogInline,
+    LocatedAdminMixin,
     StaffRoleAdmin,
     StaffTabularInline,
     transition_action,
@@ -82,7 +83,7 @@ cancel = transition_action(
 
 
 @admin.register(Mission)
-class MissionAdmin(StaffRoleAdmin):
+class MissionAdmin(LocatedAdminMixin, StaffRoleAdmin):
     referent_access = IN_SCOPE
     # Referents cannot see companies or people: they leave these links as they are.
     referent_readonly_fields = ("programme", "created_by")

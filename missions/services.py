@@ -17,10 +17,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from associations.services import place_fields
 from companies.models import CompanyMember
 from core.permissions import require, require_staff_for
 from core.states import TransitionNotAllowed
+from taxonomy.services import place_fields
 
 from .models import Application, Evaluation, HoursEntry, Mission, MissionSkill
 

@@ -425,3 +425,26 @@ def test_non_staff_cannot_run_an_action(client, outsider, pending):
     assert response.status_code == 302
     pending.refresh_from_db()
     assert pending.verification_state == Association.State.PENDING
+
+
+def test_correcting_a_city_in_the_admin_locates_the_place_again(staff, association):
+    from types import SimpleNamespace
+
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    from associations.models import Association
+
+    request = RequestFactory().post("/")
+    request.user = staff
+    association.city, association.postcode = "Brest", "29200"
+    form = SimpleNamespace(changed_data=["city", "postcode"])
+    site._registry[Association].save_model(request, association, form, change=True)
+    association.refresh_from_db()
+    assert association.departement.code == "29"
+    assert 48.3 < association.latitude < 48.5
+
+    association.city, association.postcode = "Nulle-Part", ""
+    site._registry[Association].save_model(request, association, form, change=True)
+    association.refresh_from_db()
+    assert association.departement is None and association.latitude is None

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import StaffRoleAdmin, StaffTabularInline
+from core.admin import LocatedAdminMixin, StaffRoleAdmin, StaffTabularInline
 from taxonomy.choices import Language
 
 from .models import TimeSlot, VolunteerProfile, VolunteerSkill
@@ -39,7 +39,7 @@ class VolunteerProfileForm(forms.ModelForm):
 
 
 @admin.register(VolunteerProfile)
-class VolunteerProfileAdmin(StaffRoleAdmin):
+class VolunteerProfileAdmin(LocatedAdminMixin, StaffRoleAdmin):
     form = VolunteerProfileForm
     list_display = (
         "user",
