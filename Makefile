@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format worker beat messages clean
+.PHONY: run test lint format worker beat messages clean bench bench-matching
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -48,6 +48,13 @@ worker: $(STAMP)
 
 beat: $(STAMP)
 	$(VENV)/bin/celery -A probono beat --loglevel=INFO
+
+# Benchmarks print their figures and the ratio to their baseline (see bench/).
+bench: bench-matching
+
+bench-matching: $(STAMP)
+	$(PY) bench/bench_kernel.py
+	$(PY) bench/bench_teams.py
 
 # Refresh the English catalogue after changing user-facing strings.
 messages: $(STAMP)

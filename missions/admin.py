@@ -11,6 +11,8 @@ from core.admin import (
     StaffTabularInline,
     transition_action,
 )
+from matching.admin import MissionSuggestionInline
+from matching.tasks import request_mission_refresh
 from taxonomy.choices import Language
 
 from . import services
@@ -147,8 +149,13 @@ class MissionAdmin(LocatedAdminMixin, StaffRoleAdmin):
             },
         ),
     )
-    inlines = (MissionSkillInline, ActionLogInline)
+    inlines = (MissionSkillInline, MissionSuggestionInline, ActionLogInline)
     actions = (publish, request_changes, cancel)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.instance.state == Mission.State.PUBLISHED:
+            request_mission_refresh(form.instance.pk)
 
 
 class HoursEntryInline(StaffTabularInline):

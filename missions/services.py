@@ -149,9 +149,13 @@ def mission_publish(*, mission_id: int, actor) -> Mission:
         )
     mission.published_at = timezone.now()
     mission.state_reason = ""
-    return Mission.states.apply(
+    Mission.states.apply(
         mission, "publish", actor=actor, update_fields=["published_at", "state_reason"]
     )
+    from matching.tasks import request_mission_refresh
+
+    request_mission_refresh(mission.pk)
+    return mission
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ refuses to start without its secrets.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "companies",
     "volunteers",
     "missions",
+    "matching",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +151,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    "recompute-all-suggestions": {
+        "task": "matching.tasks.recompute_all",
+        "schedule": crontab(hour=3, minute=0),
+    },
     "expire-overdue-missions": {
         "task": "missions.tasks.expire_overdue_missions",
         "schedule": 60 * 60,  # hourly: deadlines are dates, an hour of lag is harmless
@@ -228,3 +234,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Matching: see matching/weights.py for what each weight and parameter means.
+MATCHING_WEIGHTS = env.json("MATCHING_WEIGHTS", default={})
+MATCHING_PARAMS = env.json("MATCHING_PARAMS", default={})
+MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=50)
+# Refresh requests for one mission or volunteer within this window make one run.
+MATCHING_COALESCE_SECONDS = env.int("MATCHING_COALESCE_SECONDS", default=10)
+# How long a process reuses the volunteers and missions it loaded (seconds).
+MATCHING_INDEX_MAX_AGE = env.int("MATCHING_INDEX_MAX_AGE", default=300)
+# Chunks of the nightly recompute per direction: more chunks, more workers can share it.
+MATCHING_CHUNKS = env.int("MATCHING_CHUNKS", default=8)

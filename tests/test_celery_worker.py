@@ -102,3 +102,27 @@ def test_a_real_worker_emails_the_verification_decision(worker):
     sent = "".join(path.read_text() for path in worker.iterdir())
     assert admin.email in sent
     assert association.name in sent
+
+
+def test_a_real_worker_suggests_volunteers_for_a_published_mission_once(worker, settings):
+    from matching.models import MatchingRun, Suggestion
+    from matching.tasks import request_mission_refresh
+    from missions.services import mission_publish
+    from taxonomy.models import Skill
+
+    settings.MATCHING_COALESCE_SECONDS = 2
+    skill = Skill.objects.get(code="website_creation")
+    mission = factories.MissionFactory(state=Mission.State.SUBMITTED, published_at=None)
+    factories.MissionSkillFactory(mission=mission, skill=skill)
+    volunteer = factories.VolunteerFactory()
+    factories.VolunteerSkillFactory(profile=volunteer, skill=skill, level=3)
+    staff = factories.UserFactory(is_staff=True)
+
+    mission_publish(mission_id=mission.pk, actor=staff)
+    request_mission_refresh(mission.pk)  # a second trigger within the window coalesces
+
+    assert wait_for(lambda: Suggestion.objects.filter(mission=mission).exists())
+    suggestion = Suggestion.objects.get(mission=mission, direction="for_mission")
+    assert suggestion.volunteer == volunteer and suggestion.explanation_fr
+    time.sleep(3)
+    assert MatchingRun.objects.filter(scope="mission", target_id=mission.pk).count() == 1

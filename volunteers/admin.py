@@ -41,6 +41,13 @@ class VolunteerProfileForm(forms.ModelForm):
 @admin.register(VolunteerProfile)
 class VolunteerProfileAdmin(LocatedAdminMixin, StaffRoleAdmin):
     form = VolunteerProfileForm
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        from matching.tasks import request_volunteer_refresh
+
+        request_volunteer_refresh(form.instance.pk)
+
     list_display = (
         "user",
         "headline",

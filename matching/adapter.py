@@ -1,0 +1,286 @@
+"""Load the matching engine's arrays from the database, in bulk.
+
+One pass of ``values_list`` queries per table (no per-row queries): volunteers and
+their skills and causes, the open missions with a free seat and their skills, and the
+pairs never to suggest (any application, any suggestion an association hid). Indices
+of the engine's arrays follow primary keys in ascending order; ``LoadedIndex`` maps
+them back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, F
+from django.utils import timezone
+from scipy import sparse
+
+from associations.models import Association
+from companies.models import Company
+from missions.models import Application, Mission, MissionSkill
+from taxonomy.models import Cause, Departement, Skill
+from volunteers.models import VolunteerProfile, VolunteerSkill
+
+from . import engine
+from .models import HiddenSuggestion
+from .weights import resolve_params
+
+
+@dataclass(eq=False)
+class LoadedIndex:
+    index: engine.MatchingIndex
+    volunteer_ids: np.ndarray  # int64, sorted: engine index → VolunteerProfile pk
+    mission_ids: np.ndarray  # int64, sorted: engine index → Mission pk
+    skill_names: dict[str, list[str]]  # language → skill name by engine skill index
+    loaded_at: dt.datetime
+
+    def volunteer_index(self, pk: int) -> int | None:
+        return _position(self.volunteer_ids, pk)
+
+    def mission_index(self, pk: int) -> int | None:
+        return _position(self.mission_ids, pk)
+
+
+def _position(sorted_ids: np.ndarray, pk: int) -> int | None:
+    i = int(np.searchsorted(sorted_ids, pk))
+    return i if i < len(sorted_ids) and sorted_ids[i] == pk else None
+
+
+def _positions(sorted_ids: np.ndarray, pks) -> np.ndarray:
+    """Engine indices of ``pks`` (which must all be in ``sorted_ids``)."""
+    return np.searchsorted(sorted_ids, np.asarray(pks, dtype=np.int64))
+
+
+def _rows(queryset, *fields):
+    rows = list(queryset.values_list(*fields))
+    return (
+        [np.array(column) for column in zip(*rows, strict=True)]
+        if rows
+        else [np.array([]) for _ in fields]
+    )
+
+
+def load_taxonomy() -> tuple[engine.Taxonomy, dict[int, int], dict[str, list[str]]]:
+    skills = list(
+        Skill.objects.order_by("pk").values_list("pk", "code", "family__code", "name_fr", "name_en")
+    )
+    position = {pk: i for i, (pk, *_rest) in enumerate(skills)}
+    related = Skill.related.through.objects.values_list("from_skill_id", "to_skill_id")
+    codes = {pk: code for pk, code, *_rest in skills}
+    taxonomy = engine.Taxonomy.from_codes(
+        [(code, family) for _pk, code, family, _fr, _en in skills],
+        [(codes[a], codes[b]) for a, b in related],
+    )
+    names = {
+        "fr": [fr for *_rest, fr, _en in skills],
+        "en": [en for *_rest, en in skills],
+    }
+    return taxonomy, position, names
+
+
+def _company_groups() -> dict[int, int]:
+    """A company and its foundation form one group (the id of the founding company)."""
+    return {pk: parent or pk for pk, parent in Company.objects.values_list("pk", "parent_id")}
+
+
+def load_volunteers(skill_position, cause_position, region_of) -> tuple[np.ndarray, dict]:
+    fields = (
+        "pk",
+        "seniority",
+        "languages",
+        "accepts_remote",
+        "accepts_on_site",
+        "accepts_hybrid",
+        "latitude",
+        "longitude",
+        "max_distance_km",
+        "available_from",
+        "available_until",
+        "hours_per_month",
+        "departement_id",
+        "employer_id",
+        "is_visible",
+        "user__is_active",
+    )
+    rows = list(VolunteerProfile.objects.order_by("pk").values_list(*fields))
+    ids = np.array([row[0] for row in rows], dtype=np.int64)
+    n = len(ids)
+    groups = _company_groups()
+    seniority_code = {code: i for i, code in enumerate(engine.SENIORITY_CODES)}
+    language_bit = {code: 1 << i for i, code in enumerate(engine.LANGUAGE_CODES)}
+
+    def column(i, convert=None, dtype=None):
+        values = [row[i] for row in rows]
+        return np.array([convert(v) for v in values] if convert else values, dtype=dtype)
+
+    profile_ix, skill_pk, level = _rows(
+        VolunteerSkill.objects.all(), "profile_id", "skill_id", "level"
+    )
+    skill_rows = _positions(ids, profile_ix) if n else np.array([], dtype=np.int64)
+    skill_cols = np.array([skill_position[s] for s in skill_pk], dtype=np.int64)
+    skills = sparse.csr_matrix(
+        (level.astype(np.int8), (skill_rows, skill_cols)),
+        shape=(n, len(skill_position)),
+        dtype=np.int8,
+    )
+    causes = np.zeros(n, dtype=np.uint64)
+    through = VolunteerProfile.causes.through.objects
+    cause_profile, cause_pk = _rows(through.all(), "volunteerprofile_id", "cause_id")
+    if len(cause_profile):
+        bits = np.array([1 << cause_position[c] for c in cause_pk], dtype=np.uint64)
+        np.bitwise_or.at(causes, _positions(ids, cause_profile), bits)
+    formats = [
+        engine.format_mask(remote, on_site, hybrid)
+        for remote, on_site, hybrid in ((row[3], row[4], row[5]) for row in rows)
+    ]
+    departement = column(12, lambda d: -1 if d is None else d, np.int32)
+    arrays = engine.VolunteerArrays(
+        skills=skills,
+        causes=causes,
+        seniority=column(1, lambda s: seniority_code.get(s, -1), np.int8),
+        languages=column(
+            2, lambda codes: sum(language_bit.get(c, 0) for c in set(codes or ())), np.uint32
+        ),
+        formats=np.array(formats, dtype=np.uint8),
+        latitude=column(6, lambda x: np.nan if x is None else x, np.float64),
+        longitude=column(7, lambda x: np.nan if x is None else x, np.float64),
+        max_distance_km=column(8, None, np.float32),
+        available_from=column(9, engine.day, np.int32),
+        available_until=column(10, engine.day, np.int32),
+        hours_per_month=column(11, None, np.float32),
+        departement=departement,
+        region=np.array([region_of.get(d, -1) for d in departement], dtype=np.int32),
+        company_group=column(13, lambda c: -1 if c is None else groups.get(c, c), np.int32),
+        visible=np.array([row[14] and row[15] for row in rows], dtype=bool),
+    )
+    return ids, arrays
+
+
+def open_missions():
+    """Missions that can take a volunteer: published, deadline open, a seat free."""
+    return (
+        Mission.objects.open_for_applications()
+        .with_taken_seats()
+        .filter(taken_seats__lt=F("seats"))
+    )
+
+
+def load_missions(skill_position, cause_position, region_of) -> tuple[np.ndarray, dict]:
+    rows = list(
+        open_missions()
+        .annotate(applicants=Count("applications", distinct=True))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "cause_id",
+            "location_mode",
+            "latitude",
+            "longitude",
+            "departement_id",
+            "start_date",
+            "end_date",
+            "effort_hours",
+            "hours_per_week",
+            "languages",
+            "preferred_seniority",
+            "programme__company_id",
+            "applicants",
+            "association__size_band",
+            "association__departement_id",
+        )
+    )
+    ids = np.array([row[0] for row in rows], dtype=np.int64)
+    n = len(ids)
+    groups = _company_groups()
+    language_bit = {code: 1 << i for i, code in enumerate(engine.LANGUAGE_CODES)}
+    mode = {code: i for i, code in enumerate(engine.LOCATION_MODES)}
+    seniority_code = {code: i for i, code in enumerate(engine.SENIORITY_CODES)}
+    small = {str(band) for band in Association.SMALL_SIZE_BANDS}
+
+    mission_pk, skill_pk, min_level, importance = _rows(
+        MissionSkill.objects.filter(mission_id__in=ids.tolist())
+        if n
+        else MissionSkill.objects.none(),
+        "mission_id",
+        "skill_id",
+        "min_level",
+        "importance",
+    )
+    rows_ix = _positions(ids, mission_pk) if len(mission_pk) else np.array([], dtype=np.int64)
+    cols = np.array([skill_position[s] for s in skill_pk], dtype=np.int64)
+    required_mask = importance == MissionSkill.Importance.REQUIRED
+
+    def skill_matrix(mask):
+        return sparse.csr_matrix(
+            (min_level[mask].astype(np.int8), (rows_ix[mask], cols[mask])),
+            shape=(n, len(skill_position)),
+            dtype=np.int8,
+        )
+
+    def dep(row):
+        return row[5] if row[5] is not None else row[15]
+
+    departements = np.array([-1 if dep(r) is None else dep(r) for r in rows], dtype=np.int32)
+    arrays = engine.MissionArrays(
+        required=skill_matrix(required_mask)
+        if len(mission_pk)
+        else sparse.csr_matrix((n, len(skill_position)), dtype=np.int8),
+        nice=skill_matrix(~required_mask) if len(mission_pk) else None,
+        cause=np.array([cause_position.get(r[1], -1) for r in rows], dtype=np.int16),
+        location_mode=np.array([mode[r[2]] for r in rows], dtype=np.int8),
+        latitude=np.array([np.nan if r[3] is None else r[3] for r in rows], dtype=np.float64),
+        longitude=np.array([np.nan if r[4] is None else r[4] for r in rows], dtype=np.float64),
+        departement=departements,
+        region=np.array([region_of.get(d, -1) for d in departements], dtype=np.int32),
+        start_date=np.array([engine.day(r[6]) for r in rows], dtype=np.int32),
+        end_date=np.array([engine.day(r[7]) for r in rows], dtype=np.int32),
+        effort_hours=np.array([r[8] or np.nan for r in rows], dtype=np.float32),
+        hours_per_week=np.array(
+            [np.nan if r[9] is None else float(r[9]) for r in rows], dtype=np.float32
+        ),
+        languages=np.array(
+            [sum(language_bit.get(c, 0) for c in set(r[10] or ())) for r in rows], dtype=np.uint32
+        ),
+        preferred_seniority=np.array([seniority_code.get(r[11], -1) for r in rows], dtype=np.int8),
+        programme_group=np.array(
+            [-1 if r[12] is None else groups.get(r[12], r[12]) for r in rows], dtype=np.int32
+        ),
+        no_applicant=np.array([r[13] == 0 for r in rows], dtype=bool),
+        small_association=np.array([r[14] in small for r in rows], dtype=bool),
+    )
+    return ids, arrays
+
+
+def load_index(*, today: dt.date | None = None) -> LoadedIndex:
+    """Everything the engine needs, read from the database in a handful of queries."""
+    taxonomy, skill_position, skill_names = load_taxonomy()
+    cause_position = {
+        pk: i for i, pk in enumerate(Cause.objects.order_by("pk").values_list("pk", flat=True))
+    }
+    region_of = dict(Departement.objects.values_list("pk", "region_id"))
+    volunteer_ids, volunteers = load_volunteers(skill_position, cause_position, region_of)
+    mission_ids, missions = load_missions(skill_position, cause_position, region_of)
+
+    excluded_v, excluded_m = [], []
+    open_ids = mission_ids.tolist()
+    for model in (Application, HiddenSuggestion):
+        pairs = model.objects.filter(mission_id__in=open_ids) if open_ids else model.objects.none()
+        v, m = _rows(pairs, "volunteer_id", "mission_id")
+        if len(v):
+            known = np.isin(v, volunteer_ids)
+            excluded_v.append(_positions(volunteer_ids, v[known]))
+            excluded_m.append(_positions(mission_ids, m[known]))
+    excluded = (np.concatenate(excluded_v), np.concatenate(excluded_m)) if excluded_v else None
+    index = engine.build_index(
+        volunteers,
+        missions,
+        taxonomy,
+        excluded=excluded,
+        weights=getattr(settings, "MATCHING_WEIGHTS", None),
+        params=resolve_params(getattr(settings, "MATCHING_PARAMS", None)),
+        today=today or timezone.localdate(),
+    )
+    return LoadedIndex(index, volunteer_ids, mission_ids, skill_names, timezone.now())

@@ -1,0 +1,183 @@
+"""Celery tasks of the matching service.
+
+A mission published or changed, or a volunteer profile changed, asks for a refresh;
+requests within ``MATCHING_COALESCE_SECONDS`` are coalesced into one run. The nightly
+full recompute splits missions and volunteers into chunks run as a Celery chord, so
+each worker added takes its share. Tasks take ids, replace suggestions atomically
+(running one twice is harmless) and record their run for staff.
+"""
+
+from __future__ import annotations
+
+from celery import chord, shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.db import OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from missions.models import Mission
+from volunteers.models import VolunteerProfile
+
+from . import engine
+from .models import MatchingRun
+from .services import (
+    current_index,
+    forget_index,
+    suggestions_compute_missions,
+    suggestions_compute_volunteers,
+)
+
+RETRY = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 5,
+    "retry_backoff_max": 120,
+    "max_retries": 5,
+}
+
+
+def _request(kind: str, pk: int, task) -> bool:
+    """Enqueue ``task`` for ``pk`` unless one is already waiting; True if enqueued."""
+    window = settings.MATCHING_COALESCE_SECONDS
+    if not cache.add(f"matching:{kind}:{pk}", 1, timeout=window + 60):
+        return False
+    task.apply_async((pk,), countdown=window)
+    return True
+
+
+def request_mission_refresh(mission_id: int) -> None:
+    """Recompute a mission's suggestions soon (after the current transaction commits)."""
+    transaction.on_commit(lambda: _request("mission", mission_id, refresh_mission))
+
+
+def request_volunteer_refresh(volunteer_id: int) -> None:
+    transaction.on_commit(lambda: _request("volunteer", volunteer_id, refresh_volunteer))
+
+
+def _run_started(scope: str, target_id: int | None = None, *, chunks: int = 1) -> MatchingRun:
+    return MatchingRun.objects.create(
+        scope=scope,
+        target_id=target_id,
+        state=MatchingRun.State.RUNNING,
+        chunks_total=chunks,
+        engine_version=engine.ENGINE_VERSION,
+        started_at=timezone.now(),
+    )
+
+
+def _fresh_for(changed_at) -> object:
+    """The arrays, reloaded if they predate ``changed_at`` (the object just changed)."""
+    loaded = current_index()
+    if changed_at is not None and loaded.loaded_at < changed_at:
+        forget_index()
+        loaded = current_index()
+    return loaded
+
+
+def _refresh_one(kind: str, pk: int, changed_at, compute) -> int:
+    cache.delete(f"matching:{kind}:{pk}")  # requests from now on start a new run
+    run = _run_started(kind, pk)
+    try:
+        written = compute(_fresh_for(changed_at), [pk])
+    except Exception as error:
+        MatchingRun.objects.filter(pk=run.pk).update(
+            state=MatchingRun.State.FAILED, error=repr(error), finished_at=timezone.now()
+        )
+        raise
+    MatchingRun.objects.filter(pk=run.pk).update(
+        state=MatchingRun.State.SUCCEEDED,
+        chunks_done=1,
+        missions_count=int(kind == "mission"),
+        volunteers_count=int(kind == "volunteer"),
+        suggestions_count=written,
+        finished_at=timezone.now(),
+    )
+    return written
+
+
+@shared_task(**RETRY)
+def refresh_mission(mission_id: int) -> int:
+    changed_at = Mission.objects.filter(pk=mission_id).values_list("updated_at", flat=True).first()
+    return _refresh_one("mission", mission_id, changed_at, suggestions_compute_missions)
+
+
+@shared_task(**RETRY)
+def refresh_volunteer(volunteer_id: int) -> int:
+    changed_at = (
+        VolunteerProfile.objects.filter(pk=volunteer_id)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    return _refresh_one("volunteer", volunteer_id, changed_at, suggestions_compute_volunteers)
+
+
+def _chunks(pks: list[int], n: int) -> list[list[int]]:
+    size = max(1, -(-len(pks) // max(n, 1)))
+    return [pks[i : i + size] for i in range(0, len(pks), size)]
+
+
+@shared_task(acks_late=True)
+def recompute_all(run_id: int | None = None) -> int:
+    """The nightly full recompute: every open mission and every volunteer, in chunks."""
+    from .adapter import open_missions
+
+    mission_pks = list(open_missions().order_by("pk").values_list("pk", flat=True))
+    volunteer_pks = list(
+        VolunteerProfile.objects.visible().order_by("pk").values_list("pk", flat=True)
+    )
+    n = settings.MATCHING_CHUNKS
+    mission_chunks, volunteer_chunks = _chunks(mission_pks, n), _chunks(volunteer_pks, n)
+    total = len(mission_chunks) + len(volunteer_chunks)
+    if run_id is None:
+        run = _run_started(MatchingRun.Scope.FULL, chunks=total)
+    else:
+        updated = MatchingRun.objects.filter(pk=run_id, state=MatchingRun.State.QUEUED).update(
+            state=MatchingRun.State.RUNNING, started_at=timezone.now(), chunks_total=total
+        )
+        if not updated:
+            return 0  # already started by another delivery of this task
+        run = MatchingRun.objects.get(pk=run_id)
+    header = [recompute_chunk.si(run.pk, "missions", chunk) for chunk in mission_chunks] + [
+        recompute_chunk.si(run.pk, "volunteers", chunk) for chunk in volunteer_chunks
+    ]
+    if not header:
+        finish_recompute.si(run.pk).delay()
+    else:
+        chord(header)(finish_recompute.si(run.pk).on_error(fail_recompute.si(run.pk)))
+    return run.pk
+
+
+@shared_task(**RETRY)
+def recompute_chunk(run_id: int, direction: str, pks: list[int]) -> int:
+    run = MatchingRun.objects.filter(pk=run_id).first()
+    if run is None or run.state != MatchingRun.State.RUNNING:
+        return 0
+    loaded = _fresh_for(run.started_at)
+    compute = (
+        suggestions_compute_missions if direction == "missions" else suggestions_compute_volunteers
+    )
+    written = compute(loaded, pks)
+    counter = "missions_count" if direction == "missions" else "volunteers_count"
+    MatchingRun.objects.filter(pk=run_id).update(
+        chunks_done=F("chunks_done") + 1,
+        suggestions_count=F("suggestions_count") + written,
+        **{counter: F(counter) + len(pks)},
+    )
+    return written
+
+
+@shared_task(acks_late=True)
+def fail_recompute(run_id: int) -> None:
+    MatchingRun.objects.filter(pk=run_id, state=MatchingRun.State.RUNNING).update(
+        state=MatchingRun.State.FAILED,
+        error="A chunk failed after its retries: see the worker logs.",
+        finished_at=timezone.now(),
+    )
+
+
+@shared_task(acks_late=True)
+def finish_recompute(run_id: int) -> None:
+    MatchingRun.objects.filter(pk=run_id, state=MatchingRun.State.RUNNING).update(
+        state=MatchingRun.State.SUCCEEDED, finished_at=timezone.now()
+    )

@@ -1,0 +1,206 @@
+"""The matching service on the database: suggestions stored, explained, never against
+the hard filters; people's signals; runs followed by staff."""
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from matching.models import HiddenSuggestion, MatchingRun, Suggestion
+from matching.services import (
+    forget_index,
+    suggestion_hide,
+    suggestion_propose,
+)
+from matching.tasks import recompute_all, refresh_mission
+from missions.models import Mission
+from missions.services import mission_publish
+from taxonomy.models import Cause, Skill
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_arrays(settings):
+    settings.MATCHING_COALESCE_SECONDS = 0
+    forget_index()
+    yield
+    forget_index()
+
+
+@pytest.fixture
+def skill():
+    return Skill.objects.get(code="website_creation")
+
+
+@pytest.fixture
+def submitted(association, skill):
+    mission = factories.MissionFactory(
+        association=association, state=Mission.State.SUBMITTED, published_at=None
+    )
+    factories.MissionSkillFactory(mission=mission, skill=skill, min_level=2)
+    return mission
+
+
+@pytest.fixture
+def web_volunteers(skill):
+    """Five volunteers with the skill at various levels, one without it."""
+    volunteers = []
+    for level in (4, 3, 3, 2, 1):
+        volunteer = factories.VolunteerFactory()
+        factories.VolunteerSkillFactory(profile=volunteer, skill=skill, level=level)
+        volunteers.append(volunteer)
+    factories.VolunteerSkillFactory(skill=Skill.objects.get(code="payroll"), level=4)
+    return volunteers
+
+
+def suggested(mission) -> list:
+    return list(
+        Suggestion.objects.filter(mission=mission, direction=Suggestion.Direction.FOR_MISSION)
+        .order_by("rank")
+        .values_list("volunteer_id", flat=True)
+    )
+
+
+def test_publishing_a_mission_computes_its_explained_suggestions(
+    submitted, staff, web_volunteers, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        mission_publish(mission_id=submitted.pk, actor=staff)
+    rows = list(
+        Suggestion.objects.filter(mission=submitted, direction="for_mission").order_by("rank")
+    )
+    assert [row.volunteer_id for row in rows][:1] == [web_volunteers[0].pk]
+    assert {row.volunteer_id for row in rows} <= {v.pk for v in web_volunteers}
+    assert [row.rank for row in rows] == list(range(1, len(rows) + 1))
+    assert all(0 <= row.score <= 1 for row in rows)
+    assert [row.score for row in rows] == sorted((row.score for row in rows), reverse=True)
+    assert "compétence" in rows[0].explanation_fr
+    assert "skill" in rows[0].explanation_en
+    assert set(rows[0].factors) >= {"skills", "place", "time", "cause"}
+    run = MatchingRun.objects.get(scope="mission", target_id=submitted.pk)
+    assert (run.state, run.suggestions_count, run.progress) == ("succeeded", len(rows), 100)
+
+
+def test_recomputing_replaces_suggestions_without_duplicates(submitted, web_volunteers):
+    Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
+    first = refresh_mission(submitted.pk)
+    second = refresh_mission(submitted.pk)
+    assert first == second == Suggestion.objects.filter(mission=submitted).count() > 0
+
+
+def test_volunteers_who_applied_or_were_hidden_are_never_suggested(
+    submitted, owner, web_volunteers
+):
+    Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
+    refresh_mission(submitted.pk)
+    best, second = web_volunteers[0], web_volunteers[1]
+    assert suggested(submitted)[:1] == [best.pk]
+    factories.ApplicationFactory(mission=submitted, volunteer=best)
+    suggestion_hide(
+        mission_id=submitted.pk, volunteer_id=second.pk, actor=owner, reason="already_known"
+    )
+    assert second.pk not in suggested(submitted)
+    refresh_mission(submitted.pk)  # the cached arrays predate both: filtered at write time
+    assert best.pk not in suggested(submitted) and second.pk not in suggested(submitted)
+    forget_index()
+    refresh_mission(submitted.pk)
+    assert best.pk not in suggested(submitted) and second.pk not in suggested(submitted)
+    hidden = HiddenSuggestion.objects.get(mission=submitted, volunteer=second)
+    assert hidden.factors["skills"] > 0  # the signal keeps the factors it was shown with
+
+
+def test_only_the_association_hides_a_suggestion(submitted, outsider, web_volunteers):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        suggestion_hide(
+            mission_id=submitted.pk,
+            volunteer_id=web_volunteers[0].pk,
+            actor=outsider,
+            reason="other",
+        )
+
+
+def test_a_closed_mission_loses_its_suggestions(submitted, web_volunteers):
+    Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
+    refresh_mission(submitted.pk)
+    Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.CANCELLED)
+    forget_index()
+    refresh_mission(submitted.pk)
+    assert suggested(submitted) == []
+
+
+def test_staff_proposals_stay_through_recomputations(submitted, staff, web_volunteers):
+    Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
+    chosen = web_volunteers[4]
+    suggestion_propose(
+        mission_id=submitted.pk, volunteer_id=chosen.pk, actor=staff, note="Connaît bien l'équipe"
+    )
+    refresh_mission(submitted.pk)
+    rows = Suggestion.objects.filter(mission=submitted, volunteer=chosen)
+    assert [(r.source, r.note) for r in rows if r.direction == "for_mission"] == [
+        ("staff", "Connaît bien l'équipe")
+    ]
+
+
+def test_staff_proposal_form_explains_what_is_wrong_and_keeps_the_note(
+    client, staff, submitted, web_volunteers
+):
+    Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
+    volunteer = web_volunteers[0]
+    factories.ApplicationFactory(mission=submitted, volunteer=volunteer)
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:matching_suggestion_add"),
+        {"mission": submitted.pk, "volunteer": volunteer.pk, "note": "Profil idéal"},
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "déjà candidaté" in content and "Profil idéal" in content
+    response = client.post(
+        reverse("admin:matching_suggestion_add"),
+        {"mission": submitted.pk, "volunteer": web_volunteers[1].pk, "note": "Profil idéal"},
+    )
+    assert response.status_code == 302
+    assert Suggestion.objects.get(source="staff").proposed_by == staff
+
+
+def test_a_full_recompute_runs_in_chunks_and_reports_progress(
+    submitted, web_volunteers, settings, association
+):
+    settings.MATCHING_CHUNKS = 3
+    Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
+    other = factories.MissionFactory(association=association, cause=Cause.objects.last())
+    factories.MissionSkillFactory(mission=other, skill=Skill.objects.get(code="website_creation"))
+    run_id = recompute_all.delay().get()
+    run = MatchingRun.objects.get(pk=run_id)
+    assert run.state == MatchingRun.State.SUCCEEDED
+    assert run.chunks_done == run.chunks_total >= 3
+    assert run.progress == 100
+    assert run.missions_count == 2
+    assert run.suggestions_count == Suggestion.objects.count()
+    assert Suggestion.objects.filter(direction="for_volunteer").exists()
+
+
+def test_staff_follow_runs_and_launch_one_from_the_admin(client, staff, submitted):
+    client.force_login(staff)
+    response = client.post(reverse("admin:matching_matchingrun_recompute"))
+    assert response.status_code == 302
+    run = MatchingRun.objects.get(scope="full")
+    assert run.triggered_by == staff and run.state == "succeeded"
+    page = client.get(reverse("admin:matching_matchingrun_changelist")).content.decode()
+    assert "<progress" in page and "Lancer un recalcul complet" in page
+
+
+def test_the_mission_admin_page_shows_suggestions_with_their_explanation(
+    client, staff, submitted, web_volunteers
+):
+    Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
+    refresh_mission(submitted.pk)
+    client.force_login(staff)
+    page = client.get(reverse("admin:missions_mission_change", args=[submitted.pk]))
+    content = page.content.decode()
+    for suggestion in Suggestion.objects.filter(mission=submitted):
+        assert all(escape(part) in content for part in suggestion.explanation_fr.split(" · "))
