@@ -52,9 +52,16 @@ beat: $(STAMP)
 # Benchmarks print their figures and the ratio to their baseline (see bench/).
 bench: bench-matching
 
+# The end-to-end benchmark needs PostgreSQL; its database is seeded on first use.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/probono_bench
+
 bench-matching: $(STAMP)
 	$(PY) bench/bench_kernel.py
 	$(PY) bench/bench_teams.py
+	psql "$(BENCH_DATABASE_URL)" -c "select 1" > /dev/null 2>&1 || \
+		psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "create database $(notdir $(BENCH_DATABASE_URL))"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_matching_db.py
 
 # Refresh the English catalogue after changing user-facing strings.
 messages: $(STAMP)

@@ -94,7 +94,7 @@ BLOCK_INVISIBLE = 1  # the volunteer's profile is not visible
 BLOCK_CLOSED = 2  # the mission is not open (mask in MissionArrays.is_open)
 BLOCK_EXCLUDED = 4  # already applied / withdrew / declined / hidden by the association
 BLOCK_FORMAT = 8  # the volunteer does not accept the mission's location mode
-BLOCK_DISTANCE = 16  # on-site mission beyond the volunteer's maximum distance
+BLOCK_DISTANCE = 16  # on-site beyond the maximum distance; hybrid beyond hybrid_zero_at × it
 BLOCK_PROGRAMME = 32  # mission reserved to another company's programme
 BLOCK_NO_SKILL = 64  # none of the mission's skills, directly or through a related one
 BLOCK_REASONS: dict[int, str] = {
@@ -1088,7 +1088,10 @@ def _score_block(
         dz = ix.v_z[vl] - ix.m_z[ml]
         chord = np.sqrt(dx * dx + dy * dy + dz * dz)
         dist = (2.0 * EARTH_RADIUS_KM) * np.arcsin(np.minimum(chord * 0.5, 1.0))
-        too_far = (mode[located] == ON_SITE) & (dist > ix.v_dmax[vl])  # NaN: unknown, kept
+        # NaN distances (unknown places) are kept. A hybrid mission still needs visits:
+        # beyond the distance where its place factor reaches 0, it is out of reach too.
+        reach = np.where(mode[located] == ON_SITE, 1.0, p.hybrid_zero_at) * ix.v_dmax[vl]
+        too_far = dist > reach
         blocked[located[too_far]] |= BLOCK_DISTANCE
     mgroup = ix.m_group[m]
     group = ix.v_group[v]
@@ -1860,6 +1863,8 @@ class ReferenceScorer:
                 f["place"] = 1 - (1 - p.hybrid_at_max) * (d - dmax / 2) / (dmax / 2)
             else:
                 z = p.hybrid_zero_at
+                if d > z * dmax:
+                    blocked |= BLOCK_DISTANCE
                 f["place"] = (
                     max(0.0, p.hybrid_at_max * (z * dmax - d) / ((z - 1) * dmax))
                     if z > 1 and dmax > 0

@@ -208,14 +208,23 @@ def test_on_site_beyond_the_maximum_distance_is_filtered_out():
     assert f["place"] == 0.0
 
 
-@pytest.mark.parametrize(("km", "expected"), [(30, 0.5), (45, 0.25), (61, 0.0)])
-def test_hybrid_is_softer_never_filtered_on_distance(km, expected):
+@pytest.mark.parametrize(("km", "expected"), [(30, 0.5), (45, 0.25), (59, 0.017)])
+def test_hybrid_is_softer_within_twice_the_maximum_distance(km, expected):
     lat, lon = km_north(km)
     _, f, blocked = one(
         volunteer(latitude=lat, longitude=lon, max_distance_km=30), mission(location_mode="hybrid")
     )
     assert f["place"] == pytest.approx(expected, abs=1e-3)
     assert blocked == 0
+
+
+def test_hybrid_beyond_twice_the_maximum_distance_is_filtered_out():
+    lat, lon = km_north(61)
+    _, f, blocked = one(
+        volunteer(latitude=lat, longitude=lon, max_distance_km=30), mission(location_mode="hybrid")
+    )
+    assert blocked == E.BLOCK_DISTANCE
+    assert f["place"] == 0.0
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,110 @@
+"""End-to-end matching benchmark on a real database (PostgreSQL in production).
+
+Reads the demo data of ``DATABASE_URL`` (seeded at the benchmark sizes by
+``manage.py seed_demo`` when the database is empty), then measures: loading the arrays,
+the scoring kernel alone, a full recompute of both directions with its writes, and
+single mission / volunteer refreshes, printing each figure against its target.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/probono_bench python bench/bench_matching_db.py
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "probono.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import numpy as np  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from matching import engine  # noqa: E402
+from matching.adapter import load_index  # noqa: E402
+from matching.services import (  # noqa: E402
+    suggestions_compute_missions,
+    suggestions_compute_volunteers,
+)
+from volunteers.models import VolunteerProfile  # noqa: E402
+
+VOLUNTEERS = int(os.environ.get("BENCH_VOLUNTEERS", 100_000))
+MISSIONS = int(os.environ.get("BENCH_MISSIONS", 10_000))
+ASSOCIATIONS = int(os.environ.get("BENCH_ASSOCIATIONS", 2_000))
+CHUNK = 500
+
+
+def timed(function, *args):
+    start = time.perf_counter()
+    result = function(*args)
+    return time.perf_counter() - start, result
+
+
+def p95(samples):
+    return statistics.quantiles(samples, n=20)[-1] if len(samples) > 1 else samples[0]
+
+
+def report(label, seconds, target=None, unit="s"):
+    value = seconds * 1000 if unit == "ms" else seconds
+    line = f"{label:<58} {value:10.1f} {unit}"
+    if target is not None:
+        line += f"   target ≤ {target} {unit} ({'met' if value <= target else 'NOT met'})"
+    print(line, flush=True)
+
+
+def main():
+    if not VolunteerProfile.objects.exists():
+        print(f"Seeding {VOLUNTEERS} volunteers, {MISSIONS} missions...", flush=True)
+        call_command(
+            "seed_demo",
+            volunteers=VOLUNTEERS,
+            missions=MISSIONS,
+            associations=ASSOCIATIONS,
+            verbosity=0,
+        )
+    load_s, loaded = timed(load_index)
+    ix = loaded.index
+    n_v, n_m = ix.n_volunteers, ix.n_missions
+    print(f"{n_v} volunteers, {n_m} open missions with a free seat", flush=True)
+    report("load the arrays from the database", load_s)
+
+    kernel_m, _ = timed(engine.recompute_missions, ix, np.arange(n_m), 50)
+    kernel_v, _ = timed(engine.recompute_volunteers, ix, np.arange(n_v), 50)
+    kernel = kernel_m + kernel_v
+    report("kernel: every mission's top 50 volunteers", kernel_m)
+    report("kernel: every volunteer's top 50 missions", kernel_v)
+
+    start = time.perf_counter()
+    full_loaded = load_index()
+    written = 0
+    for i in range(0, n_m, CHUNK):
+        written += suggestions_compute_missions(
+            full_loaded, full_loaded.mission_ids[i : i + CHUNK].tolist()
+        )
+    for i in range(0, n_v, CHUNK * 10):
+        written += suggestions_compute_volunteers(
+            full_loaded, full_loaded.volunteer_ids[i : i + CHUNK * 10].tolist()
+        )
+    total = time.perf_counter() - start
+    report(f"full recompute, both directions, {written} suggestions written", total, 120)
+    print(f"{'ratio total / kernel':<58} {total / kernel:10.1f}     target ≤ 3", flush=True)
+
+    mission_pks = loaded.mission_ids[np.linspace(0, n_m - 1, 40).astype(int)].tolist()
+    volunteer_pks = loaded.volunteer_ids[np.linspace(0, n_v - 1, 40).astype(int)].tolist()
+    warm_m = [timed(suggestions_compute_missions, loaded, [pk])[0] for pk in mission_pks]
+    warm_v = [timed(suggestions_compute_volunteers, loaded, [pk])[0] for pk in volunteer_pks]
+    report("one mission: score 100k volunteers, write top 50 (p95)", p95(warm_m), 300, "ms")
+    report("one volunteer: score 10k missions, write top 50 (p95)", p95(warm_v), 150, "ms")
+    cold = [
+        timed(lambda pk: suggestions_compute_missions(load_index(), [pk]), pk)[0]
+        for pk in mission_pks[:3]
+    ]
+    report("one mission with a fresh load of the arrays (p95 of 3)", p95(cold), 300, "ms")
+
+
+if __name__ == "__main__":
+    main()
