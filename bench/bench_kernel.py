@@ -16,7 +16,8 @@ Prints:
    volunteer's top-k missions (plus the index build), in one process, and with
    ``--workers`` processes splitting the chunks (the Celery chord's shape);
 2. one mission against all volunteers, and one volunteer against all missions: p50/p95
-   over 50 runs each (top-k included);
+   over 50 runs each (top-k included); the same for a mission (volunteer) not in the
+   index: ``ix.with_missions`` (``with_volunteers``) of that one row + its top-k;
 3. the same scoring as a plain per-pair Python loop (ReferenceScorer) on a sample of
    pairs, extrapolated, and the speed ratio (target ≥ 100×);
 4. quality: one planted best volunteer per mission (a sample of missions), recall@10
@@ -32,6 +33,7 @@ import multiprocessing as mp
 import resource
 import sys
 import time
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -266,6 +268,14 @@ def timed(fn, runs):
     return np.percentile(times, 50), np.percentile(times, 95)
 
 
+_FIELDS_M = [f.name for f in fields(E.MissionArrays)]
+_FIELDS_V = [f.name for f in fields(E.VolunteerArrays)]
+
+
+def _rows(value, rows):
+    return None if value is None else value[rows]
+
+
 def planted(world: World, vol: E.VolunteerArrays, mis: E.MissionArrays, sample, seed):
     """One best-by-construction volunteer per sampled mission, mixed into the others.
 
@@ -407,6 +417,12 @@ def main():
     print(f"  one mission vs {n_v:,} volunteers   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
     p50, p95 = timed(lambda i: E.top_missions(ix, int(vs[i]), k), 50)
     print(f"  one volunteer vs {n_m:,} missions    p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
+    one_m = [E.MissionArrays(**{f: _rows(getattr(mis, f), [j]) for f in _FIELDS_M}) for j in ms]
+    one_v = [E.VolunteerArrays(**{f: _rows(getattr(vol, f), [j]) for f in _FIELDS_V}) for j in vs]
+    p50, p95 = timed(lambda i: E.recompute_missions(ix.with_missions(one_m[i]), [0], k), 50)
+    print(f"  ix.with_missions(1) + recompute     p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
+    p50, p95 = timed(lambda i: E.recompute_volunteers(ix.with_volunteers(one_v[i]), [0], k), 50)
+    print(f"  ix.with_volunteers(1) + recompute   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
 
     print("\n3. Plain per-pair Python loop (ReferenceScorer), on a sample")
     t0 = time.perf_counter()

@@ -36,6 +36,7 @@ class LoadedIndex:
     mission_ids: np.ndarray  # int64, sorted: engine index → Mission pk
     skill_names: dict[str, list[str]]  # language → skill name by engine skill index
     loaded_at: dt.datetime
+    positions: Positions
 
     def volunteer_index(self, pk: int) -> int | None:
         return _position(self.volunteer_ids, pk)
@@ -86,7 +87,33 @@ def _company_groups() -> dict[int, int]:
     return {pk: parent or pk for pk, parent in Company.objects.values_list("pk", "parent_id")}
 
 
-def load_volunteers(skill_position, cause_position, region_of) -> tuple[np.ndarray, dict]:
+@dataclass(frozen=True)
+class Positions:
+    """How database rows map to the engine's indices of skills, causes and régions."""
+
+    skills: dict[int, int]
+    causes: dict[int, int]
+    region_of: dict[int, int]
+
+    @classmethod
+    def load(cls, skill_position: dict[int, int]) -> Positions:
+        causes = Cause.objects.order_by("pk").values_list("pk", flat=True)
+        return cls(
+            skills=skill_position,
+            causes={pk: i for i, pk in enumerate(causes)},
+            region_of=dict(Departement.objects.values_list("pk", "region_id")),
+        )
+
+
+def load_volunteers(
+    positions: Positions, pks: list[int] | None = None
+) -> tuple[np.ndarray, engine.VolunteerArrays]:
+    """Every volunteer (or those of ``pks``), ordered by primary key."""
+    skill_position, cause_position, region_of = (
+        positions.skills,
+        positions.causes,
+        positions.region_of,
+    )
     fields = (
         "pk",
         "seniority",
@@ -105,7 +132,10 @@ def load_volunteers(skill_position, cause_position, region_of) -> tuple[np.ndarr
         "is_visible",
         "user__is_active",
     )
-    rows = list(VolunteerProfile.objects.order_by("pk").values_list(*fields))
+    profiles = VolunteerProfile.objects.order_by("pk")
+    if pks is not None:
+        profiles = profiles.filter(pk__in=pks)
+    rows = list(profiles.values_list(*fields))
     ids = np.array([row[0] for row in rows], dtype=np.int64)
     n = len(ids)
     groups = _company_groups()
@@ -117,7 +147,12 @@ def load_volunteers(skill_position, cause_position, region_of) -> tuple[np.ndarr
         return np.array([convert(v) for v in values] if convert else values, dtype=dtype)
 
     profile_ix, skill_pk, level = _rows(
-        VolunteerSkill.objects.all(), "profile_id", "skill_id", "level"
+        VolunteerSkill.objects.filter(profile_id__in=pks)
+        if pks is not None
+        else VolunteerSkill.objects.all(),
+        "profile_id",
+        "skill_id",
+        "level",
     )
     skill_rows = _positions(ids, profile_ix) if n else np.array([], dtype=np.int64)
     skill_cols = np.array([skill_position[s] for s in skill_pk], dtype=np.int64)
@@ -128,7 +163,8 @@ def load_volunteers(skill_position, cause_position, region_of) -> tuple[np.ndarr
     )
     causes = np.zeros(n, dtype=np.uint64)
     through = VolunteerProfile.causes.through.objects
-    cause_profile, cause_pk = _rows(through.all(), "volunteerprofile_id", "cause_id")
+    links = through.filter(volunteerprofile_id__in=pks) if pks is not None else through.all()
+    cause_profile, cause_pk = _rows(links, "volunteerprofile_id", "cause_id")
     if len(cause_profile):
         bits = np.array([1 << cause_position[c] for c in cause_pk], dtype=np.uint64)
         np.bitwise_or.at(causes, _positions(ids, cause_profile), bits)
@@ -168,10 +204,18 @@ def open_missions():
     )
 
 
-def load_missions(skill_position, cause_position, region_of) -> tuple[np.ndarray, dict]:
+def load_missions(
+    positions: Positions, pks: list[int] | None = None
+) -> tuple[np.ndarray, engine.MissionArrays]:
+    """Every open mission with a free seat (or those of ``pks`` that are), by primary key."""
+    skill_position, cause_position, region_of = (
+        positions.skills,
+        positions.causes,
+        positions.region_of,
+    )
+    missions = open_missions() if pks is None else open_missions().filter(pk__in=pks)
     rows = list(
-        open_missions()
-        .annotate(applicants=Count("applications", distinct=True))
+        missions.annotate(applicants=Count("applications", distinct=True))
         .order_by("pk")
         .values_list(
             "pk",
@@ -254,33 +298,38 @@ def load_missions(skill_position, cause_position, region_of) -> tuple[np.ndarray
     return ids, arrays
 
 
-def load_index(*, today: dt.date | None = None) -> LoadedIndex:
-    """Everything the engine needs, read from the database in a handful of queries."""
-    taxonomy, skill_position, skill_names = load_taxonomy()
-    cause_position = {
-        pk: i for i, pk in enumerate(Cause.objects.order_by("pk").values_list("pk", flat=True))
-    }
-    region_of = dict(Departement.objects.values_list("pk", "region_id"))
-    volunteer_ids, volunteers = load_volunteers(skill_position, cause_position, region_of)
-    mission_ids, missions = load_missions(skill_position, cause_position, region_of)
-
+def excluded_pairs(volunteer_ids: np.ndarray, mission_ids: np.ndarray):
+    """(volunteer indices, mission indices) of pairs never to suggest: any application,
+    any suggestion an association hid."""
     excluded_v, excluded_m = [], []
     open_ids = mission_ids.tolist()
     for model in (Application, HiddenSuggestion):
         pairs = model.objects.filter(mission_id__in=open_ids) if open_ids else model.objects.none()
+        if len(volunteer_ids) < 1000:
+            pairs = pairs.filter(volunteer_id__in=volunteer_ids.tolist())
         v, m = _rows(pairs, "volunteer_id", "mission_id")
         if len(v):
             known = np.isin(v, volunteer_ids)
             excluded_v.append(_positions(volunteer_ids, v[known]))
             excluded_m.append(_positions(mission_ids, m[known]))
-    excluded = (np.concatenate(excluded_v), np.concatenate(excluded_m)) if excluded_v else None
+    if not excluded_v:
+        return None
+    return np.concatenate(excluded_v), np.concatenate(excluded_m)
+
+
+def load_index(*, today: dt.date | None = None) -> LoadedIndex:
+    """Everything the engine needs, read from the database in a handful of queries."""
+    taxonomy, skill_position, skill_names = load_taxonomy()
+    positions = Positions.load(skill_position)
+    volunteer_ids, volunteers = load_volunteers(positions)
+    mission_ids, missions = load_missions(positions)
     index = engine.build_index(
         volunteers,
         missions,
         taxonomy,
-        excluded=excluded,
+        excluded=excluded_pairs(volunteer_ids, mission_ids),
         weights=getattr(settings, "MATCHING_WEIGHTS", None),
         params=resolve_params(getattr(settings, "MATCHING_PARAMS", None)),
         today=today or timezone.localdate(),
     )
-    return LoadedIndex(index, volunteer_ids, mission_ids, skill_names, timezone.now())
+    return LoadedIndex(index, volunteer_ids, mission_ids, skill_names, timezone.now(), positions)

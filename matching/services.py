@@ -8,6 +8,7 @@ reader sees the old list or the new one, never a mix, and a pair is never stored
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Sequence
@@ -25,7 +26,14 @@ from missions.models import Application, Mission
 from volunteers.models import VolunteerProfile
 
 from . import engine
-from .adapter import LoadedIndex, load_index, open_missions
+from .adapter import (
+    LoadedIndex,
+    excluded_pairs,
+    load_index,
+    load_missions,
+    load_volunteers,
+    open_missions,
+)
 from .explain import explain_details
 from .models import HiddenSuggestion, Suggestion
 from .weights import FACTORS
@@ -195,6 +203,37 @@ def suggestions_compute_volunteers(loaded: LoadedIndex, volunteer_pks: Sequence[
     topk = engine.recompute_volunteers(loaded.index, known, TOP_K) if known else None
     rows = _suggestion_rows(loaded, topk, Direction.FOR_VOLUNTEER) if topk is not None else []
     return _replace(Direction.FOR_VOLUNTEER, "volunteer_id", volunteer_pks, rows)
+
+
+def suggestion_refresh_mission(mission_pk: int) -> int:
+    """One mission against every volunteer, within milliseconds.
+
+    The volunteers' arrays of this process are reused (at most ``MATCHING_INDEX_MAX_AGE``
+    old: a volunteer who joined since waits for the next reload); the mission and the
+    pairs excluded for it are read fresh, so a just-published mission is found.
+    """
+    loaded = current_index()
+    ids, arrays = load_missions(loaded.positions, pks=[mission_pk])
+    if not len(ids):  # closed or full: it keeps no suggestion
+        return _replace(Direction.FOR_MISSION, "mission_id", [mission_pk], [])
+    index = loaded.index.with_missions(arrays, excluded=excluded_pairs(loaded.volunteer_ids, ids))
+    view = dataclasses.replace(loaded, index=index, mission_ids=ids)
+    topk = engine.recompute_missions(index, [0], TOP_K)
+    rows = _suggestion_rows(view, topk, Direction.FOR_MISSION)
+    return _replace(Direction.FOR_MISSION, "mission_id", [mission_pk], rows)
+
+
+def suggestion_refresh_volunteer(volunteer_pk: int) -> int:
+    """One volunteer against every open mission; the missions' arrays are reused."""
+    loaded = current_index()
+    ids, arrays = load_volunteers(loaded.positions, pks=[volunteer_pk])
+    if not len(ids):
+        return _replace(Direction.FOR_VOLUNTEER, "volunteer_id", [volunteer_pk], [])
+    index = loaded.index.with_volunteers(arrays, excluded=excluded_pairs(ids, loaded.mission_ids))
+    view = dataclasses.replace(loaded, index=index, volunteer_ids=ids)
+    topk = engine.recompute_volunteers(index, [0], TOP_K)
+    rows = _suggestion_rows(view, topk, Direction.FOR_VOLUNTEER)
+    return _replace(Direction.FOR_VOLUNTEER, "volunteer_id", [volunteer_pk], rows)
 
 
 # --- People in the loop -----------------------------------------------------------------

@@ -16,7 +16,6 @@ from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from missions.models import Mission
 from volunteers.models import VolunteerProfile
 
 from . import engine
@@ -24,6 +23,8 @@ from .models import MatchingRun
 from .services import (
     current_index,
     forget_index,
+    suggestion_refresh_mission,
+    suggestion_refresh_volunteer,
     suggestions_compute_missions,
     suggestions_compute_volunteers,
 )
@@ -66,8 +67,8 @@ def _run_started(scope: str, target_id: int | None = None, *, chunks: int = 1) -
     )
 
 
-def _fresh_for(changed_at) -> object:
-    """The arrays, reloaded if they predate ``changed_at`` (the object just changed)."""
+def _fresh_for(changed_at):
+    """The arrays, reloaded if they predate ``changed_at`` (the start of a full run)."""
     loaded = current_index()
     if changed_at is not None and loaded.loaded_at < changed_at:
         forget_index()
@@ -75,11 +76,11 @@ def _fresh_for(changed_at) -> object:
     return loaded
 
 
-def _refresh_one(kind: str, pk: int, changed_at, compute) -> int:
+def _refresh_one(kind: str, pk: int, compute) -> int:
     cache.delete(f"matching:{kind}:{pk}")  # requests from now on start a new run
     run = _run_started(kind, pk)
     try:
-        written = compute(_fresh_for(changed_at), [pk])
+        written = compute(pk)
     except Exception as error:
         MatchingRun.objects.filter(pk=run.pk).update(
             state=MatchingRun.State.FAILED, error=repr(error), finished_at=timezone.now()
@@ -98,18 +99,12 @@ def _refresh_one(kind: str, pk: int, changed_at, compute) -> int:
 
 @shared_task(**RETRY)
 def refresh_mission(mission_id: int) -> int:
-    changed_at = Mission.objects.filter(pk=mission_id).values_list("updated_at", flat=True).first()
-    return _refresh_one("mission", mission_id, changed_at, suggestions_compute_missions)
+    return _refresh_one("mission", mission_id, suggestion_refresh_mission)
 
 
 @shared_task(**RETRY)
 def refresh_volunteer(volunteer_id: int) -> int:
-    changed_at = (
-        VolunteerProfile.objects.filter(pk=volunteer_id)
-        .values_list("updated_at", flat=True)
-        .first()
-    )
-    return _refresh_one("volunteer", volunteer_id, changed_at, suggestions_compute_volunteers)
+    return _refresh_one("volunteer", volunteer_id, suggestion_refresh_volunteer)
 
 
 def _chunks(pks: list[int], n: int) -> list[list[int]]:

@@ -204,3 +204,29 @@ def test_the_mission_admin_page_shows_suggestions_with_their_explanation(
     content = page.content.decode()
     for suggestion in Suggestion.objects.filter(mission=submitted):
         assert all(escape(part) in content for part in suggestion.explanation_fr.split(" · "))
+
+
+def test_a_mission_published_after_the_arrays_were_loaded_is_found(
+    association, skill, web_volunteers
+):
+    from matching.services import current_index
+
+    current_index()  # this process's arrays predate the mission
+    mission = factories.MissionFactory(association=association)
+    factories.MissionSkillFactory(mission=mission, skill=skill, min_level=2)
+    assert refresh_mission(mission.pk) > 0
+    assert suggested(mission)[:1] == [web_volunteers[0].pk]
+
+
+def test_a_changed_profile_gets_its_missions(submitted, web_volunteers):
+    from matching.tasks import refresh_volunteer
+
+    Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
+    volunteer = web_volunteers[3]
+    assert refresh_volunteer(volunteer.pk) == 1
+    row = Suggestion.objects.get(volunteer=volunteer, direction="for_volunteer")
+    assert (row.mission, row.rank) == (submitted, 1)
+    volunteer.is_visible = False
+    volunteer.save()
+    assert refresh_volunteer(volunteer.pk) == 0
+    assert not Suggestion.objects.filter(volunteer=volunteer, direction="for_volunteer").exists()
