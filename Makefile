@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py recompute_suggestions --if-empty
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "REDIS_URL is set: starting a Celery worker with beat beside the server."; \
 		$(VENV)/bin/celery -A probono worker --beat --loglevel=INFO --concurrency=2 & \

@@ -230,3 +230,16 @@ def test_a_changed_profile_gets_its_missions(submitted, web_volunteers):
     volunteer.save()
     assert refresh_volunteer(volunteer.pk) == 0
     assert not Suggestion.objects.filter(volunteer=volunteer, direction="for_volunteer").exists()
+
+
+def test_the_command_computes_suggestions_once(submitted, web_volunteers):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
+    out = StringIO()
+    call_command("recompute_suggestions", "--if-empty", stdout=out)
+    assert "Terminé" in out.getvalue() and Suggestion.objects.exists()
+    call_command("recompute_suggestions", "--if-empty", stdout=out)
+    assert MatchingRun.objects.count() == 1

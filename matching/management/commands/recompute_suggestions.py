@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand
+
+from matching.models import MatchingRun, Suggestion
+from matching.tasks import recompute_all
+
+
+class Command(BaseCommand):
+    help = "Recompute every suggestion (in-process, or on the workers when REDIS_URL is set)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when suggestions already exist (for make run).",
+        )
+
+    def handle(self, *args, if_empty=False, **options):
+        if if_empty and Suggestion.objects.exists():
+            self.stdout.write("Suggestions already computed: nothing to do.")
+            return
+        run = MatchingRun.objects.create(scope=MatchingRun.Scope.FULL)
+        recompute_all.delay(run.pk)
+        run.refresh_from_db()
+        self.stdout.write(
+            f"Full recompute #{run.pk}: {run.get_state_display()}, "
+            f"{run.suggestions_count} suggestions written so far."
+        )
