@@ -55,6 +55,8 @@ bench: bench-matching
 
 # The end-to-end benchmark needs PostgreSQL; its database is seeded on first use.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/probono_bench
+BENCH_WORKERS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/probono_bench_workers
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 
 bench-matching: $(STAMP)
 	$(PY) bench/bench_kernel.py
@@ -63,6 +65,10 @@ bench-matching: $(STAMP)
 		psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "create database $(notdir $(BENCH_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_matching_db.py
+	psql "$(BENCH_WORKERS_DATABASE_URL)" -c "select 1" > /dev/null 2>&1 || \
+		psql "$(dir $(BENCH_WORKERS_DATABASE_URL))postgres" -c "create database $(notdir $(BENCH_WORKERS_DATABASE_URL))"
+	DATABASE_URL=$(BENCH_WORKERS_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_WORKERS_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/bench_workers.py
 
 # Refresh the English catalogue after changing user-facing strings.
 messages: $(STAMP)

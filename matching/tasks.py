@@ -143,7 +143,7 @@ def recompute_all(run_id: int | None = None) -> int:
     return run.pk
 
 
-@shared_task(**RETRY)
+@shared_task(ignore_result=False, **RETRY)  # the chord waits for every chunk's result
 def recompute_chunk(run_id: int, direction: str, pks: list[int]) -> int:
     run = MatchingRun.objects.filter(pk=run_id).first()
     if run is None or run.state != MatchingRun.State.RUNNING:

@@ -136,6 +136,9 @@ else:
 
 # Celery: in-process (eager) unless a broker is configured.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+# Results are kept only where a chord needs them (the chunks of a full recompute).
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TASK_ALWAYS_EAGER = not HAS_REDIS
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"

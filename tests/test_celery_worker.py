@@ -126,3 +126,28 @@ def test_a_real_worker_suggests_volunteers_for_a_published_mission_once(worker, 
     assert suggestion.volunteer == volunteer and suggestion.explanation_fr
     time.sleep(3)
     assert MatchingRun.objects.filter(scope="mission", target_id=mission.pk).count() == 1
+
+
+def test_a_full_recompute_runs_as_a_chord_on_a_real_worker(worker):
+    from matching.models import MatchingRun, Suggestion
+    from matching.tasks import recompute_all
+    from taxonomy.models import Skill
+
+    skill = Skill.objects.get(code="website_creation")
+    for _ in range(3):
+        mission = factories.MissionFactory()
+        factories.MissionSkillFactory(mission=mission, skill=skill)
+        volunteer = factories.VolunteerFactory()
+        factories.VolunteerSkillFactory(profile=volunteer, skill=skill, level=3)
+    run = MatchingRun.objects.create(scope=MatchingRun.Scope.FULL)
+
+    recompute_all.delay(run.pk)
+
+    def finished():
+        run.refresh_from_db()
+        return run.state in (MatchingRun.State.SUCCEEDED, MatchingRun.State.FAILED)
+
+    assert wait_for(finished), "the full recompute did not finish"
+    assert run.state == MatchingRun.State.SUCCEEDED, run.error
+    assert run.chunks_done == run.chunks_total >= 2  # both directions, chunked
+    assert run.suggestions_count == Suggestion.objects.count() > 0
