@@ -136,10 +136,16 @@ def recompute_all(run_id: int | None = None) -> int:
     header = [recompute_chunk.si(run.pk, "missions", chunk) for chunk in mission_chunks] + [
         recompute_chunk.si(run.pk, "volunteers", chunk) for chunk in volunteer_chunks
     ]
-    if not header:
-        finish_recompute.si(run.pk).delay()
-    else:
-        chord(header)(finish_recompute.si(run.pk).on_error(fail_recompute.si(run.pk)))
+    try:
+        if not header:
+            finish_recompute.si(run.pk).delay()
+        else:
+            chord(header)(finish_recompute.si(run.pk).on_error(fail_recompute.si(run.pk)))
+    except Exception as error:
+        MatchingRun.objects.filter(pk=run.pk).update(
+            state=MatchingRun.State.FAILED, error=repr(error), finished_at=timezone.now()
+        )
+        raise
     return run.pk
 
 
