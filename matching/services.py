@@ -38,7 +38,6 @@ from .explain import explain_details
 from .models import HiddenSuggestion, Suggestion
 from .weights import FACTORS
 
-TOP_K = getattr(settings, "MATCHING_TOP_K", 50)
 Direction = Suggestion.Direction
 
 # This process's copy of the engine's arrays and when it was loaded (monotonic clock).
@@ -50,7 +49,7 @@ def current_index(*, max_age: float | None = None) -> LoadedIndex:
 
     Each process (web server, Celery worker) keeps its own copy: loading 100,000
     volunteers takes seconds, scoring one mission against them milliseconds. The mission
-    or volunteer being recomputed is always read fresh (see ``fresh_index``).
+    or volunteer being refreshed is always read fresh (``suggestion_refresh_mission``).
     """
     max_age = settings.MATCHING_INDEX_MAX_AGE if max_age is None else max_age
     cached = _cache.get("index")
@@ -191,7 +190,9 @@ def suggestions_compute_missions(loaded: LoadedIndex, mission_pks: Sequence[int]
     positions = [loaded.mission_index(pk) for pk in mission_pks]
     open_positions = [p for p in positions if p is not None]
     topk = (
-        engine.recompute_missions(loaded.index, open_positions, TOP_K) if open_positions else None
+        engine.recompute_missions(loaded.index, open_positions, settings.MATCHING_TOP_K)
+        if open_positions
+        else None
     )
     rows = _suggestion_rows(loaded, topk, Direction.FOR_MISSION) if topk is not None else []
     return _replace(Direction.FOR_MISSION, "mission_id", mission_pks, rows)
@@ -200,7 +201,9 @@ def suggestions_compute_missions(loaded: LoadedIndex, mission_pks: Sequence[int]
 def suggestions_compute_volunteers(loaded: LoadedIndex, volunteer_pks: Sequence[int]) -> int:
     positions = [loaded.volunteer_index(pk) for pk in volunteer_pks]
     known = [p for p in positions if p is not None]
-    topk = engine.recompute_volunteers(loaded.index, known, TOP_K) if known else None
+    topk = (
+        engine.recompute_volunteers(loaded.index, known, settings.MATCHING_TOP_K) if known else None
+    )
     rows = _suggestion_rows(loaded, topk, Direction.FOR_VOLUNTEER) if topk is not None else []
     return _replace(Direction.FOR_VOLUNTEER, "volunteer_id", volunteer_pks, rows)
 
@@ -218,7 +221,7 @@ def suggestion_refresh_mission(mission_pk: int) -> int:
         return _replace(Direction.FOR_MISSION, "mission_id", [mission_pk], [])
     index = loaded.index.with_missions(arrays, excluded=excluded_pairs(loaded.volunteer_ids, ids))
     view = dataclasses.replace(loaded, index=index, mission_ids=ids)
-    topk = engine.recompute_missions(index, [0], TOP_K)
+    topk = engine.recompute_missions(index, [0], settings.MATCHING_TOP_K)
     rows = _suggestion_rows(view, topk, Direction.FOR_MISSION)
     return _replace(Direction.FOR_MISSION, "mission_id", [mission_pk], rows)
 
@@ -231,7 +234,7 @@ def suggestion_refresh_volunteer(volunteer_pk: int) -> int:
         return _replace(Direction.FOR_VOLUNTEER, "volunteer_id", [volunteer_pk], [])
     index = loaded.index.with_volunteers(arrays, excluded=excluded_pairs(ids, loaded.mission_ids))
     view = dataclasses.replace(loaded, index=index, volunteer_ids=ids)
-    topk = engine.recompute_volunteers(index, [0], TOP_K)
+    topk = engine.recompute_volunteers(index, [0], settings.MATCHING_TOP_K)
     rows = _suggestion_rows(view, topk, Direction.FOR_VOLUNTEER)
     return _replace(Direction.FOR_VOLUNTEER, "volunteer_id", [volunteer_pk], rows)
 
