@@ -3,8 +3,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from . import views
+
+admin.site.site_header = _("Administration de probono")
+admin.site.site_title = _("probono")
+admin.site.index_title = _("Équipe de la plateforme")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
