@@ -45,6 +45,15 @@ class LoadedIndex:
         return _position(self.mission_ids, pk)
 
 
+SENIORITY_INDEX = {code: i for i, code in enumerate(engine.SENIORITY_CODES)}
+LANGUAGE_BIT = {code: 1 << i for i, code in enumerate(engine.LANGUAGE_CODES)}
+
+
+def _language_mask(codes) -> int:
+    """Unlike engine.language_mask, ignore an unknown code: one bad row must not stop a run."""
+    return sum(LANGUAGE_BIT.get(code, 0) for code in set(codes or ()))
+
+
 def _position(sorted_ids: np.ndarray, pk: int) -> int | None:
     i = int(np.searchsorted(sorted_ids, pk))
     return i if i < len(sorted_ids) and sorted_ids[i] == pk else None
@@ -139,8 +148,6 @@ def load_volunteers(
     ids = np.array([row[0] for row in rows], dtype=np.int64)
     n = len(ids)
     groups = _company_groups()
-    seniority_code = {code: i for i, code in enumerate(engine.SENIORITY_CODES)}
-    language_bit = {code: 1 << i for i, code in enumerate(engine.LANGUAGE_CODES)}
 
     def column(i, convert=None, dtype=None):
         values = [row[i] for row in rows]
@@ -176,10 +183,8 @@ def load_volunteers(
     arrays = engine.VolunteerArrays(
         skills=skills,
         causes=causes,
-        seniority=column(1, lambda s: seniority_code.get(s, -1), np.int8),
-        languages=column(
-            2, lambda codes: sum(language_bit.get(c, 0) for c in set(codes or ())), np.uint32
-        ),
+        seniority=column(1, lambda s: SENIORITY_INDEX.get(s, -1), np.int8),
+        languages=column(2, _language_mask, np.uint32),
         formats=np.array(formats, dtype=np.uint8),
         latitude=column(6, lambda x: np.nan if x is None else x, np.float64),
         longitude=column(7, lambda x: np.nan if x is None else x, np.float64),
@@ -239,9 +244,7 @@ def load_missions(
     ids = np.array([row[0] for row in rows], dtype=np.int64)
     n = len(ids)
     groups = _company_groups()
-    language_bit = {code: 1 << i for i, code in enumerate(engine.LANGUAGE_CODES)}
     mode = {code: i for i, code in enumerate(engine.LOCATION_MODES)}
-    seniority_code = {code: i for i, code in enumerate(engine.SENIORITY_CODES)}
     small = {str(band) for band in Association.SMALL_SIZE_BANDS}
 
     mission_pk, skill_pk, min_level, importance = _rows(
@@ -285,10 +288,8 @@ def load_missions(
         hours_per_week=np.array(
             [np.nan if r[9] is None else float(r[9]) for r in rows], dtype=np.float32
         ),
-        languages=np.array(
-            [sum(language_bit.get(c, 0) for c in set(r[10] or ())) for r in rows], dtype=np.uint32
-        ),
-        preferred_seniority=np.array([seniority_code.get(r[11], -1) for r in rows], dtype=np.int8),
+        languages=np.array([_language_mask(r[10]) for r in rows], dtype=np.uint32),
+        preferred_seniority=np.array([SENIORITY_INDEX.get(r[11], -1) for r in rows], dtype=np.int8),
         programme_group=np.array(
             [-1 if r[12] is None else groups.get(r[12], r[12]) for r in rows], dtype=np.int32
         ),
