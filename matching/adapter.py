@@ -303,14 +303,15 @@ def excluded_pairs(volunteer_ids: np.ndarray, mission_ids: np.ndarray):
     """(volunteer indices, mission indices) of pairs never to suggest: any application,
     any suggestion an association hid."""
     excluded_v, excluded_m = [], []
-    open_ids = mission_ids.tolist()
     for model in (Application, HiddenSuggestion):
-        pairs = model.objects.filter(mission_id__in=open_ids) if open_ids else model.objects.none()
-        if len(volunteer_ids) < 1000:
-            pairs = pairs.filter(volunteer_id__in=volunteer_ids.tolist())
+        # Filter on the smaller side: one volunteer's rows, or the open missions' rows.
+        if len(volunteer_ids) < len(mission_ids):
+            pairs = model.objects.filter(volunteer_id__in=volunteer_ids.tolist())
+        else:
+            pairs = model.objects.filter(mission_id__in=mission_ids.tolist())
         v, m = _rows(pairs, "volunteer_id", "mission_id")
         if len(v):
-            known = np.isin(v, volunteer_ids)
+            known = np.isin(v, volunteer_ids) & np.isin(m, mission_ids)
             excluded_v.append(_positions(volunteer_ids, v[known]))
             excluded_m.append(_positions(mission_ids, m[known]))
     if not excluded_v:
