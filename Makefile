@@ -72,7 +72,7 @@ bench-matching: $(STAMP)
 
 # Refresh the English catalogue after changing user-facing strings.
 messages: $(STAMP)
-	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --no-obsolete
+	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete
 	$(PY) manage.py compilemessages --locale en --ignore '.venv/*'
 
 clean:

@@ -24,6 +24,14 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+class SignupRole(models.TextChoices):
+    """Who a person said they were when signing up: it decides their first steps."""
+
+    VOLUNTEER = "volunteer", _("Je suis bénévole")
+    ASSOCIATION = "association", _("Je représente une association")
+    COMPANY = "company", _("Je représente une entreprise")
+
+
 class User(AbstractUser):
     """A person, who logs in with an e-mail address.
 
@@ -47,6 +55,13 @@ class User(AbstractUser):
             "Membre de l'équipe limité aux départements et régions ci-dessous : il y vérifie "
             "les associations et modère les missions."
         ),
+    )
+    signup_role = models.CharField(
+        _("profil choisi à l'inscription"),
+        max_length=16,
+        choices=SignupRole.choices,
+        blank=True,
+        help_text=_("Décide de la page d'accueil proposée tant que l'espace n'est pas créé."),
     )
     referent_departements = models.ManyToManyField(
         "taxonomy.Departement",

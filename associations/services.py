@@ -23,7 +23,15 @@ def unique_slug(model, name: str) -> str:
 
 @transaction.atomic
 def association_register(
-    *, user, name: str, rna: str = "", siret: str = "", city: str = "", postcode: str = "", **fields
+    *,
+    user,
+    name: str,
+    rna: str = "",
+    siret: str = "",
+    city: str = "",
+    postcode: str = "",
+    causes=(),
+    **fields,
 ) -> Association:
     """Create an association waiting for verification, with ``user`` as its admin."""
     association = Association(
@@ -36,6 +44,7 @@ def association_register(
     )
     association.full_clean()
     association.save()
+    association.causes.set(causes)
     AssociationMember.objects.create(
         association=association, user=user, role=AssociationMember.Role.ADMIN
     )
@@ -105,3 +114,52 @@ def association_resubmit(*, association_id: int, actor) -> Association:
         _("Seuls les responsables de l'association peuvent redemander une vérification."),
     )
     return Association.states.apply(association, "resubmit", actor=actor)
+
+
+@transaction.atomic
+def diagnosis_create_drafts(*, association_id: int, actor, template_codes: list[str], cause):
+    """Turn the templates the needs diagnosis chose into mission drafts to review.
+
+    The drafts take the template's texts in the actor's language, its format, effort and
+    skills; the association edits them before submitting them for publication.
+    """
+    from missions.models import MissionTemplate
+    from missions.services import mission_create
+
+    association = Association.objects.get(pk=association_id)
+    require(
+        association.has_member(actor),
+        _("Seuls les membres de l'association peuvent créer ses missions."),
+    )
+    templates = list(
+        MissionTemplate.objects.filter(code__in=template_codes, is_active=True).prefetch_related(
+            "skills__skill"
+        )
+    )
+    if not templates:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(
+            _("Vos réponses ne font apparaître aucun besoin : cochez ce qui vous freine."),
+            code="no_need",
+        )
+    order = {code: index for index, code in enumerate(template_codes)}
+    templates.sort(key=lambda template: order[template.code])
+    drafts = []
+    for template in templates:
+        drafts.append(
+            mission_create(
+                association=association,
+                actor=actor,
+                skills=[(s.skill, s.min_level, s.importance) for s in template.skills.all()],
+                title=template.title,
+                summary=template.summary,
+                deliverable=template.deliverable,
+                cause=cause,
+                format=template.format,
+                location_mode=template.location_mode,
+                effort_hours=template.effort_hours,
+                hours_per_week=template.hours_per_week,
+            )
+        )
+    return drafts

@@ -1,9 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.admin import StaffRoleAdmin, StaffTabularInline
 
-from .models import Company, CompanyDomain, CompanyMember, Programme
+from . import services
+from .models import (
+    Company,
+    CompanyDomain,
+    CompanyMember,
+    CostBand,
+    Programme,
+    ProgrammeRegistration,
+    TeamAssignment,
+)
 
 
 class CompanyDomainInline(StaffTabularInline):
@@ -11,9 +22,14 @@ class CompanyDomainInline(StaffTabularInline):
     fields = ("domain",)
 
 
+class CostBandInline(StaffTabularInline):
+    model = CostBand
+    fields = ("name", "hourly_cost")
+
+
 class CompanyMemberInline(StaffTabularInline):
     model = CompanyMember
-    fields = ("user", "role", "allowance_hours_override", "joined_at")
+    fields = ("user", "role", "allowance_hours_override", "site", "cost_band", "joined_at")
     readonly_fields = ("joined_at",)
     autocomplete_fields = ("user",)
 
@@ -30,8 +46,13 @@ class CompanyAdmin(StaffRoleAdmin):
         "parent",
         "yearly_allowance_hours",
         "work_time_requires_approval",
+        "verified_at",
     )
-    list_filter = ("kind", "work_time_requires_approval")
+    list_filter = (
+        "kind",
+        "work_time_requires_approval",
+        ("verified_at", admin.EmptyFieldListFilter),
+    )
     list_select_related = ("parent",)
     search_fields = ("name", "siren", "domains__domain")
     prepopulated_fields = {"slug": ("name",)}
@@ -40,10 +61,51 @@ class CompanyAdmin(StaffRoleAdmin):
         (None, {"fields": ("name", "slug", "kind", "siren", "parent")}),
         (
             _("Mécénat de compétences"),
-            {"fields": ("yearly_allowance_hours", "work_time_requires_approval")},
+            {
+                "fields": (
+                    "yearly_allowance_hours",
+                    "year_start_month",
+                    "work_time_requires_approval",
+                    "auto_approval_max_hours",
+                )
+            },
         ),
+        (_("Valorisation"), {"fields": ("loaded_hourly_cost", "annual_turnover")}),
+        (_("Vérification"), {"fields": ("verified_at",)}),
     )
-    inlines = (CompanyDomainInline, CompanyMemberInline)
+    readonly_fields = ("verified_at",)
+    inlines = (CompanyDomainInline, CostBandInline, CompanyMemberInline)
+    actions = ("verify",)
+
+    @admin.action(description=_("Vérifier le SIREN et valider les structures choisies"))
+    def verify(self, request, queryset):
+        done = 0
+        for company in queryset:
+            try:
+                services.company_verify(company_id=company.pk, actor=request.user)
+            except PermissionDenied as error:
+                self.message_user(request, f"{company}: {error}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(
+            request,
+            ngettext("%(n)d structure vérifiée.", "%(n)d structures vérifiées.", done)
+            % {"n": done},
+            messages.SUCCESS,
+        )
+
+
+class RegistrationInline(StaffTabularInline):
+    model = ProgrammeRegistration
+    fields = ("volunteer", "registered_at")
+    readonly_fields = ("registered_at",)
+    raw_id_fields = ("volunteer",)
+
+
+class TeamAssignmentInline(StaffTabularInline):
+    model = TeamAssignment
+    fields = ("mission", "volunteer", "is_manual")
+    raw_id_fields = ("mission", "volunteer")
 
 
 @admin.register(Programme)
@@ -62,14 +124,17 @@ class ProgrammeAdmin(StaffRoleAdmin):
             _("Éligibilité"),
             {"fields": ("causes", "departements", "invited_associations")},
         ),
+        (_("Équipes"), {"fields": ("teams_state", "teams_published_at")}),
     )
+    readonly_fields = ("teams_state", "teams_published_at")
+    inlines = (RegistrationInline, TeamAssignmentInline)
 
 
 @admin.register(CompanyMember)
 class CompanyMemberAdmin(StaffRoleAdmin):
-    list_display = ("user", "company", "role", "allowance_hours_override", "joined_at")
+    list_display = ("user", "company", "role", "site", "allowance_hours_override", "joined_at")
     list_filter = ("role", ("company", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("user", "company")
     search_fields = ("user__email", "user__first_name", "user__last_name", "company__name")
-    autocomplete_fields = ("user", "company")
-    readonly_fields = ("joined_at",)
+    autocomplete_fields = ("user", "company", "manager")
+    readonly_fields = ("joined_at", "invitation_sent_at")

@@ -1,6 +1,9 @@
+import datetime
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +38,39 @@ class Company(models.Model):
     work_time_requires_approval = models.BooleanField(
         _("engagements sur le temps de travail soumis à validation"), default=True
     )
+    auto_approval_max_hours = models.PositiveIntegerField(
+        _("validation automatique jusqu'à (heures)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Une mission dont la charge ne dépasse pas ce nombre d'heures, et qui tient dans "
+            "l'enveloppe restante du salarié, est validée sans attendre. Vide : jamais."
+        ),
+    )
+    year_start_month = models.PositiveSmallIntegerField(
+        _("premier mois de l'année de mécénat"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("1 : année civile ; un autre mois : exercice décalé."),
+    )
+    loaded_hourly_cost = models.DecimalField(
+        _("coût horaire chargé moyen (€)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Salaire et charges d'une heure de travail, pour valoriser le mécénat."),
+    )
+    annual_turnover = models.DecimalField(
+        _("chiffre d'affaires annuel hors taxes (€)"),
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Sert au plafond de la réduction d'impôt."),
+    )
+    verified_at = models.DateTimeField(_("vérifiée le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     class Meta:
@@ -53,6 +89,44 @@ class Company(models.Model):
         super().clean()
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("Une structure ne peut pas se fonder elle-même.")})
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    def allowance_year(self, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """First and last day of the allowance year that contains ``day``."""
+        month = self.year_start_month or 1
+        year = day.year if day.month >= month else day.year - 1
+        start = datetime.date(year, month, 1)
+        end = datetime.date(year + 1, month, 1) - datetime.timedelta(days=1)
+        return start, end
+
+
+class CostBand(models.Model):
+    """A band of employees with its own loaded hourly cost (e.g. "Cadres", "Experts")."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("entreprise"), on_delete=models.CASCADE, related_name="cost_bands"
+    )
+    name = models.CharField(_("nom"), max_length=100)
+    hourly_cost = models.DecimalField(
+        _("coût horaire chargé (€)"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = _("tranche de coût horaire")
+        verbose_name_plural = _("tranches de coût horaire")
+        ordering = ["company", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "name"], name="unique_cost_band_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hourly_cost} €/h)"
 
 
 class CompanyDomain(models.Model):
@@ -100,6 +174,25 @@ class CompanyMember(models.Model):
         blank=True,
         help_text=_("Laisser vide pour appliquer la règle de l'entreprise."),
     )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Valide ses engagements sur le temps de travail, avec les responsables."),
+    )
+    site = models.CharField(_("site"), max_length=100, blank=True)
+    invitation_sent_at = models.DateTimeField(_("invitation envoyée le"), null=True, blank=True)
+    cost_band = models.ForeignKey(
+        CostBand,
+        verbose_name=_("tranche de coût horaire"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
     joined_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
 
     class Meta:
@@ -117,6 +210,30 @@ class CompanyMember(models.Model):
         if self.allowance_hours_override is not None:
             return self.allowance_hours_override
         return self.company.yearly_allowance_hours
+
+    @property
+    def is_company_staff(self) -> bool:
+        return self.role in (self.Role.MANAGER, self.Role.PROGRAMME_ADMIN)
+
+
+class ApprovalReminder(models.Model):
+    """When approvers were last reminded of a work-time application still waiting."""
+
+    application = models.OneToOneField(
+        "missions.Application",
+        verbose_name=_("candidature"),
+        on_delete=models.CASCADE,
+        related_name="approval_reminder",
+    )
+    sent_at = models.DateTimeField(_("dernière relance le"))
+    count = models.PositiveSmallIntegerField(_("relances"), default=0)
+
+    class Meta:
+        verbose_name = _("relance de validation")
+        verbose_name_plural = _("relances de validation")
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.count}"
 
 
 class Programme(models.Model):
@@ -159,6 +276,16 @@ class Programme(models.Model):
         help_text=_("Vide : toute association vérifiée."),
     )
 
+    class Teams(models.TextChoices):
+        NONE = "", _("Pas encore constituées")
+        PROPOSED = "proposed", _("Proposées, à ajuster")
+        PUBLISHED = "published", _("Publiées")
+
+    teams_state = models.CharField(
+        _("équipes"), max_length=16, choices=Teams.choices, default=Teams.NONE, blank=True
+    )
+    teams_published_at = models.DateTimeField(_("équipes publiées le"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
@@ -171,3 +298,75 @@ class Programme(models.Model):
         super().clean()
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("La fin ne peut pas précéder le début.")})
+
+    @property
+    def is_event(self) -> bool:
+        """Short events whose volunteers are assigned to mission teams."""
+        return self.kind in (self.Kind.MARATHON, self.Kind.FACTORY)
+
+    def registration_open(self, today: datetime.date) -> bool:
+        return today <= self.starts_on and self.teams_state != self.Teams.PUBLISHED
+
+
+class ProgrammeRegistration(models.Model):
+    """An employee signed up for a programme (for an event: to be put in a team)."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    volunteer = models.ForeignKey(
+        "volunteers.VolunteerProfile",
+        verbose_name=_("bénévole"),
+        on_delete=models.CASCADE,
+        related_name="programme_registrations",
+    )
+    registered_at = models.DateTimeField(_("inscrit le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inscription à un programme")
+        verbose_name_plural = _("inscriptions aux programmes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "volunteer"], name="one_registration_per_programme"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} – {self.programme}"
+
+
+class TeamAssignment(models.Model):
+    """A registered volunteer placed in a mission's team for an event."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="teams"
+    )
+    mission = models.ForeignKey(
+        "missions.Mission",
+        verbose_name=_("mission"),
+        on_delete=models.CASCADE,
+        related_name="team_assignments",
+    )
+    volunteer = models.ForeignKey(
+        "volunteers.VolunteerProfile",
+        verbose_name=_("bénévole"),
+        on_delete=models.CASCADE,
+        related_name="team_assignments",
+    )
+    is_manual = models.BooleanField(_("ajustée à la main"), default=False)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("affectation à une équipe")
+        verbose_name_plural = _("affectations aux équipes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "volunteer"], name="one_team_per_volunteer_and_programme"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} → {self.mission}"

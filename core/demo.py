@@ -7,14 +7,22 @@ street addresses up front; the hot loops pick from those pools and from the cata
 below, and every table is written with ``bulk_create`` (many-to-many links through
 their ``through`` models), so 100,000 volunteers take a couple of minutes.
 
+What the listed demo accounts show on top of that (a registration refused by the
+referent, a waitlisted application, hours to validate, evaluations, a published
+testimonial, invitations, messages, favourites, saved searches, e-mail preferences) is
+then made through the services, as people would, so that the audit log and the
+notifications follow; a few of those steps are moved into the past afterwards.
+
 Every e-mail address is at a reserved domain (``.test`` or ``example.org``) so that
 the platform's notifications never reach a real person.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
+import logging
 import operator
 import random
 import re
@@ -26,9 +34,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
+from django.db.models import F
+from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 from stdnum import luhn
@@ -37,7 +48,15 @@ from stdnum.fr import siret as stdnum_siret
 
 DEMO_PASSWORD = "probono-demo"
 MARKER_EMAIL = "admin@probono.test"
+ENGLISH_VOLUNTEER_EMAIL = "volunteer@probono.test"
+PENDING_ASSOCIATION_EMAIL = "association-en-attente@probono.test"
+REJECTED_ASSOCIATION_EMAIL = "association-refusee@probono.test"
+# What people said they were when signing up (``accounts.SignupRole``).
+VOLUNTEER_ROLE, ASSOCIATION_ROLE, COMPANY_ROLE = "volunteer", "association", "company"
+# Volunteers 0 and 1 are listed accounts: never drawn as candidates for missions.
+FIRST_DRAWN_VOLUNTEER = 2
 BATCH_SIZE = 2000
+QUIET_EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 COPY_THRESHOLD = 5000  # rows from which PostgreSQL gets COPY instead of INSERT
 
 # ---------------------------------------------------------------------------------------
@@ -1914,12 +1933,37 @@ class DemoResult:
     seconds: float = 0.0
 
 
+# One line per account: who it is, and what to look at with it.
 DEMO_ACCOUNTS = [
-    DemoAccount(MARKER_EMAIL, "Super-administrateur (équipe de la plateforme)"),
-    DemoAccount("referent@probono.test", "Référent territorial (Rhône, Île-de-France)"),
-    DemoAccount("association@probono.test", "Responsable d'association"),
-    DemoAccount("benevole@probono.test", "Bénévole"),
-    DemoAccount("entreprise@probono.test", "Responsable des programmes d'entreprise"),
+    DemoAccount(MARKER_EMAIL, "Super-administrateur : tout le back-office, journal des actions"),
+    DemoAccount(
+        "referent@probono.test",
+        "Référent (Rhône, Île-de-France) : associations à vérifier, une refusée avec motif",
+    ),
+    DemoAccount(
+        "association@probono.test",
+        "Association : candidature sans réponse depuis 10 j, heures à valider, invitations",
+    ),
+    DemoAccount(
+        PENDING_ASSOCIATION_EMAIL,
+        "Association en attente de vérification : un brouillon, soumission bloquée",
+    ),
+    DemoAccount(
+        REJECTED_ASSOCIATION_EMAIL,
+        "Association refusée : le motif du refus, demander un nouvel examen",
+    ),
+    DemoAccount(
+        "benevole@probono.test",
+        "Bénévole : liste d'attente, accord employeur, favoris, recherches, messages, attestation",
+    ),
+    DemoAccount(
+        ENGLISH_VOLUNTEER_EMAIL,
+        "Bénévole anglophone : e-mails en anglais, récapitulatif quotidien, 2 invitations",
+    ),
+    DemoAccount(
+        "entreprise@probono.test",
+        "Entreprise (programmes) : accords à donner, budget d'heures, rapports d'impact",
+    ),
 ]
 
 
@@ -1932,6 +1976,22 @@ def seed_demo(options: DemoOptions | None = None, log: Callable[[str], None] | N
     if demo_data_exists():
         return DemoResult(created=False, accounts=list(DEMO_ACCOUNTS))
     return DemoBuilder(options or DemoOptions(), log=log).run()
+
+
+@contextlib.contextmanager
+def _quietly():
+    """The stories go through the services, which e-mail whoever they concern once the
+    transaction commits, by in-process tasks that log each run: nobody reads those
+    e-mails, so they are not sent (the notifications are in the app, and those of a daily
+    digest wait for its next run), and the tasks' logs do not drown the command's output."""
+    trace = logging.getLogger("celery.app.trace")
+    level = trace.level
+    trace.setLevel(max(level, logging.WARNING))
+    try:
+        with override_settings(EMAIL_BACKEND=QUIET_EMAIL_BACKEND):
+            yield
+    finally:
+        trace.setLevel(level)
 
 
 def _weighted(rng: random.Random, items: Sequence, weights: Sequence[float]):
@@ -1950,6 +2010,7 @@ class DemoBuilder:
         self.now = timezone.now()
         self.today = timezone.localdate()
         self.result = DemoResult(created=True, accounts=list(DEMO_ACCOUNTS))
+        self.backdated: list[tuple[models.Model, datetime.datetime]] = []
         self.users: list = []
         self.used_emails: set[str] = set()
         self._last_tick = time.perf_counter()
@@ -1980,15 +2041,32 @@ class DemoBuilder:
 
     def _insert_rows(self, model, fields: Sequence[str], rows: list[tuple], label: str = ""):
         """Insert plain tuples (``fields`` are attnames), skipping model instances when
-        PostgreSQL's COPY can take them: for the big tables whose pks nobody needs."""
+        PostgreSQL's COPY can take them: for the big tables whose pks nobody needs.
+
+        COPY bypasses the model, and the database has no defaults of its own: the other
+        columns get their field's default (automatic dates: now), as an INSERT would."""
         if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
             meta = model._meta
+            given = [meta.get_field(name) for name in fields]
+            others = [
+                f
+                for f in meta.concrete_fields
+                if f not in given and not (f.primary_key and f.auto_created)
+            ]
+            defaults = []
+            for f in others:
+                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                    defaults.append(lambda now=self.now: now)
+                elif isinstance(f, models.JSONField):
+                    defaults.append(lambda f=f: json.dumps(f.get_default(), cls=f.encoder))
+                else:
+                    defaults.append(f.get_default)
             qn = connection.ops.quote_name
-            columns = ", ".join(qn(meta.get_field(name).column) for name in fields)
+            columns = ", ".join(qn(f.column) for f in given + others)
             sql = f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN"
             with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
                 for row in rows:
-                    copy.write_row(row)
+                    copy.write_row((*row, *(default() for default in defaults)))
             label = label or model._meta.label
             self.result.counts[label] = self.result.counts.get(label, 0) + len(rows)
         else:
@@ -2050,13 +2128,17 @@ class DemoBuilder:
         return first, self.rng.choice(self.last_names), female
 
     def _user(self, first: str, last: str, email: str, **extra):
+        """A user to bulk-insert; ``signup_role`` says what they signed up as (blank for
+        staff), ``language`` is drawn (3 % English) unless given."""
+        date_joined = extra.pop("date_joined", None) or self._days_ago(30, 900)
+        drawn = "en" if self.rng.random() < 0.03 else "fr"
         user = self.User(
             email=email,
             first_name=first,
             last_name=last,
             password=self.password,
-            date_joined=extra.pop("date_joined", None) or self._days_ago(30, 900),
-            language="en" if self.rng.random() < 0.03 else "fr",
+            date_joined=date_joined,
+            language=extra.pop("language", drawn),
             **extra,
         )
         self.users.append(user)
@@ -2066,7 +2148,7 @@ class DemoBuilder:
 
     def run(self) -> DemoResult:
         started = time.perf_counter()
-        with transaction.atomic():
+        with _quietly(), transaction.atomic():
             self._prepare()
             self._tick("pools and reference data")
             self._companies()
@@ -2082,9 +2164,27 @@ class DemoBuilder:
             self._tick("applications")
             self._hours_and_evaluations()
             self._tick("hours and evaluations")
+            self._company_settings()
+            self._company_track_record()
+            self._company_approvals()
+            self._event_registrations()
+            self._tick("company settings and event registrations")
             self._staff()
+            self._story_accounts()
             self._email_addresses()
             self._tick("staff and e-mail addresses")
+            before = self._story_counts()
+            self._stories()
+        # After the commit: the notifications heard from the audit log are there too
+        # (when tasks run in-process).
+        first_steps: dict = {}
+        for target, when in self.backdated:
+            first_steps.setdefault((type(target), target.pk), (target, when))
+        self._realign_notifications(list(first_steps.values()))
+        for label, count in self._story_counts().items():
+            if count != before[label]:
+                self.result.counts[label] = self.result.counts.get(label, 0) + count - before[label]
+        self._tick("stories (through the services)")
         self.result.seconds = time.perf_counter() - started
         return self.result
 
@@ -2351,13 +2451,14 @@ class DemoBuilder:
             )
             if i == 0:
                 self.used_emails.add(email)
-            admin = self._user(first, last, email)
+            admin = self._user(first, last, email, signup_role=ASSOCIATION_ROLE)
+            if i == 0:
+                admin.language = "fr"
             admins.append(admin)
             if rng.random() < 0.25:
                 first, last, _female = self._person()
-                members.append(
-                    (i, self._user(first, last, self._email(first, last, "example.org")))
-                )
+                email = self._email(first, last, "example.org")
+                members.append((i, self._user(first, last, email, signup_role=ASSOCIATION_ROLE)))
         self._bulk(self.User, admins + [user for _i, user in members], "accounts.User")
         self._bulk(Association, associations)
         through = Association.causes.through
@@ -2391,7 +2492,7 @@ class DemoBuilder:
         rng = self.rng
         n = self.o.volunteers
         cities = self._pick_cities(n)
-        cities[0] = self._city_named("Lyon")
+        cities[:FIRST_DRAWN_VOLUNTEER] = [self._city_named("Lyon")] * min(n, FIRST_DRAWN_VOLUNTEER)
         headcounts = [spec[1] for spec in self.company_specs]
         seniorities = ["junior", "experienced", "senior", "retiree"]
         language_sets = [
@@ -2443,6 +2544,9 @@ class DemoBuilder:
                 headline = f"{title} senior"
             else:
                 headline = title
+            if i == 1:
+                # The English-speaking volunteer is independent: no employer, no work time.
+                employer = None
             if employer is not None and rng.random() < 0.5:
                 headline = f"{headline} chez {self.companies[employer].name}"
             elif seniority != "junior" and rng.random() < 0.3:
@@ -2504,8 +2608,15 @@ class DemoBuilder:
                 domain = self.company_domain[self.companies[employer].pk]
             else:
                 domain = rng.choice(("example.org", "example.net", "example.com"))
-            email = "benevole@probono.test" if i == 0 else self._email(first, last, domain)
-            user = self._user(first, last, email)
+            if i == 0:
+                email = "benevole@probono.test"
+            elif i == 1:
+                email = ENGLISH_VOLUNTEER_EMAIL
+            else:
+                email = self._email(first, last, domain)
+            user = self._user(first, last, email, signup_role=VOLUNTEER_ROLE)
+            if i <= 1:
+                user.language = "fr" if i == 0 else "en"
             users.append(user)
             profiles.append(
                 VolunteerProfile(
@@ -2522,9 +2633,13 @@ class DemoBuilder:
                     accepts_on_site=on_site,
                     accepts_hybrid=hybrid,
                     max_distance_km=rng.choice([5, 10, 20, 20, 30, 30, 50, 100, 200]),
-                    languages=list(_weighted(rng, language_sets, language_weights)),
+                    languages=(
+                        ["en", "fr"]
+                        if i == 1
+                        else list(_weighted(rng, language_sets, language_weights))
+                    ),
                     employer=self.companies[employer] if employer is not None else None,
-                    is_visible=i == 0 or rng.random() < 0.95,
+                    is_visible=i < FIRST_DRAWN_VOLUNTEER or rng.random() < 0.95,
                     **self._place(city),
                 )
             )
@@ -2561,7 +2676,9 @@ class DemoBuilder:
                     self.used_emails.add(email)
                 else:
                     email = self._email(first, last, domain)
-                user = self._user(first, last, email)
+                user = self._user(first, last, email, signup_role=COMPANY_ROLE)
+                if index == 0 and m == 0:
+                    user.language = "fr"
                 role = CompanyMember.Role.PROGRAMME_ADMIN if m == 0 else CompanyMember.Role.MANAGER
                 staff.append((company, user, role))
                 if m == 0:
@@ -2569,7 +2686,8 @@ class DemoBuilder:
         if self.foundation is not None:
             first, last, _female = self._person()
             domain = self.company_domain[self.companies[0].pk]
-            user = self._user(first, last, self._email(first, last, domain))
+            email = self._email(first, last, domain)
+            user = self._user(first, last, email, signup_role=COMPANY_ROLE)
             staff.append((self.foundation, user, CompanyMember.Role.PROGRAMME_ADMIN))
         self._bulk(self.User, [user for _c, user, _r in staff], "accounts.User")
         members = [
@@ -2591,7 +2709,7 @@ class DemoBuilder:
         # Who can be picked for a mission: by skill family, and by family and département.
         self.family_pool: dict[str, list[int]] = {}
         self.local_pool: dict[tuple[str, str], list[int]] = {}
-        for i in range(1, n):
+        for i in range(FIRST_DRAWN_VOLUNTEER, n):
             for family in self.volunteer_families[i]:
                 self.family_pool.setdefault(family, []).append(i)
                 self.local_pool.setdefault((family, self.volunteer_departement[i]), []).append(i)
@@ -2625,7 +2743,7 @@ class DemoBuilder:
             (
                 "week",
                 self.companies[0],
-                f"Semaine du pro bono {year}",
+                f"Semaine du pro bono {(today + datetime.timedelta(days=40)).year}",
                 Programme.Kind.WEEK,
                 "Une semaine pendant laquelle chaque salarié peut consacrer une journée à une "
                 "association.",
@@ -2699,6 +2817,233 @@ class DemoBuilder:
         if "marathon" in self.programmes:
             verified = [a for a in self.associations if a.verification_state == "verified"]
             self.programmes["marathon"].invited_associations.set(verified[:8])
+
+    # --- company settings, sites, cost bands; event registrations ---------------------
+
+    def _company_settings(self) -> None:
+        """What the reports need: hourly costs, turnover, sites, cost bands, managers;
+        one company approves small missions automatically, one counts a fiscal year."""
+        from companies.models import Company, CompanyMember, CostBand
+
+        costs = [Decimal("62"), Decimal("71"), Decimal("58"), Decimal("66"), Decimal("54")]
+        sites = ["Paris – La Défense", "Lyon Part-Dieu", "Nantes", "Lille"]
+        for i, company in enumerate(self.companies):
+            headcount = self.company_specs[i][1]
+            company.loaded_hourly_cost = costs[i % len(costs)]
+            company.annual_turnover = Decimal(headcount) * Decimal("2500000")
+            company.verified_at = self.now
+            company.auto_approval_max_hours = 8 if i == 1 else None
+            company.year_start_month = 9 if i == 2 else 1
+        Company.objects.bulk_update(
+            self.companies,
+            [
+                "loaded_hourly_cost",
+                "annual_turnover",
+                "verified_at",
+                "auto_approval_max_hours",
+                "year_start_month",
+            ],
+        )
+        if self.foundation is not None:
+            Company.objects.filter(pk=self.foundation.pk).update(verified_at=self.now)
+        if not self.companies:
+            return
+        first = self.companies[0]
+        bands = [
+            CostBand(company=first, name="Cadres", hourly_cost=Decimal("74")),
+            CostBand(company=first, name="Experts et direction", hourly_cost=Decimal("112")),
+        ]
+        self._bulk(CostBand, bands)
+        members = list(
+            CompanyMember.objects.filter(company__in=self.companies).order_by("company_id", "pk")
+        )
+        managers: dict[int, list[int]] = {}
+        for member in members:
+            if member.role == CompanyMember.Role.MANAGER:
+                managers.setdefault(member.company_id, []).append(member.user_id)
+        for n, member in enumerate(members):
+            member.site = sites[n % len(sites)]
+            if member.company_id == first.pk and member.role == CompanyMember.Role.EMPLOYEE:
+                member.cost_band = bands[1] if n % 7 == 0 else bands[0] if n % 3 == 0 else None
+                pool = managers.get(first.pk, [])
+                member.manager_id = pool[n % len(pool)] if pool and n % 2 == 0 else None
+        CompanyMember.objects.bulk_update(members, ["site", "cost_band", "manager"], 2000)
+
+    def _company_track_record(self) -> None:
+        """Past work-time engagements of the first two companies' employees on completed
+        missions, with validated hours and evaluations, so that their impact reports show
+        real numbers. A mission gets a seat more for each engagement added to it."""
+        from missions.models import Application, Evaluation, HoursEntry, Mission
+        from volunteers.models import VolunteerProfile
+
+        rng = self.rng
+        missions = list(
+            Mission.objects.filter(state=Mission.State.COMPLETED)
+            .select_related("association")
+            .order_by("pk")
+        )
+        if not missions:
+            return
+        taken = set(Application.objects.values_list("volunteer_id", "mission_id"))
+        admins = dict(zip([a.pk for a in self.associations], self.association_admin, strict=False))
+        added: list = []
+        for company, wanted in zip(self.companies[:2], (14, 10), strict=False):
+            employees = list(
+                VolunteerProfile.objects.filter(employer=company)
+                .exclude(pk__in=[p.pk for p in self.profiles[:FIRST_DRAWN_VOLUNTEER]])
+                .select_related("user")
+                .order_by("pk")[:wanted]
+            )
+            for n, profile in enumerate(employees):
+                mission = missions[(n * 3 + len(added)) % len(missions)]
+                if (profile.pk, mission.pk) in taken:
+                    continue
+                taken.add((profile.pk, mission.pk))
+                added.append(
+                    Application(
+                        mission=mission,
+                        volunteer=profile,
+                        origin=rng.choice(["applied", "suggested", "applied"]),
+                        state=Application.State.COMPLETED,
+                        is_work_time=True,
+                        approval_state=Application.Approval.APPROVED,
+                        planned_hours=rng.choice([8, 12, 16]),
+                        decided_at=self.now,
+                    )
+                )
+        if not added:
+            return
+        self._bulk(Application, added)
+        extra = Counter(a.mission.pk for a in added)
+        for mission in missions:
+            if extra[mission.pk]:
+                mission.seats = min(100, mission.seats + extra[mission.pk])
+        Mission.objects.bulk_update([m for m in missions if extra[m.pk]], ["seats"])
+        hours, evaluations = [], []
+        for application in added:
+            mission = application.mission
+            last = min(mission.end_date or self.today, self.today)
+            first = max(mission.start_date or last, last - datetime.timedelta(days=300))
+            span = max(0, (last - first).days)
+            for _ in range(rng.randint(2, 4)):
+                hours.append(
+                    HoursEntry(
+                        application=application,
+                        date=first + datetime.timedelta(days=rng.randint(0, span)),
+                        hours=Decimal(rng.choice(["1.5", "2", "2.5", "3", "4"])),
+                        description=rng.choice(HOURS_DESCRIPTIONS),
+                        state=HoursEntry.State.VALIDATED,
+                    )
+                )
+            rating = _weighted(rng, [5, 4, 3, 2], [45, 35, 15, 5])
+            objectives = "met" if rating >= 4 else "partly" if rating >= 3 else "not_met"
+            if rng.random() < 0.85:
+                skills, autonomy, comment = rng.choice(EVALUATION_ASSOCIATION)
+                evaluations.append(
+                    Evaluation(
+                        application=application,
+                        side=Evaluation.Side.ASSOCIATION,
+                        author=admins.get(mission.association.pk),
+                        rating=rating,
+                        objectives=objectives,
+                        skills_transferred=skills,
+                        autonomy_gained=autonomy,
+                        can_continue_alone=_weighted(rng, [True, False, None], [60, 30, 10]),
+                        comment=comment,
+                    )
+                )
+        self._bulk(HoursEntry, hours, pks=False)
+        self._bulk(Evaluation, evaluations, pks=False)
+
+    def _company_approvals(self) -> None:
+        """Whatever the draws gave, the first two companies (both with a programme and a
+        track record) have a work-time application waiting for their approval and one
+        they refused, so that every approval state shows on their pages and reports.
+        On open missions of other associations than the demo one, by employees other
+        than the listed volunteers; neither takes a seat."""
+        from missions.models import Application, Mission
+        from volunteers.models import VolunteerProfile
+
+        rng = self.rng
+        A = Application
+        missions = [
+            mission
+            for mission in Mission.objects.published()
+            .exclude(association=self.associations[0])
+            .order_by("pk")
+            if mission.is_open_for_applications(self.today)
+        ]
+        if not missions:
+            return
+        listed = [p.pk for p in self.profiles[:FIRST_DRAWN_VOLUNTEER]]
+        taken = set(Application.objects.values_list("volunteer_id", "mission_id"))
+        added = []
+        for company in self.companies[:2]:
+            if not company.work_time_requires_approval:
+                continue
+            # Small enough missions are approved automatically: never asked, never refused.
+            limit = company.auto_approval_max_hours
+            eligible = [m for m in missions if not limit or m.effort_hours > limit]
+            if not eligible:
+                continue
+            employees = list(
+                VolunteerProfile.objects.filter(employer=company)
+                .exclude(pk__in=listed)
+                .order_by("-pk")
+                .values_list("pk", flat=True)
+            )
+            used: set[int] = set()
+            for approval in (A.Approval.PENDING, A.Approval.REFUSED):
+                shift = len(added)
+                rotated = eligible[shift % len(eligible) :] + eligible[: shift % len(eligible)]
+                pair = next(
+                    (
+                        (volunteer, mission)
+                        for mission in rotated
+                        for volunteer in employees
+                        if volunteer not in used and (volunteer, mission.pk) not in taken
+                    ),
+                    None,
+                )
+                if pair is None:
+                    continue
+                volunteer, mission = pair
+                used.add(volunteer)
+                taken.add((volunteer, mission.pk))
+                refused = approval == A.Approval.REFUSED
+                added.append(
+                    Application(
+                        mission=mission,
+                        volunteer_id=volunteer,
+                        origin="applied",
+                        message=rng.choice(APPLICATION_MESSAGES),
+                        # Refused, the volunteer withdrew: that is the reason given.
+                        state=A.State.WITHDRAWN if refused else A.State.APPLIED,
+                        withdrawal_reason="approval_refused" if refused else "",
+                        state_message=rng.choice(APPROVAL_REFUSAL_REASONS) if refused else "",
+                        is_work_time=True,
+                        approval_state=approval,
+                    )
+                )
+        self._bulk(Application, added)
+
+    def _event_registrations(self) -> None:
+        """The marathon's employees register; its teams are left for staff to compute."""
+        from companies.models import ProgrammeRegistration
+        from volunteers.models import VolunteerProfile
+
+        marathon = self.programmes.get("marathon")
+        if marathon is None:
+            return
+        profiles = list(
+            VolunteerProfile.objects.filter(employer=marathon.company_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:16]
+        )
+        self._bulk(
+            ProgrammeRegistration,
+            [ProgrammeRegistration(programme=marathon, volunteer_id=pk) for pk in profiles],
+        )
 
     # --- missions ----------------------------------------------------------------------
 
@@ -3009,9 +3354,9 @@ class DemoBuilder:
         ]
 
     def _candidates(self, mission_index: int, k: int) -> list[int]:
-        """``k`` distinct volunteers (never the demo one), mostly with the right skills."""
+        """``k`` distinct volunteers (never the listed ones), mostly with the right skills."""
         rng, n = self.rng, self.o.volunteers
-        if n <= 1:
+        if n <= FIRST_DRAWN_VOLUNTEER:
             return []
         mission = self.missions[mission_index]
         family = self.mission_family[mission_index]
@@ -3021,7 +3366,7 @@ class DemoBuilder:
             if mission.departement is not None
             else []
         )
-        k = min(k, n - 1)
+        k = min(k, n - FIRST_DRAWN_VOLUNTEER)
         chosen: list[int] = []
         seen: set[int] = set()
         attempts = 0
@@ -3034,7 +3379,9 @@ class DemoBuilder:
                 pool = family_pool
             else:
                 pool = None
-            index = pool[rng.randrange(len(pool))] if pool else rng.randrange(1, n)
+            index = (
+                pool[rng.randrange(len(pool))] if pool else rng.randrange(FIRST_DRAWN_VOLUNTEER, n)
+            )
             if index not in seen:
                 seen.add(index)
                 chosen.append(index)
@@ -3195,7 +3542,7 @@ class DemoBuilder:
         work time (the refusal is then the reason of the withdrawal); its index in rows."""
         requiring = [
             vi
-            for vi in range(1, self.o.volunteers)
+            for vi in range(FIRST_DRAWN_VOLUNTEER, self.o.volunteers)
             if self.volunteer_employer[vi] is not None
             and self.companies[self.volunteer_employer[vi]].work_time_requires_approval
         ]
@@ -3224,6 +3571,8 @@ class DemoBuilder:
         for application in self.applications:
             if application.state not in ("active", "completed"):
                 continue
+            if application.state == "completed" and application.volunteer is self.profiles[0]:
+                continue  # its hours, evaluations and testimonial come from _stories()
             mission = application.mission
             start = mission.start_date
             last = min(mission.end_date, self.today)
@@ -3258,7 +3607,7 @@ class DemoBuilder:
                 continue
             rating = _weighted(rng, [5, 4, 3, 2, 1], [45, 35, 12, 5, 3])
             objectives = "met" if rating >= 4 else "partly" if rating >= 3 else "not_met"
-            if rng.random() < 0.7 or application.volunteer is self.profiles[0]:
+            if rng.random() < 0.7:
                 skills, autonomy, comment = rng.choice(EVALUATION_ASSOCIATION)
                 evaluations.append(
                     Evaluation(
@@ -3292,11 +3641,19 @@ class DemoBuilder:
     def _staff(self) -> None:
         for email in (MARKER_EMAIL, "referent@probono.test"):
             self.used_emails.add(email)
-        admin = self._user("Sophie", "Lambert", MARKER_EMAIL, is_staff=True, is_superuser=True)
+        admin = self._user(
+            "Sophie", "Lambert", MARKER_EMAIL, is_staff=True, is_superuser=True, language="fr"
+        )
         referent = self._user(
-            "Julien", "Moreau", "referent@probono.test", is_staff=True, is_referent=True
+            "Julien",
+            "Moreau",
+            "referent@probono.test",
+            is_staff=True,
+            is_referent=True,
+            language="fr",
         )
         self._bulk(self.User, [admin, referent], "accounts.User")
+        self.referent = referent
         referent.referent_departements.set([self.departements["69"]])
         if "11" in self.regions:
             referent.referent_regions.set([self.regions["11"]])
@@ -3309,3 +3666,452 @@ class DemoBuilder:
             ("user_id", "email", "verified", "primary"),
             [(user.pk, user.email, True, True) for user in self.users],
         )
+
+    # --- stories: what the listed accounts show, made through the services ------------
+
+    def _story_accounts(self) -> None:
+        """The admins of the two associations registered through the services below."""
+        self.story_admins = {}
+        for email, first, last in (
+            (PENDING_ASSOCIATION_EMAIL, "Nadia", "Benali"),
+            (REJECTED_ASSOCIATION_EMAIL, "Marc", "Delorme"),
+        ):
+            self.used_emails.add(email)
+            self.story_admins[email] = self._user(
+                first,
+                last,
+                email,
+                signup_role=ASSOCIATION_ROLE,
+                language="fr",
+                date_joined=self._days_ago(2, 20),
+            )
+        self._bulk(self.User, list(self.story_admins.values()), "accounts.User")
+
+    def _story_counts(self) -> dict[str, int]:
+        from associations.models import Association, AssociationMember
+        from core.models import ActionLog
+        from missions.models import (
+            Application,
+            Evaluation,
+            HoursEntry,
+            Invitation,
+            Mission,
+            MissionSkill,
+            Testimonial,
+        )
+        from notifications.models import Message, Notification, NotificationPreference
+        from search.models import SavedSearch
+        from volunteers.models import Favourite
+
+        story_models = (
+            Association,
+            Association.causes.through,
+            AssociationMember,
+            Mission,
+            MissionSkill,
+            Application,
+            HoursEntry,
+            Evaluation,
+            Testimonial,
+            Invitation,
+            Favourite,
+            Message,
+            SavedSearch,
+            NotificationPreference,
+            Notification,
+            ActionLog,
+        )
+        return {model._meta.label: model.objects.count() for model in story_models}
+
+    def _stories(self) -> None:
+        """Registrations, decisions, applications, hours, evaluations, testimonials,
+        invitations, messages, favourites and saved searches made as people make them,
+        through the services: the audit log and the notifications follow. Each piece
+        is skipped when a small dataset lacks what it needs."""
+        self._story_associations()
+        self._story_preferences()  # before anything is sent to that person
+        self._story_volunteer()
+        self._story_association()
+        self._story_messages()
+        self._story_saved_searches()
+
+    def _backdate(self, obj, when: datetime.datetime, about=None) -> None:
+        """Services stamp ``created_at`` with now: move a story's step into the past, with
+        its audit log entries and the notifications about it (``about``, the object they
+        point to, if not ``obj``), those made so far and those made after the commit."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from core.models import ActionLog
+
+        type(obj).objects.filter(pk=obj.pk).update(created_at=when)
+        obj.created_at = when
+        ActionLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).update(created_at=when)
+        self.backdated.append((about or obj, when))
+        self._realign_notifications([(about or obj, when)])
+
+    def _realign_notifications(self, steps: list[tuple[models.Model, datetime.datetime]]):
+        """Date the notifications made during the run about each step's object with the
+        step: the first step of an object takes those made after the commit."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from notifications.models import Notification
+
+        for target, when in steps:
+            Notification.objects.filter(
+                target_type=ContentType.objects.get_for_model(target),
+                target_id=target.pk,
+                created_at__gt=self.now,
+            ).update(created_at=when)
+
+    def _story_associations(self) -> None:
+        """One association waiting for verification (with a draft) and one refused by
+        the Rhône referent, each registered by its listed admin."""
+        from associations.models import Association
+        from associations.services import association_register, association_reject
+        from missions.services import mission_create
+
+        specs = [
+            (
+                PENDING_ASSOCIATION_EMAIL,
+                "Les Petites Mains de Villeurbanne",
+                "Villeurbanne",
+                "69100",
+                "poverty_solidarity",
+            ),
+            (
+                REJECTED_ASSOCIATION_EMAIL,
+                "Vélo Solidaire Vénissieux",
+                "Vénissieux",
+                "69200",
+                "environment_climate",
+            ),
+        ]
+        created = {}
+        for email, name, city, postcode, cause in specs:
+            rna = ""
+            while not rna or Association.objects.filter(rna=rna).exists():
+                rna = f"W69{self.rng.randrange(10**7):07d}"
+            _weight, activity, audience, related = CAUSE_PROFILES[cause]
+            created[email] = association_register(
+                user=self.story_admins[email],
+                name=name,
+                rna=rna,
+                city=city,
+                postcode=postcode,
+                causes=[self.causes[cause], self.causes[related]],
+                summary=f"Association {city_phrases(city)['de_city']} qui {activity}."[:280],
+                description=(
+                    f"Créée en {self.today.year - 1}, {name} {activity}. Elle accompagne "
+                    f"{audience}, avec une vingtaine de bénévoles."
+                ),
+                address=self.streets[0],
+                size_band="0",
+                founded_year=self.today.year - 1,
+                contact_email=f"contact@{ascii_slug(name)[:40].strip('-')}.example.org",
+            )
+        pending = created[PENDING_ASSOCIATION_EMAIL]
+        template = MISSION_TEMPLATES["communication"][0]
+        mission_create(
+            association=pending,
+            actor=self.story_admins[PENDING_ASSOCIATION_EMAIL],
+            skills=[(self.skills[code], 2, "required") for code in template.required],
+            title=template.title,
+            summary=template.summary,
+            description=f"{template.context}\n\nMission à distance, avec un point par semaine.",
+            deliverable=template.deliverable,
+            cause=self.causes["poverty_solidarity"],
+            format="mission",
+            location_mode="remote",
+            effort_hours=24,
+            hours_per_week=Decimal("3"),
+            seats=1,
+            start_date=self.today + datetime.timedelta(days=45),
+            end_date=self.today + datetime.timedelta(days=101),
+            application_deadline=self.today + datetime.timedelta(days=30),
+        )
+        association_reject(
+            association_id=created[REJECTED_ASSOCIATION_EMAIL].pk,
+            actor=self.referent,
+            reason=REJECTION_REASONS[0],
+        )
+
+    def _listed_volunteer(self, index: int):
+        return self.profiles[index] if index < len(self.profiles) else None
+
+    def _story_preferences(self) -> None:
+        """The English-speaking volunteer wants one e-mail a day, without search alerts."""
+        from notifications.models import Notification, NotificationPreference
+        from notifications.services import preferences_update
+
+        profile = self._listed_volunteer(1)
+        if profile is None:
+            return
+        muted = {Notification.Kind.SAVED_SEARCH_MATCH}
+        preferences_update(
+            actor=profile.user,
+            email_frequency=NotificationPreference.Frequency.DAILY,
+            emailed_kinds=[
+                str(kind) for kind in NotificationPreference.emailable_kinds() if kind not in muted
+            ],
+        )
+
+    def _story_volunteer(self) -> None:
+        """The demo volunteer: favourites, a waitlisted application, and the completed
+        engagement told to its end (hours, both evaluations, a published testimonial)."""
+        from missions.models import Application, Mission
+        from missions.outreach import testimonial_publish, testimonial_submit
+        from missions.services import (
+            application_create,
+            evaluation_submit,
+            hours_log,
+            hours_validate,
+        )
+        from volunteers.services import favourite_toggle
+
+        profile = self._listed_volunteer(0)
+        user = profile.user
+        applied = set(profile.applications.values_list("mission_id", flat=True))
+        published = Mission.objects.published().exclude(pk__in=applied).order_by("pk")
+        near = published.exclude(association=self.associations[0]).filter(
+            models.Q(location_mode="remote") | models.Q(departement__code="69")
+        )
+        for mission in near[:3]:
+            favourite_toggle(actor=user, mission_id=mission.pk)
+
+        full = [
+            mission
+            for mission in published.with_taken_seats().filter(taken_seats__gte=F("seats"))
+            if mission.is_open_for_applications(self.today)
+        ]
+        if full:
+            application_create(
+                mission_id=full[0].pk,
+                volunteer=profile,
+                actor=user,
+                message=APPLICATION_MESSAGES[2],
+            )
+
+        done = (
+            profile.applications.filter(state=Application.State.COMPLETED)
+            .select_related("mission__association")
+            .order_by("pk")
+            .first()
+        )
+        if done is None:
+            return
+        mission = done.mission
+        member = self._admin_of(mission.association)
+        last = min(mission.end_date or self.today, self.today)
+        first = max(mission.start_date or last, last - datetime.timedelta(days=30))
+        entries = [
+            (first, "1", "Préparation avec l'équipe"),
+            (first, "2", "Animation de la session"),
+            (last, "0.5", "Compte rendu et ressources envoyés à l'équipe"),
+        ]
+        for day, hours, description in entries:
+            entry = hours_log(
+                application_id=done.pk,
+                actor=user,
+                date=min(day, self.today),
+                hours=Decimal(hours),
+                description=description,
+            )
+            hours_validate(entry_id=entry.pk, actor=member)
+        skills, autonomy, comment = EVALUATION_ASSOCIATION[0]
+        evaluation_submit(
+            application_id=done.pk,
+            actor=member,
+            rating=5,
+            objectives="met",
+            skills_transferred=skills,
+            autonomy_gained=autonomy,
+            can_continue_alone=True,
+            comment=comment,
+        )
+        evaluation_submit(
+            application_id=done.pk,
+            actor=user,
+            rating=5,
+            objectives="met",
+            comment=EVALUATION_VOLUNTEER[0],
+        )
+        testimonial = testimonial_submit(
+            application_id=done.pk,
+            actor=user,
+            text=(
+                f"J'ai découvert {mission.association.name} le temps de « {mission.title} » : "
+                "une équipe accueillante, un besoin bien préparé, et des outils qu'elle "
+                "utilise encore aujourd'hui. Je recommande à tous les bénévoles !"
+            ),
+        )
+        testimonial_publish(testimonial_id=testimonial.pk, actor=member)
+
+    def _admin_of(self, association):
+        from associations.models import AssociationMember
+
+        return (
+            AssociationMember.objects.filter(
+                association=association, role=AssociationMember.Role.ADMIN
+            )
+            .select_related("user")
+            .order_by("pk")
+            .first()
+            .user
+        )
+
+    def _story_association(self) -> None:
+        """The demo association: an application left unanswered for ten days, hours to
+        validate on a running engagement, and invitations to the English volunteer."""
+        from missions.models import Application, Mission
+        from missions.outreach import invitation_send
+        from missions.services import application_create, hours_log
+        from volunteers.models import VolunteerProfile
+
+        association = self.associations[0]
+        admin = self._admin_of(association)
+        listed = [p.pk for p in self.profiles[:FIRST_DRAWN_VOLUNTEER]]
+        open_missions = [
+            mission
+            for mission in Mission.objects.published()
+            .with_taken_seats()
+            .filter(association=association)
+            .order_by("pk")
+            if mission.is_open_for_applications(self.today)
+        ]
+        with_seats = [m for m in open_missions if m.taken_seats < m.seats]
+        if with_seats:
+            mission = with_seats[0]
+            required = mission.skills.filter(importance="required").values("skill")
+            candidates = (
+                VolunteerProfile.objects.visible()
+                .exclude(pk__in=listed)
+                .exclude(applications__mission=mission)
+            )
+            volunteer = (
+                candidates.filter(skills__skill__in=required).order_by("pk").first()
+                or candidates.order_by("pk").first()
+            )
+            if volunteer is not None:
+                stale = application_create(
+                    mission_id=mission.pk,
+                    volunteer=volunteer,
+                    actor=volunteer.user,
+                    message=APPLICATION_MESSAGES[0],
+                )
+                self._backdate(stale, self.now - datetime.timedelta(days=10, hours=3))
+
+        active = (
+            Application.objects.filter(
+                mission__association=association, state=Application.State.ACTIVE
+            )
+            .select_related("mission", "volunteer__user")
+            .order_by(
+                models.Case(models.When(volunteer=self.profiles[0], then=0), default=1),
+                "pk",
+            )
+            .first()
+        )
+        if active is not None:
+            start = active.mission.start_date or self.today
+            for days_ago, hours, description in (
+                (6, "2", "Point d'étape avec la directrice"),
+                (2, "1.5", "Préparation du prochain rendez-vous"),
+            ):
+                hours_log(
+                    application_id=active.pk,
+                    actor=active.volunteer.user,
+                    date=max(start, self.today - datetime.timedelta(days=days_ago)),
+                    hours=Decimal(hours),
+                    description=description,
+                )
+
+        english = self._listed_volunteer(1)
+        if english is None:
+            return
+        applied = set(english.applications.values_list("mission_id", flat=True))
+        wanted = min(2, settings.INVITATIONS_PER_VOLUNTEER_PER_MONTH)
+        # Free seats first; a full mission may still invite (the volunteer is waitlisted).
+        invitable = sorted(open_missions, key=lambda m: (m.taken_seats >= m.seats, m.pk))
+        for mission in [m for m in invitable if m.pk not in applied][:wanted]:
+            invitation_send(
+                mission_id=mission.pk,
+                volunteer_id=english.pk,
+                actor=admin,
+                message=(
+                    "Hello! Your profile matches this mission well, and our team speaks "
+                    "English. Would you like to apply?"
+                ),
+            )
+
+    def _story_messages(self) -> None:
+        """A conversation between the demo volunteer and the demo association, on an
+        engagement of theirs; the association's last message is still unread."""
+        from missions.models import Application
+        from notifications.services import message_post, thread_mark_read
+
+        profile = self._listed_volunteer(0)
+        preference = [Application.State.ACCEPTED, Application.State.ACTIVE]
+        preference += [Application.State.APPLIED]
+        application = (
+            profile.applications.filter(
+                mission__association=self.associations[0], state__in=preference
+            )
+            .order_by(
+                models.Case(
+                    *(models.When(state=state, then=n) for n, state in enumerate(preference))
+                ),
+                "pk",
+            )
+            .first()
+        )
+        if application is None:
+            return
+        member = self._admin_of(self.associations[0])
+        user = profile.user
+        thread = [
+            (
+                "association",
+                52,
+                "Bonjour, et merci ! Seriez-vous disponible pour un appel la semaine "
+                "prochaine, pour faire le point sur vos disponibilités et nos attentes ?",
+            ),
+            (
+                "volunteer",
+                30,
+                "Bonjour, avec plaisir. Mardi ou jeudi à partir de 18 h, cela vous convient ?",
+            ),
+            (
+                "association",
+                4,
+                "Jeudi 18 h, c'est parfait. Je vous envoie le lien de la visio et les "
+                "documents à parcourir avant.",
+            ),
+        ]
+        for side, hours_ago, body in thread:
+            author = member if side == "association" else user
+            # Whoever answers has read the thread first.
+            thread_mark_read(application=application, reader=author, side=side)
+            message = message_post(application_id=application.pk, actor=author, body=body)
+            self._backdate(
+                message, self.now - datetime.timedelta(hours=hours_ago), about=application
+            )
+
+    def _story_saved_searches(self) -> None:
+        """The demo volunteer keeps two searches."""
+        from search.services import saved_search_create
+
+        profile = self._listed_volunteer(0)
+        data_skill = OCCUPATIONS["data"][0][2][0]
+        for name, params in (
+            (
+                "Sites web autour de Lyon",
+                {"q": ["site"], "city": ["Lyon"], "radius": ["30"]},
+            ),
+            (
+                "Missions data à distance",
+                {"skills": [str(self.skills[data_skill].pk)], "remote_only": ["on"]},
+            ),
+        ):
+            saved_search_create(actor=profile.user, name=name, params=params)

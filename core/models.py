@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import events
+
 
 class ActionLogQuerySet(models.QuerySet):
     def for_object(self, obj: models.Model) -> "ActionLogQuerySet":
@@ -71,8 +73,9 @@ def log_action(
     to_state: str = "",
     data: dict | None = None,
 ) -> ActionLog:
-    """Record that ``actor`` (None: the system) did ``action`` to ``obj``."""
-    return ActionLog.objects.create(
+    """Record that ``actor`` (None: the system) did ``action`` to ``obj``; once the
+    transaction commits, the action's listeners (``core.events``) are told."""
+    entry = ActionLog.objects.create(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=obj.pk,
         action=action,
@@ -81,3 +84,5 @@ def log_action(
         to_state=to_state,
         data=data or {},
     )
+    events.announce(entry)
+    return entry

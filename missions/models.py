@@ -475,3 +475,156 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} – {self.get_side_display()} ({self.rating}/5)"
+
+
+class MissionTemplate(models.Model):
+    """A typical need, offered by the needs diagnosis as a ready-to-review mission draft."""
+
+    class Domain(models.TextChoices):
+        DIGITAL = "digital", _("Numérique")
+        COMMUNICATION = "communication", _("Communication")
+        FINANCE = "finance", _("Finances")
+        LEGAL = "legal", _("Juridique")
+        HR = "hr", _("Ressources humaines")
+        STRATEGY = "strategy", _("Stratégie")
+        FUNDRAISING = "fundraising", _("Collecte de fonds")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    domain = models.CharField(_("domaine"), max_length=20, choices=Domain.choices)
+    title_fr = models.CharField(_("titre (français)"), max_length=160)
+    title_en = models.CharField(_("titre (anglais)"), max_length=160)
+    summary_fr = models.CharField(_("résumé (français)"), max_length=300)
+    summary_en = models.CharField(_("résumé (anglais)"), max_length=300)
+    deliverable_fr = models.TextField(_("livrable (français)"), blank=True)
+    deliverable_en = models.TextField(_("livrable (anglais)"), blank=True)
+    format = models.CharField(
+        _("format"), max_length=16, choices=Mission.Format.choices, default=Mission.Format.MISSION
+    )
+    location_mode = models.CharField(
+        _("lieu"), max_length=16, choices=LocationMode.choices, default=LocationMode.REMOTE
+    )
+    effort_hours = models.PositiveIntegerField(
+        _("charge totale (heures)"), validators=[MinValueValidator(1)], default=20
+    )
+    hours_per_week = models.DecimalField(
+        _("heures par semaine"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    is_active = models.BooleanField(_("proposé par le diagnostic"), default=True)
+
+    class Meta:
+        verbose_name = _("modèle de mission")
+        verbose_name_plural = _("modèles de mission")
+        ordering = ["domain", "code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def _localised(self, field: str) -> str:
+        from django.utils.translation import get_language
+
+        english = (get_language() or "fr").startswith("en")
+        return getattr(self, f"{field}_en" if english else f"{field}_fr")
+
+    @property
+    def title(self) -> str:
+        return self._localised("title")
+
+    @property
+    def summary(self) -> str:
+        return self._localised("summary")
+
+    @property
+    def deliverable(self) -> str:
+        return self._localised("deliverable")
+
+
+class MissionTemplateSkill(models.Model):
+    template = models.ForeignKey(
+        MissionTemplate,
+        verbose_name=_("modèle"),
+        on_delete=models.CASCADE,
+        related_name="skills",
+    )
+    skill = models.ForeignKey(
+        "taxonomy.Skill", verbose_name=_("compétence"), on_delete=models.PROTECT, related_name="+"
+    )
+    min_level = models.PositiveSmallIntegerField(
+        _("niveau minimum"), choices=SkillLevel.choices, default=SkillLevel.PRACTITIONER
+    )
+    importance = models.CharField(
+        _("importance"),
+        max_length=16,
+        choices=MissionSkill.Importance.choices,
+        default=MissionSkill.Importance.REQUIRED,
+    )
+
+    class Meta:
+        verbose_name = _("compétence du modèle")
+        verbose_name_plural = _("compétences du modèle")
+        constraints = [
+            models.UniqueConstraint(fields=["template", "skill"], name="unique_template_skill")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill} ({self.get_importance_display()})"
+
+
+class Invitation(models.Model):
+    """An association invites a suggested volunteer to apply to one of its missions."""
+
+    mission = models.ForeignKey(
+        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    volunteer = models.ForeignKey(
+        "volunteers.VolunteerProfile",
+        verbose_name=_("bénévole"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invité par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "volunteer"], name="invite_once_per_mission")
+        ]
+        indexes = [models.Index(fields=["volunteer", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.mission} → {self.volunteer}"
+
+
+class Testimonial(models.Model):
+    """What a volunteer says of a completed engagement; the association chooses to publish it."""
+
+    application = models.OneToOneField(
+        Application,
+        verbose_name=_("engagement"),
+        on_delete=models.CASCADE,
+        related_name="testimonial",
+    )
+    text = models.TextField(_("témoignage"), max_length=2000)
+    created_at = models.DateTimeField(_("écrit le"), auto_now_add=True)
+    published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("témoignage")
+        verbose_name_plural = _("témoignages")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.application}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

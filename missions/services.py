@@ -17,7 +17,6 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from companies.models import CompanyMember
 from core.permissions import require, require_staff_for
 from core.states import TransitionNotAllowed
 from taxonomy.services import place_fields
@@ -444,21 +443,30 @@ def application_abandon(*, application_id: int, actor, message: str = "") -> App
 
 
 def _is_approver(actor, application: Application) -> bool:
-    employer = application.volunteer.employer
-    return (
-        employer is not None
-        and actor.is_authenticated
-        and CompanyMember.objects.filter(
-            company=employer,
-            user=actor,
-            role__in=(CompanyMember.Role.MANAGER, CompanyMember.Role.PROGRAMME_ADMIN),
-        ).exists()
-    )
+    from companies.selectors import can_approve
+
+    return can_approve(actor, application)
+
+
+def _check_allowance(application: Application, planned_hours: int) -> None:
+    from companies.selectors import allowance_for
+
+    allowance = allowance_for(application.volunteer.user)
+    if allowance is not None and planned_hours > allowance.available:
+        raise ValidationError(
+            {
+                "planned_hours": _(
+                    "C'est plus que ce qui reste à ce salarié cette année (%(hours)s h)."
+                )
+                % {"hours": f"{allowance.available:g}"}
+            }
+        )
 
 
 @transaction.atomic
 def application_approve(*, application_id: int, actor, planned_hours: int) -> Application:
-    """The employer approves a work-time engagement for ``planned_hours`` hours."""
+    """The employer approves a work-time engagement for ``planned_hours`` hours, within
+    what is left of the employee's yearly allowance."""
     mission, application = _locked_application(application_id)
     require(
         _is_approver(actor, application),
@@ -466,12 +474,44 @@ def application_approve(*, application_id: int, actor, planned_hours: int) -> Ap
     )
     if not planned_hours or planned_hours < 1:
         raise ValidationError({"planned_hours": _("Indiquez le nombre d'heures accordées.")})
+    if Application.approvals.can(application, "approve"):
+        _check_allowance(application, planned_hours)
     application.planned_hours = planned_hours
     return Application.approvals.apply(
         application,
         "approve",
         actor=actor,
         data={"planned_hours": planned_hours},
+        update_fields=["planned_hours"],
+    )
+
+
+@transaction.atomic
+def application_auto_approve(*, application_id: int) -> Application | None:
+    """Approve a pending work-time application without waiting, when the employer chose
+    automatic approval under a threshold: the mission's effort is at most that many
+    hours and fits what is left of the employee's allowance. None when it does not
+    qualify (the approvers then decide); safe to call again."""
+    from companies.selectors import allowance_for
+
+    mission, application = _locked_application(application_id)
+    employer = application.volunteer.employer
+    if (
+        application.approval_state != Application.Approval.PENDING
+        or application.state not in Application.OPEN_STATES
+        or employer is None
+        or not employer.auto_approval_max_hours
+        or mission.effort_hours > employer.auto_approval_max_hours
+    ):
+        return None
+    allowance = allowance_for(application.volunteer.user)
+    if allowance is None or mission.effort_hours > allowance.available:
+        return None
+    application.planned_hours = mission.effort_hours
+    return Application.approvals.apply(
+        application,
+        "approve",
+        data={"planned_hours": mission.effort_hours, "automatic": True},
         update_fields=["planned_hours"],
     )
 

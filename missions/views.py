@@ -1,23 +1,42 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from search.forms import MissionSearchForm, SavedSearchForm
+from search.services import search_missions
+
 from .models import Mission
 
 PUBLIC_STATES = (Mission.State.PUBLISHED, Mission.State.IN_PROGRESS, Mission.State.COMPLETED)
+PAGE_SIZE = 20
 
 
 def mission_list(request):
-    missions = (
-        Mission.objects.open_for_applications()
-        .select_related("association", "cause", "departement")
-        .with_taken_seats()
-        .newest_first()
-    )
-    page = Paginator(missions, 20).get_page(request.GET.get("page"))
-    return render(request, "missions/mission_list.html", {"page": page})
+    """Public search of open missions (anyone). Read-only: the GET form filters it."""
+    return render_mission_search(request, request.GET)
+
+
+def render_mission_search(request, query, *, save_form=None):
+    """The search page for ``query`` (GET parameters); the saved-search view reuses it
+    to show its own errors beside the results."""
+    form = MissionSearchForm(query)
+    missions = search_missions(form.cleaned_data) if form.is_valid() else Mission.objects.none()
+    page = Paginator(missions, PAGE_SIZE).get_page(query.get("page"))
+    if save_form is None and form.is_valid() and form.has_filters():
+        save_form = SavedSearchForm(initial={"query": form.querystring()})
+    context = {
+        "form": form,
+        "query": query,
+        "page": page,
+        "active_filters": form.active_filters(),
+        "querystring": form.querystring(),
+        "show_distance": form.is_valid() and form.cleaned_data.get("location") is not None,
+        "save_form": save_form,
+    }
+    return render(request, "missions/mission_list.html", context)
 
 
 def mission_detail(request, pk: int):
+    """A public mission page (anyone): drafts and missions never published are not found."""
     mission = get_object_or_404(
         Mission.objects.filter(state__in=PUBLIC_STATES)
         .select_related("association", "cause", "departement", "programme")

@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_celery_beat",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "accounts",
     "taxonomy",
@@ -72,6 +76,9 @@ INSTALLED_APPS = [
     "volunteers",
     "missions",
     "matching",
+    "notifications",
+    "api",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "core.context_processors.spaces",
             ],
         },
     },
@@ -162,6 +170,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "missions.tasks.expire_overdue_missions",
         "schedule": 60 * 60,  # hourly: deadlines are dates, an hour of lag is harmless
     },
+    "send-daily-notification-digests": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=18, minute=0),
+    },
+    "remind-missions-starting-tomorrow": {
+        "task": "notifications.tasks.remind_missions_starting",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "remind-stale-applications": {
+        "task": "notifications.tasks.remind_stale_applications",
+        "schedule": crontab(hour=9, minute=30),
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -175,6 +195,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -187,6 +208,7 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mand
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[probono] "
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -248,3 +270,155 @@ MATCHING_COALESCE_SECONDS = env.int("MATCHING_COALESCE_SECONDS", default=10)
 MATCHING_INDEX_MAX_AGE = env.int("MATCHING_INDEX_MAX_AGE", default=300)
 # Chunks of the nightly recompute per direction: more chunks, more workers can share it.
 MATCHING_CHUNKS = env.int("MATCHING_CHUNKS", default=8)
+# Invitations one volunteer may receive over a rolling 30 days, all associations together.
+INVITATIONS_PER_VOLUNTEER_PER_MONTH = env.int("INVITATIONS_PER_VOLUNTEER_PER_MONTH", default=2)
+
+# Companies and foundations: approvals, and the French corporate sponsorship rules.
+# Approvers are reminded of a work-time application that waits longer than this (days),
+# then again every as many days.
+COMPANY_APPROVAL_REMINDER_DAYS = env.int("COMPANY_APPROVAL_REMINDER_DAYS", default=3)
+CELERY_BEAT_SCHEDULE["companies-approval-reminders"] = {
+    "task": "companies.tasks.send_approval_reminders",
+    "schedule": crontab(hour=8, minute=30),
+}
+# Every legal parameter of the tax estimate, with its source and the year it holds for.
+# The report shows them beside the figures; update them here when the law changes.
+TAX_SPONSORSHIP_RULES = {
+    "rate": {
+        "value": "0.60",
+        "label": _("Taux de la réduction d'impôt (dons jusqu'au seuil)"),
+        "source": "CGI art. 238 bis, 1",
+        "year": 2025,
+    },
+    "reduced_rate": {
+        "value": "0.40",
+        "label": _("Taux au-delà du seuil"),
+        "source": "CGI art. 238 bis, 1 (loi n° 2019-1479 de finances pour 2020, art. 134)",
+        "year": 2025,
+    },
+    "reduced_rate_threshold": {
+        "value": "2000000",
+        "label": _("Seuil de dons au-delà duquel le taux réduit s'applique (€)"),
+        "source": "CGI art. 238 bis, 1 (loi n° 2019-1479 de finances pour 2020, art. 134)",
+        "year": 2025,
+    },
+    "ceiling_turnover_share": {
+        "value": "0.005",
+        "label": _("Plafond : part du chiffre d'affaires hors taxes"),
+        "source": "CGI art. 238 bis, 1 (loi n° 2018-1317 de finances pour 2019, art. 148)",
+        "year": 2025,
+    },
+    "ceiling_fixed": {
+        "value": "20000",
+        "label": _("Plafond : montant fixe, s'il est plus élevé (€)"),
+        "source": "CGI art. 238 bis, 1 (loi n° 2018-1317 de finances pour 2019, art. 148)",
+        "year": 2025,
+    },
+    "salary_cap_pass_multiple": {
+        "value": "3",
+        "label": _("Rémunération retenue par salarié : plafond en multiples du PASS"),
+        "source": "CGI art. 238 bis, 1 (loi n° 2018-1317 de finances pour 2019, art. 148)",
+        "year": 2025,
+    },
+    "pass": {
+        "value": "47100",
+        "label": _("Plafond annuel de la sécurité sociale (€)"),
+        "source": "Arrêté du 19 décembre 2024 portant fixation du plafond pour 2025",
+        "year": 2025,
+    },
+    "annual_working_hours": {
+        "value": "1607",
+        "label": _("Durée légale annuelle du travail (heures), pour ramener le plafond à l'heure"),
+        "source": "Code du travail, art. L3121-27 et L3121-41",
+        "year": 2025,
+    },
+}
+
+# REST API for partner tools (api/): DRF, its OpenAPI schema, keys, throttling, webhooks.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.KeyScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.RequesterRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# Requests per minute (or per hour, per day: "120/min", "5000/hour") per key, user or address.
+API_THROTTLE_RATES = {
+    "key": env.str("API_THROTTLE_KEY", default="600/min"),
+    "user": env.str("API_THROTTLE_USER", default="300/min"),
+    "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+}
+API_PAGE_SIZE = 20
+API_MAX_PAGE_SIZE = 100
+API_IMPORT_MAX_ROWS = env.int("API_IMPORT_MAX_ROWS", default=2000)
+# Idempotency-Key responses are kept this many hours.
+API_IDEMPOTENCY_HOURS = 24
+SPECTACULAR_SETTINGS = {
+    "TITLE": "probono API",
+    "DESCRIPTION": (
+        "The probono REST API for partner tools: publish missions, follow applications, "
+        "hours and evaluations, read match suggestions, manage employees and receive "
+        "signed webhooks. See the API section of the README and the docs at /api/docs/."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "SeniorityEnum": "volunteers.models.VolunteerProfile.Seniority",
+        "WebhookEventEnum": "api.models.WebhookEvent",
+        "DeclineReasonEnum": "missions.models.Application.DeclineReason",
+        "WithdrawalReasonEnum": "missions.models.Application.WithdrawalReason",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",
+    ],
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "ApiKey": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "Authorization: Bearer pb_<prefix>_<secret>",
+            }
+        }
+    },
+    "SECURITY": [{"ApiKey": []}, {"cookieAuth": []}],
+}
+# Webhooks: attempts per delivery (exponential backoff between them) and request timeout.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+# Signatures older than this are to be refused by receivers (documented tolerance).
+WEBHOOK_TOLERANCE_SECONDS = 300
+# Webhook URLs must resolve to public addresses (no loopback, private or link-local
+# network), checked when registered and again before each delivery, and redirects are
+# not followed, so that a partner cannot make the server call internal hosts. Allowed
+# in development, where receivers run on the same machine.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
+
+# Notifications: an application without an answer for this many days nudges the
+# association, at most once every NOTIFICATION_STALE_REMINDER_EVERY_DAYS days.
+NOTIFICATION_STALE_APPLICATION_DAYS = env.int("NOTIFICATION_STALE_APPLICATION_DAYS", default=7)
+NOTIFICATION_STALE_REMINDER_EVERY_DAYS = env.int(
+    "NOTIFICATION_STALE_REMINDER_EVERY_DAYS", default=7
+)
+# Longest message on an application's thread (characters).
+NOTIFICATION_MESSAGE_MAX_LENGTH = env.int("NOTIFICATION_MESSAGE_MAX_LENGTH", default=4000)

@@ -14,6 +14,7 @@ admin.site.index_title = _("Équipe de la plateforme")
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    path("api/", include("api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
@@ -21,6 +22,12 @@ urlpatterns += i18n_patterns(
     path("comptes/", include("allauth.urls")),
     path("missions/", include("missions.urls")),
     path("associations/", include("associations.urls")),
+    path("association/", include("associations.space_urls")),
+    path("benevole/", include("volunteers.urls")),
+    path("entreprise/", include("companies.urls")),
+    path("organisation/", include("api.page_urls")),
+    path("recherches/", include("search.urls")),
+    path("", include("notifications.urls")),
     prefix_default_language=False,
 )
 if settings.DEBUG:

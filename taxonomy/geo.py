@@ -179,3 +179,10 @@ def locate(city: str = "", postcode: str = "") -> Location | None:
     if centre is None:
         return None
     return Location(city.strip(), departement, centre.latitude, centre.longitude, 0, postcode)
+
+
+def warm() -> None:
+    """Build the offline city and postcode indexes now (seconds), so that the first
+    person who types a city does not wait for them."""
+    _cities_by_name()
+    _departements_by_locality()

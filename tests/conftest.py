@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.utils import translation
 
 from . import factories
 
@@ -102,3 +103,29 @@ def _fresh_cache(request):
 
     if "worker" not in request.fixturenames:
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """A request under /en/ leaves English active in the thread: start each test in French."""
+    translation.activate("fr")
+    yield
+    translation.activate("fr")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_matching_index():
+    """Publishing refreshes matching, whose arrays a process keeps between requests: rows
+    of an earlier test, rolled back, must not be scored (a foreign key error on PostgreSQL)."""
+    from matching.services import forget_index
+
+    forget_index()
+    yield
+    forget_index()
+
+
+@pytest.fixture(autouse=True)
+def _local_webhook_receivers(settings):
+    """Webhook tests deliver to receivers on this machine (and name hosts that do not
+    resolve offline); tests/api/test_webhook_addresses.py checks the refusal itself."""
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True

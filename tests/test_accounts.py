@@ -18,7 +18,7 @@ PASSWORD = "Un-mot-de-passe-solide-2026"
 def sign_up(client, email: str):
     return client.post(
         reverse("account_signup"),
-        {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+        {"email": email, "role": "volunteer", "password1": PASSWORD, "password2": PASSWORD},
     )
 
 
@@ -68,7 +68,7 @@ def test_signup_errors_are_in_french_and_keep_what_was_typed(client):
     assert response.status_code == 200
     content = response.content.decode()
     assert "pas-une-adresse" in content
-    assert "Saisissez une adresse de courriel valide" in content
+    assert "Saisissez une adresse e-mail valide" in content
 
 
 def test_verified_users_log_in_and_reset_their_password(client):

@@ -1,5 +1,6 @@
 """The ``seed_demo`` command: counts, consistency, validity, logins and idempotence."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -14,12 +15,31 @@ from stdnum.fr import siren, siret
 from accounts.models import User
 from associations.models import Association, AssociationMember
 from companies.models import Company, CompanyDomain, CompanyMember, Programme
-from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, MARKER_EMAIL
+from core.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    ENGLISH_VOLUNTEER_EMAIL,
+    MARKER_EMAIL,
+    PENDING_ASSOCIATION_EMAIL,
+    REJECTED_ASSOCIATION_EMAIL,
+)
+from core.models import ActionLog
 from core.validators import departement_code_for_postcode
-from missions.models import Application, Evaluation, HoursEntry, Mission, MissionSkill
-from volunteers.models import VolunteerProfile, VolunteerSkill
+from missions.models import (
+    Application,
+    Evaluation,
+    HoursEntry,
+    Invitation,
+    Mission,
+    MissionSkill,
+)
+from notifications.models import Message, Notification, NotificationPreference
+from search.models import SavedSearch
+from volunteers.models import Favourite, VolunteerProfile, VolunteerSkill
 
 SMALL = {"volunteers": 30, "missions": 15, "associations": 6, "companies": 2}
+# Besides the requested ones: the listed accounts' pending and rejected associations.
+STORY_ASSOCIATIONS = 2
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +63,9 @@ def fingerprint() -> dict:
         "applications": list(
             Application.objects.order_by("pk").values_list("volunteer__user__email", "state")
         ),
+        "favourites": list(Favourite.objects.order_by("pk").values_list("mission__title")),
+        "invitations": list(Invitation.objects.order_by("pk").values_list("mission__title")),
+        "messages": list(Message.objects.order_by("pk").values_list("author__email", "body")),
     }
 
 
@@ -58,21 +81,30 @@ def test_small_run_creates_the_requested_counts_and_runs_once(db):
     for account in DEMO_ACCOUNTS:
         assert account.email in output
     assert VolunteerProfile.objects.count() == 30
-    assert Mission.objects.count() == 15
-    assert Association.objects.count() == 6
+    assert Mission.objects.count() == 15 + 1  # and the pending association's draft
+    assert Association.objects.count() == 6 + STORY_ASSOCIATIONS
     assert Company.objects.filter(kind=Company.Kind.COMPANY).count() == 2
     assert Company.objects.filter(kind=Company.Kind.FOUNDATION, parent__isnull=False).count() == 1
     assert CompanyDomain.objects.count() == 2
     # One admin per association; every user has a verified primary address.
-    assert AssociationMember.objects.filter(role="admin").count() == 6
+    assert AssociationMember.objects.filter(role="admin").count() == 6 + STORY_ASSOCIATIONS
     assert EmailAddress.objects.filter(verified=True, primary=True).count() == User.objects.count()
-    before = fingerprint() | {"users": User.objects.count(), "hours": HoursEntry.objects.count()}
+    assert "notifications.Message" in output  # what the services made is counted too
 
+    def totals():
+        return fingerprint() | {
+            "users": User.objects.count(),
+            "hours": HoursEntry.objects.count(),
+            "logs": ActionLog.objects.count(),
+            "notifications": Notification.objects.count(),
+            "messages": Message.objects.count(),
+        }
+
+    before = totals()
     again = seed(**SMALL)
     assert "already present" in again
     seed()  # other sizes do not matter either: the marker user is there
-    after = fingerprint() | {"users": User.objects.count(), "hours": HoursEntry.objects.count()}
-    assert after == before
+    assert totals() == before
 
 
 def test_the_same_seed_gives_the_same_data(db):
@@ -103,8 +135,8 @@ def test_every_state_is_represented(demo):
 
 def test_default_counts(demo):
     assert VolunteerProfile.objects.count() == 200
-    assert Mission.objects.count() == 80
-    assert Association.objects.count() == 30
+    assert Mission.objects.count() == 80 + 1
+    assert Association.objects.count() == 30 + STORY_ASSOCIATIONS
     assert Company.objects.filter(kind=Company.Kind.COMPANY).count() == 5
     employed = VolunteerProfile.objects.filter(employer__isnull=False).count()
     assert 0.25 * 200 < employed < 0.55 * 200
@@ -242,6 +274,160 @@ def test_demo_accounts_can_log_in(demo, client):
     assert company_admin.role == CompanyMember.Role.PROGRAMME_ADMIN
     assert Application.objects.filter(
         volunteer__employer=company_admin.company, approval_state="pending"
+    ).exists()
+
+
+def test_every_user_signed_up_as_what_they_are(demo):
+    roles = dict(User.objects.values_list("email", "signup_role"))
+    for email in VolunteerProfile.objects.values_list("user__email", flat=True):
+        assert roles[email] == "volunteer", email
+    for email in AssociationMember.objects.values_list("user__email", flat=True):
+        assert roles[email] == "association", email
+    for email in CompanyMember.objects.exclude(role="employee").values_list(
+        "user__email", flat=True
+    ):
+        assert roles[email] == "company", email
+    for email in User.objects.filter(is_staff=True).values_list("email", flat=True):
+        assert roles[email] == "", email
+    assert set(roles.values()) == {"", "volunteer", "association", "company"}
+
+
+def test_pending_and_rejected_associations_have_listed_admins(demo):
+    referent = User.objects.get(email="referent@probono.test")
+    pending = AssociationMember.objects.get(user__email=PENDING_ASSOCIATION_EMAIL, role="admin")
+    assert pending.association.verification_state == "pending"
+    assert pending.association.missions.filter(state="draft").exists()
+    assert Association.objects.in_staff_scope(referent).filter(pk=pending.association_id)
+    rejected = AssociationMember.objects.get(user__email=REJECTED_ASSOCIATION_EMAIL, role="admin")
+    association = rejected.association
+    assert association.verification_state == "rejected" and association.rejection_reason
+    # Decided through the service: in the audit log, and told to the admin in the app.
+    log = ActionLog.objects.get(action="association.reject", object_id=association.pk)
+    assert log.actor == referent and log.data["reason"] == association.rejection_reason
+    for email in (PENDING_ASSOCIATION_EMAIL, REJECTED_ASSOCIATION_EMAIL):
+        assert email in {account.email for account in DEMO_ACCOUNTS}
+
+
+def test_the_demo_volunteer_has_a_story(demo, client):
+    from django.utils.html import escape
+
+    from associations.selectors import published_testimonials
+    from missions.models import Testimonial  # not at the top: pytest would collect it
+    from search.services import saved_search_form
+
+    profile = VolunteerProfile.objects.get(user__email="benevole@probono.test")
+    user = profile.user
+    assert Favourite.objects.filter(volunteer=profile).count() == 3
+    assert not Favourite.objects.filter(volunteer=profile, mission__state__in=["draft"]).exists()
+
+    waitlisted = Application.objects.get(volunteer=profile, state="waitlisted")
+    mission = Mission.objects.with_taken_seats().get(pk=waitlisted.mission_id)
+    assert mission.taken_seats == mission.seats
+    assert ActionLog.objects.filter(action="application.create", object_id=waitlisted.pk)
+
+    assert Application.objects.filter(
+        volunteer=profile,
+        is_work_time=True,
+        approval_state="pending",
+        volunteer__employer__work_time_requires_approval=True,
+    ).exists()
+
+    completed = Application.objects.get(volunteer=profile, state="completed")
+    validated = completed.hours.filter(state="validated")
+    assert validated.count() == completed.hours.count() >= 1
+    assert set(completed.evaluations.values_list("side", flat=True)) == {"association", "volunteer"}
+    testimonial = Testimonial.objects.get(application=completed)
+    assert testimonial.is_published
+    assert testimonial in published_testimonials(completed.mission.association)
+    assert ActionLog.objects.filter(action="testimonial.publish", object_id=testimonial.pk)
+    client.force_login(user)
+    response = client.get(reverse("volunteers:attestation", args=[completed.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    response = client.get(completed.mission.association.get_absolute_url())
+    assert escape(testimonial.text[:40]) in response.content.decode()
+
+    searches = SavedSearch.objects.filter(user=user).order_by("pk")
+    assert searches.count() == 2
+    near_lyon = saved_search_form(searches[0])
+    assert near_lyon.is_valid(), near_lyon.errors
+    assert near_lyon.cleaned_data["q"] == "site" and near_lyon.cleaned_data["radius"] == 30
+    assert near_lyon.cleaned_data["location"] is not None
+    assert saved_search_form(searches[1]).is_valid()
+
+
+def test_the_demo_association_has_work_waiting(demo):
+    from django.conf import settings
+
+    from notifications.services import stale_applications_remind
+
+    association = AssociationMember.objects.get(user__email="association@probono.test").association
+    now = timezone.now()
+    waited = now - datetime.timedelta(days=settings.NOTIFICATION_STALE_APPLICATION_DAYS)
+    stale = Application.objects.get(
+        mission__association=association,
+        mission__state="published",
+        state="applied",
+        created_at__lt=waited,
+    )
+    assert not stale.messages.exists()
+    # The reminder the platform sends for it finds it.
+    assert stale_applications_remind(now=now) >= 1
+    assert Notification.objects.filter(
+        kind="application_waiting", recipient__email="association@probono.test"
+    ).exists()
+
+    submitted = HoursEntry.objects.filter(
+        application__mission__association=association,
+        application__state="active",
+        state="submitted",
+    )
+    assert submitted.exists()
+    assert ActionLog.objects.filter(
+        action="hoursentry.create", object_id__in=submitted.values("pk")
+    ).exists()
+
+    invitations = Invitation.objects.filter(mission__association=association)
+    assert invitations.count() == 2
+    assert {i.volunteer.user.email for i in invitations} == {ENGLISH_VOLUNTEER_EMAIL}
+
+    thread = Message.objects.filter(application__mission__association=association)
+    application = thread.first().application
+    assert application.volunteer.user.email == "benevole@probono.test"
+    assert thread.count() >= 3 and thread.values("application").distinct().count() == 1
+    authors = set(thread.values_list("author__email", flat=True))
+    assert authors == {"association@probono.test", "benevole@probono.test"}
+    last = thread.order_by("created_at").last()
+    assert last.author.email == "association@probono.test" and last.read_at is None
+    assert thread.order_by("created_at").first().created_at < now - datetime.timedelta(days=1)
+
+
+def test_the_english_volunteer_gets_a_daily_digest(demo):
+    user = User.objects.get(email=ENGLISH_VOLUNTEER_EMAIL)
+    assert user.language == "en"
+    assert "en" in user.volunteer_profile.languages
+    preference = NotificationPreference.objects.get(user=user)
+    assert preference.email_frequency == "daily"
+    assert preference.wants_email("invitation_received")
+    # Kept for the next digest, not e-mailed yet.
+    invitations = Notification.objects.filter(recipient=user, kind="invitation_received")
+    assert invitations.count() == 2
+    assert all(n.email_wanted and n.emailed_at is None for n in invitations)
+    # Nobody else is English among the listed accounts.
+    listed = [account.email for account in DEMO_ACCOUNTS]
+    assert set(
+        User.objects.filter(email__in=listed, language="en").values_list("email", flat=True)
+    ) == {ENGLISH_VOLUNTEER_EMAIL}
+
+
+def test_what_the_audit_log_announces_follows_the_commit(db, django_capture_on_commit_callbacks):
+    """Tasks run in-process: once committed, the listeners notify as they would live."""
+    with django_capture_on_commit_callbacks(execute=True):
+        output = seed(**SMALL)
+    assert "notifications.Notification" in output
+    rejected = User.objects.get(email=REJECTED_ASSOCIATION_EMAIL)
+    assert Notification.objects.filter(recipient=rejected, kind="association_decided").exists()
+    assert Notification.objects.filter(
+        recipient__email="benevole@probono.test", kind="message_received"
     ).exists()
 
 

@@ -3,10 +3,16 @@
 import ast
 import gettext
 import re
+import shutil
 
+import pytest
 from django.conf import settings
+from django.core.management import call_command
+
+from tests.conftest import IN_CI
 
 CATALOGUE = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES"
+SOURCE_DIRS_SKIPPED = {"tests", "bench", "locale", "static", "staticfiles", "media"}
 
 
 def read_po(path) -> list[dict]:
@@ -63,3 +69,33 @@ def test_the_compiled_catalogue_matches_the_sources():
             assert translations.ngettext(msgid, entry["msgid_plural"], 1) == entry["msgstr[0]"]
         else:
             assert translations.gettext(msgid) == entry["msgstr"], msgid
+
+
+def test_every_string_of_the_sources_is_in_the_english_catalogue(tmp_path, settings, monkeypatch):
+    """Extract the strings again (as `make messages` does) into a copy of the catalogue:
+    a string marked for translation but missing from the catalogue, or left without
+    an English translation, fails here."""
+    if shutil.which("xgettext") is None:
+        message = "GNU gettext (xgettext) is missing: install Debian's gettext package."
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    for source in settings.BASE_DIR.iterdir():
+        if source.name in SOURCE_DIRS_SKIPPED or source.name.startswith("."):
+            continue
+        if source.is_dir() and (source.name == "templates" or (source / "__init__.py").exists()):
+            (tmp_path / source.name).symlink_to(source)
+    copy = tmp_path / "locale" / "en" / "LC_MESSAGES"
+    copy.mkdir(parents=True)
+    shutil.copy(CATALOGUE / "django.po", copy / "django.po")
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    monkeypatch.chdir(tmp_path)
+
+    call_command("makemessages", locale=["en"], symlinks=True, no_obsolete=True, verbosity=0)
+
+    missing = [
+        e["msgid"]
+        for e in read_po(copy / "django.po")
+        if "fuzzy" in e["flags"] or not all(v for k, v in e.items() if k.startswith("msgstr"))
+    ]
+    assert missing == [], "run `make messages` and translate these strings"

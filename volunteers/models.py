@@ -152,3 +152,34 @@ class VolunteerSkill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.skill} ({self.get_level_display()})"
+
+
+class Favourite(models.Model):
+    """A mission a volunteer keeps aside to come back to."""
+
+    volunteer = models.ForeignKey(
+        VolunteerProfile,
+        verbose_name=_("bénévole"),
+        on_delete=models.CASCADE,
+        related_name="favourites",
+    )
+    mission = models.ForeignKey(
+        "missions.Mission",
+        verbose_name=_("mission"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("ajoutée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mission favorite")
+        verbose_name_plural = _("missions favorites")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "mission"], name="one_favourite_per_mission"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} ♥ {self.mission_id}"

@@ -12,6 +12,7 @@ from missions.models import MissionSkill
 from taxonomy.models import Cause, Skill
 from taxonomy.sync import sync_reference_data
 from tests import factories
+from tests.e2e.audit import check_page
 
 # The live server needs committed data, hence a transactional test. Serialized rollback
 # restores the migrated data (reference data, content types) after the flush, so that
@@ -89,9 +90,7 @@ def catalogue():
     return {"association": association, "mission": mission, "skills": skills}
 
 
-def test_a_visitor_browses_missions_and_switches_to_english(
-    live_server, page, artifacts, catalogue
-):
+def test_a_visitor_browses_missions_and_switches_to_english(live_server, page, catalogue):
     mission = catalogue["mission"]
     association = catalogue["association"]
     required, also_required, nice_to_have = catalogue["skills"]
@@ -104,13 +103,13 @@ def test_a_visitor_browses_missions_and_switches_to_english(
         "1"
     )
     expect(page.get_by_role("link", name=mission.title)).to_be_visible()
-    page.screenshot(path=artifacts / "home.png", full_page=True)
+    check_page(page, "home")
 
     navigation = page.get_by_role("navigation", name="Navigation principale")
     navigation.get_by_role("link", name="Missions").click()
     expect(page).to_have_url(re.compile(r"/missions/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Missions ouvertes")
-    page.screenshot(path=artifacts / "mission_list.png", full_page=True)
+    check_page(page, "mission-list")
 
     page.get_by_role("link", name=mission.title).click()
     expect(page).to_have_url(re.compile(rf"/missions/{mission.pk}/$"))
@@ -119,13 +118,13 @@ def test_a_visitor_browses_missions_and_switches_to_english(
     expect(skills).to_contain_text(required.name_fr)
     expect(skills).to_contain_text(also_required.name_fr)
     expect(skills.locator(".skill-group--nice")).to_contain_text(nice_to_have.name_fr)
-    page.screenshot(path=artifacts / "mission.png", full_page=True)
+    check_page(page, "mission")
 
     page.locator(".mission-header").get_by_role("link", name=association.name).click()
     expect(page).to_have_url(re.compile(rf"/associations/{association.slug}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(association.name)
     expect(page.get_by_role("link", name=mission.title)).to_be_visible()
-    page.screenshot(path=artifacts / "association.png", full_page=True)
+    check_page(page, "association")
 
     page.get_by_role("button", name="English").click()
     expect(page).to_have_url(re.compile(rf"/en/associations/{association.slug}/$"))

@@ -1,0 +1,78 @@
+"""Filters of the API's lists, mirroring the public mission search."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from missions.models import Application, HoursEntry, Mission
+from taxonomy.choices import LocationMode
+
+# Ids beyond a 64-bit integer would overflow the database driver.
+ID_BOUNDS = {"min_value": 1, "max_value": 2**62}
+
+
+class CodeInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
+    pass
+
+
+class MissionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", help_text="Words in the title or summary.")
+    skill = CodeInFilter(
+        field_name="skills__skill__code",
+        distinct=True,
+        help_text="Skill codes, comma-separated: missions asking for any of them.",
+    )
+    cause = CodeInFilter(field_name="cause__code", help_text="Cause codes, comma-separated.")
+    departement = CodeInFilter(
+        field_name="departement__code", help_text="Département codes, comma-separated."
+    )
+    region = django_filters.CharFilter(
+        field_name="departement__region__code", help_text="Région INSEE code."
+    )
+    location_mode = django_filters.ChoiceFilter(choices=LocationMode.choices)
+    format = django_filters.ChoiceFilter(choices=Mission.Format.choices)
+    state = django_filters.MultipleChoiceFilter(choices=Mission.State.choices)
+    association = django_filters.CharFilter(field_name="association__slug")
+    open = django_filters.BooleanFilter(
+        method="filter_open", help_text="Only missions still taking applications."
+    )
+    starts_after = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
+    starts_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte")
+
+    class Meta:
+        model = Mission
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        for word in value.split()[:8]:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+        return queryset
+
+    def filter_open(self, queryset, name, value):
+        today = timezone.localdate()
+        is_open = Q(state=Mission.State.PUBLISHED) & (
+            Q(application_deadline__isnull=True) | Q(application_deadline__gte=today)
+        )
+        return queryset.filter(is_open) if value else queryset.exclude(is_open)
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    mission = django_filters.NumberFilter(field_name="mission_id", **ID_BOUNDS)
+    state = django_filters.MultipleChoiceFilter(choices=Application.State.choices)
+    approval_state = django_filters.ChoiceFilter(choices=Application.Approval.choices)
+
+    class Meta:
+        model = Application
+        fields = []
+
+
+class HoursFilter(django_filters.FilterSet):
+    application = django_filters.NumberFilter(field_name="application_id", **ID_BOUNDS)
+    mission = django_filters.NumberFilter(field_name="application__mission_id", **ID_BOUNDS)
+    state = django_filters.ChoiceFilter(choices=HoursEntry.State.choices)
+    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = HoursEntry
+        fields = []

@@ -1,0 +1,92 @@
+"""``Idempotency-Key`` on POST: a retried call gets the first answer instead of acting twice.
+
+Only successful answers are kept (for ``API_IDEMPOTENCY_HOURS``), per key or person:
+a failed call may be retried with the same key once corrected. The same key with a
+different request is refused (422), as Stripe and pretix do.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http.request import RawPostDataException
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.response import Response
+
+from .errors import ApiError
+from .models import IdempotentRequest
+from .scope import Requester
+
+HEADER = "Idempotency-Key"
+
+
+class _Replay(exceptions.APIException):
+    def __init__(self, record: IdempotentRequest):
+        self.record = record
+        super().__init__()
+
+
+class IdempotencyMixin:
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self._idempotency = None
+        key = request.headers.get(HEADER, "").strip()
+        owner = Requester.of(request).owner_tag
+        if request.method != "POST" or not key or not owner:
+            return
+        if len(key) > 255:
+            raise ApiError(
+                _("L'en-tête Idempotency-Key dépasse 255 caractères."), code="invalid_header"
+            )
+        digest = hashlib.sha256()
+        digest.update(request.method.encode())
+        digest.update(request.path.encode())
+        try:
+            digest.update(request._request.body)
+        except RawPostDataException:  # multipart already read by the CSRF check
+            digest.update(repr(sorted(request._request.FILES.items())).encode())
+        fingerprint = digest.hexdigest()
+        since = timezone.now() - timezone.timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
+        record = IdempotentRequest.objects.filter(
+            owner=owner, key=key, created_at__gte=since
+        ).first()
+        if record is not None:
+            if record.fingerprint != fingerprint:
+                raise ApiError(
+                    _("Cette Idempotency-Key a déjà servi pour une autre requête."),
+                    code="idempotency_key_reused",
+                    status_code=422,
+                )
+            raise _Replay(record)
+        self._idempotency = (owner, key, fingerprint)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _Replay):
+            response = Response(exc.record.body, status=exc.record.status_code)
+            response["Idempotent-Replayed"] = "true"
+            return response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        pending = getattr(self, "_idempotency", None)
+        if pending and 200 <= response.status_code < 300:
+            owner, key, fingerprint = pending
+            since = timezone.now() - timezone.timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
+            IdempotentRequest.objects.filter(owner=owner, key=key, created_at__lt=since).delete()
+            body = json.loads(json.dumps(response.data, default=str))
+            try:
+                with transaction.atomic():
+                    IdempotentRequest.objects.create(
+                        owner=owner,
+                        key=key,
+                        fingerprint=fingerprint,
+                        status_code=response.status_code,
+                        body=body,
+                    )
+            except IntegrityError:
+                pass  # a concurrent twin stored its answer first
+        return response

@@ -1,0 +1,110 @@
+"""Who is asking, and which organisations' private data they may see.
+
+A request is made either by a person (session) or by an organisation's API key. A key
+acts for its organisation only, never for the person who created it as a volunteer,
+nor as platform staff: that person's other memberships do not leak through the key.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from associations.models import Association, AssociationMember
+from companies.models import Company, CompanyMember
+
+from .models import ApiKey
+
+COMPANY_ADMIN_ROLES = (CompanyMember.Role.PROGRAMME_ADMIN,)
+COMPANY_APPROVER_ROLES = (CompanyMember.Role.MANAGER, CompanyMember.Role.PROGRAMME_ADMIN)
+
+
+@dataclass
+class Requester:
+    user: object
+    key: ApiKey | None = None
+
+    @classmethod
+    def of(cls, request) -> "Requester":
+        cached = getattr(request, "_probono_requester", None)
+        if cached is None:
+            auth = getattr(request, "auth", None)
+            cached = cls(request.user, auth if isinstance(auth, ApiKey) else None)
+            request._probono_requester = cached
+        return cached
+
+    @property
+    def is_authenticated(self) -> bool:
+        return bool(self.user and self.user.is_authenticated)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.key is None and self.is_authenticated and self.user.is_platform_staff
+
+    @property
+    def owner_tag(self) -> str:
+        if self.key is not None:
+            return f"key:{self.key.pk}"
+        return f"user:{self.user.pk}" if self.is_authenticated else ""
+
+    @cached_property
+    def association_ids(self) -> frozenset[int]:
+        if self.key is not None:
+            return frozenset({self.key.association_id} if self.key.association_id else ())
+        if not self.is_authenticated:
+            return frozenset()
+        return frozenset(
+            AssociationMember.objects.filter(user=self.user).values_list(
+                "association_id", flat=True
+            )
+        )
+
+    def _company_ids(self, roles) -> frozenset[int]:
+        if self.key is not None:
+            return frozenset({self.key.company_id} if self.key.company_id else ())
+        if not self.is_authenticated:
+            return frozenset()
+        return frozenset(
+            CompanyMember.objects.filter(user=self.user, role__in=roles).values_list(
+                "company_id", flat=True
+            )
+        )
+
+    @cached_property
+    def company_admin_ids(self) -> frozenset[int]:
+        return self._company_ids(COMPANY_ADMIN_ROLES)
+
+    @cached_property
+    def company_approver_ids(self) -> frozenset[int]:
+        return self._company_ids(COMPANY_APPROVER_ROLES)
+
+    @cached_property
+    def volunteer(self):
+        if self.key is not None or not self.is_authenticated:
+            return None
+        from volunteers.models import VolunteerProfile
+
+        return VolunteerProfile.objects.filter(user=self.user).first()
+
+
+def administered_organisations(user) -> list:
+    """Associations and companies ``user`` administers: they may manage keys and webhooks."""
+    if not user.is_authenticated:
+        return []
+    associations = Association.objects.filter(
+        members__user=user, members__role=AssociationMember.Role.ADMIN
+    ).order_by("name")
+    companies = Company.objects.filter(
+        members__user=user, members__role__in=COMPANY_ADMIN_ROLES
+    ).order_by("name")
+    return [*associations, *companies]
+
+
+def is_organisation_admin(user, organisation) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if isinstance(organisation, Association):
+        return AssociationMember.objects.filter(
+            association=organisation, user=user, role=AssociationMember.Role.ADMIN
+        ).exists()
+    return CompanyMember.objects.filter(
+        company=organisation, user=user, role__in=COMPANY_ADMIN_ROLES
+    ).exists()

@@ -1,0 +1,346 @@
+"""Workflows of the API app: keys, webhook endpoints, bulk imports. Each checks that the
+actor administers the organisation concerned."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.permissions import require
+
+from .models import ApiKey, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from .scope import is_organisation_admin
+from .webhooks import address_refusal
+
+
+def _require_admin(actor, organisation) -> None:
+    require(
+        is_organisation_admin(actor, organisation),
+        _("Seuls les responsables de l'organisation gèrent ses accès à l'API."),
+    )
+
+
+@transaction.atomic
+def api_key_issue(*, organisation, actor, name: str, scope: str) -> tuple[ApiKey, str]:
+    """Create a key for ``organisation``; returns it with the full key, shown once."""
+    _require_admin(actor, organisation)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(
+            {"name": _("Donnez un nom à la clé, par exemple l'outil qui l'utilise.")}
+        )
+    if scope not in ApiKey.Scope.values:
+        raise ValidationError({"scope": _("Choisissez des droits dans la liste.")})
+    return ApiKey.issue(organisation=organisation, name=name[:100], scope=scope, created_by=actor)
+
+
+@transaction.atomic
+def api_key_revoke(*, key_id: int, actor) -> ApiKey:
+    key = (
+        ApiKey.objects.select_for_update(of=("self",))
+        .select_related("association", "company")
+        .get(pk=key_id)
+    )
+    _require_admin(actor, key.organisation)
+    key.revoke()
+    return key
+
+
+def _clean_events(events) -> list[str]:
+    events = [str(event) for event in events or []]
+    if not events:
+        raise ValidationError({"events": _("Choisissez au moins un événement.")})
+    unknown = sorted(set(events) - set(WebhookEvent.values))
+    if unknown:
+        raise ValidationError(
+            {"events": _("Événement inconnu : %(events)s.") % {"events": ", ".join(unknown)}}
+        )
+    return sorted(set(events))
+
+
+@transaction.atomic
+def webhook_endpoint_create(*, organisation, actor, url: str, events) -> WebhookEndpoint:
+    """Register a URL for the organisation's events; its signing secret is on the object."""
+    from associations.models import Association
+
+    _require_admin(actor, organisation)
+    endpoint = WebhookEndpoint(
+        url=(url or "").strip(),
+        events=_clean_events(events),
+        secret=WebhookEndpoint.new_secret(),
+        created_by=actor,
+    )
+    if isinstance(organisation, Association):
+        endpoint.association = organisation
+    else:
+        endpoint.company = organisation
+    endpoint.full_clean()
+    refusal = address_refusal(endpoint.url)
+    if refusal:
+        raise ValidationError({"url": refusal})
+    endpoint.save()
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_delete(*, endpoint_id: int, actor) -> None:
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
+    _require_admin(actor, endpoint.organisation)
+    endpoint.delete()
+
+
+def webhook_delivery_replay(*, delivery_id: int, actor) -> WebhookDelivery:
+    """Send a delivery again (staff, from the admin), whatever its previous outcome."""
+    from .tasks import deliver_webhook
+
+    require(
+        actor.is_authenticated and actor.is_platform_staff,
+        _("Seule l'équipe de la plateforme renvoie un webhook."),
+    )
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
+        delivery.state = WebhookDelivery.State.PENDING
+        delivery.save(update_fields=["state"])
+        transaction.on_commit(lambda: deliver_webhook.delay(delivery.pk))
+    return delivery
+
+
+# --- Bulk imports ---------------------------------------------------------------------
+
+
+class ImportRejected(Exception):
+    """Nothing was imported; ``errors`` lists ``(row number, {field: [messages]})``."""
+
+    def __init__(self, errors: list[tuple[int, dict[str, list[str]]]]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} row(s) rejected")
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _messages(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {
+            ("ligne" if field == "__all__" else field): [str(m) for m in messages]
+            for field, messages in error.message_dict.items()
+        }
+    return {"ligne": [str(m) for m in error.messages]}
+
+
+def _serializer_messages(errors) -> dict[str, list[str]]:
+    flat = {}
+    for field, value in errors.items():
+        if isinstance(value, dict):
+            flat[field] = [str(m) for messages in value.values() for m in messages]
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            flat[field] = [str(m) for item in value for ms in item.values() for m in ms]
+        else:
+            flat[field] = [str(m) for m in value]
+    return flat
+
+
+MISSION_COLUMNS = [
+    "title",
+    "summary",
+    "description",
+    "deliverable",
+    "cause",
+    "format",
+    "location_mode",
+    "address",
+    "city",
+    "postcode",
+    "start_date",
+    "end_date",
+    "application_deadline",
+    "effort_hours",
+    "hours_per_week",
+    "seats",
+    "languages",
+    "preferred_seniority",
+    "skills",
+]
+
+
+def _mission_row(row: dict) -> dict:
+    """A file row as the API's mission payload: empty cells are absent; ``skills`` is
+    ``code:level:importance`` separated by ``|`` (level 1-4, importance
+    ``required``/``nice_to_have``, both optional)."""
+    data = {}
+    for column in MISSION_COLUMNS:
+        value = row.get(column)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if isinstance(value, datetime.date):
+            value = value.isoformat()
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        data[column] = value.strip() if isinstance(value, str) else value
+    if "languages" in data:
+        data["languages"] = [v.strip() for v in str(data["languages"]).split(",") if v.strip()]
+    skills = []
+    for item in str(data.pop("skills", "")).split("|"):
+        if not item.strip():
+            continue
+        code, *rest = [part.strip() for part in item.split(":")]
+        skill = {"skill": code}
+        if rest and rest[0]:
+            skill["min_level"] = rest[0]
+        if len(rest) > 1 and rest[1]:
+            skill["importance"] = rest[1]
+        skills.append(skill)
+    data["skills"] = skills
+    return data
+
+
+def import_missions(*, association, actor, rows: list[tuple[int, dict]]) -> list:
+    """Create draft missions from file rows, all or nothing.
+
+    Raises ``ImportRejected`` with every row's errors if any row is wrong: nothing is
+    kept. Each row goes through ``missions.services.mission_create``.
+    """
+    from missions.services import mission_create
+
+    from .serializers import MissionWriteSerializer, skills_as_tuples
+
+    require(
+        association.has_member(actor),
+        _("Seuls les membres de l'association importent ses missions."),
+    )
+    if not rows:
+        raise ValidationError({"file": _("Le fichier ne contient aucune ligne à importer.")})
+    errors: list[tuple[int, dict]] = []
+    created = []
+    try:
+        with transaction.atomic():
+            for number, row in rows:
+                serializer = MissionWriteSerializer(data=_mission_row(row))
+                if not serializer.is_valid():
+                    errors.append((number, _serializer_messages(serializer.errors)))
+                    continue
+                data = dict(serializer.validated_data)
+                data.pop("association", None)
+                skills = skills_as_tuples(data.pop("skills"))
+                try:
+                    with transaction.atomic():
+                        created.append(
+                            mission_create(
+                                association=association, actor=actor, skills=skills, **data
+                            )
+                        )
+                except ValidationError as error:
+                    errors.append((number, _messages(error)))
+            if errors:
+                raise _Rollback
+    except _Rollback:
+        raise ImportRejected(errors) from None
+    return created
+
+
+EMPLOYEE_COLUMNS = ["email", "role", "allowance_hours_override"]
+
+
+def import_employees(*, company, actor, rows: list[tuple[int, dict]]) -> list:
+    """Invite employees from file rows (``email``, ``role``: employee / manager /
+    programme_admin, optional ``allowance_hours_override``), all or nothing, through
+    ``companies.services.employee_invite``; invitations leave only once all rows pass."""
+    from companies.services import employee_invite
+
+    require(
+        is_organisation_admin(actor, company),
+        _("Seuls les responsables de l'entreprise importent ses salariés."),
+    )
+    if not rows:
+        raise ValidationError({"file": _("Le fichier ne contient aucune ligne à importer.")})
+    errors: list[tuple[int, dict]] = []
+    created = []
+    try:
+        with transaction.atomic():
+            for number, row in rows:
+                override = row.get("allowance_hours_override")
+                hours = None
+                if override not in (None, ""):
+                    try:
+                        hours = int(float(str(override).replace(",", ".")))
+                    except ValueError:
+                        errors.append(
+                            (
+                                number,
+                                {"allowance_hours_override": [_("Indiquez un nombre d'heures.")]},
+                            )
+                        )
+                        continue
+                try:
+                    with transaction.atomic():
+                        created.append(
+                            employee_invite(
+                                company_id=company.pk,
+                                email=str(row.get("email") or ""),
+                                role=str(row.get("role") or "employee").strip(),
+                                actor=actor,
+                                allowance_hours_override=hours,
+                            )
+                        )
+                except ValidationError as error:
+                    errors.append((number, _messages(error)))
+            if errors:
+                raise _Rollback
+    except _Rollback:
+        raise ImportRejected(errors) from None
+    return created
+
+
+def read_rows(upload) -> list[tuple[int, dict]]:
+    """Rows of an uploaded CSV or XLSX file as ``(line number, {column: value})``."""
+    import csv
+    import io
+
+    from django.conf import settings
+
+    name = (upload.name or "").lower()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(upload, read_only=True, data_only=True).active
+            lines = list(sheet.iter_rows(values_only=True))
+        except Exception as error:  # openpyxl raises many kinds on a broken file
+            raise ValidationError(
+                {"file": _("Ce fichier XLSX est illisible.")}, code="unreadable_file"
+            ) from error
+    elif name.endswith(".csv"):
+        raw = upload.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", "replace")
+        first_line = text.split("\n", 1)[0]
+        dialect = csv.excel
+        if first_line.count(";") > first_line.count(","):  # French Excel exports use ";"
+            dialect = type("Semicolon", (csv.excel,), {"delimiter": ";"})
+        lines = list(csv.reader(io.StringIO(text), dialect))
+    else:
+        raise ValidationError(
+            {"file": _("Envoyez un fichier CSV ou XLSX.")}, code="unsupported_file"
+        )
+    if not lines:
+        return []
+    header = [str(cell or "").strip().lower() for cell in lines[0]]
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        if not any(cell not in (None, "") for cell in line):
+            continue
+        rows.append((number, dict(zip(header, line, strict=False))))
+    if len(rows) > settings.API_IMPORT_MAX_ROWS:
+        raise ValidationError(
+            {
+                "file": _("Pas plus de %(max)s lignes par import.")
+                % {"max": settings.API_IMPORT_MAX_ROWS}
+            }
+        )
+    return rows

@@ -1,0 +1,32 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+app_name = "api"
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("skills", views.SkillViewSet, basename="skill")
+router.register("causes", views.CauseViewSet, basename="cause")
+router.register("territories", views.TerritoryViewSet, basename="territory")
+router.register("associations", views.AssociationViewSet, basename="association")
+router.register("missions", views.MissionViewSet, basename="mission")
+router.register("applications", views.ApplicationViewSet, basename="application")
+router.register("hours", views.HoursViewSet, basename="hours")
+router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
+router.register("volunteers", views.VolunteerViewSet, basename="volunteer")
+router.register("companies", views.CompanyViewSet, basename="company")
+router.register("employees", views.EmployeeViewSet, basename="employee")
+router.register("programmes", views.ProgrammeViewSet, basename="programme")
+router.register("webhooks", views.WebhookEndpointViewSet, basename="webhook")
+
+urlpatterns = [
+    path("v1/imports/missions/", views.MissionImportView.as_view(), name="import-missions"),
+    path("v1/imports/employees/", views.EmployeeImportView.as_view(), name="import-employees"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(urlconf=None), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]

@@ -1,0 +1,91 @@
+"""Platform figures for staff, each defined so that it can be recomputed by hand.
+
+- associations by département and verification state; missions by state;
+- responsiveness: among missions published at least 14 days ago, the share that had an
+  application within 14 days of publication, and the median days to the first one;
+- completion rate: among missions that ended (completed, cancelled or expired), the
+  share completed;
+- matching acceptance: applications made from a suggestion, over those plus the
+  suggestions still offered to volunteers (an applied pair leaves the suggestions).
+"""
+
+import datetime
+import statistics
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Min
+
+WINDOW = datetime.timedelta(days=14)
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    return (Decimal(part) / whole).quantize(Decimal("0.0001")) if whole else None
+
+
+def platform_figures(*, today: datetime.date) -> dict:
+    from associations.models import Association
+    from matching.models import Suggestion
+    from missions.models import Application, Mission
+
+    states = dict(Association.State.choices)
+    by_departement: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for code, name, state, n in (
+        Association.objects.values("departement__code", "departement__name", "verification_state")
+        .annotate(n=Count("pk"))
+        .values_list("departement__code", "departement__name", "verification_state", "n")
+    ):
+        by_departement[(code or "—", name or "")][state] = n
+    associations = [
+        {
+            "code": code,
+            "name": name,
+            "counts": [counts.get(state, 0) for state in states],
+            "total": sum(counts.values()),
+        }
+        for (code, name), counts in sorted(by_departement.items())
+    ]
+    mission_states = dict(
+        Mission.objects.values("state").annotate(n=Count("pk")).values_list("state", "n")
+    )
+    missions = [(label, mission_states.get(value, 0)) for value, label in Mission.State.choices]
+
+    cutoff = datetime.datetime.combine(today - WINDOW, datetime.time.max)
+    from django.utils import timezone
+
+    cutoff = timezone.make_aware(cutoff)
+    published = Mission.objects.filter(published_at__isnull=False, published_at__lte=cutoff)
+    firsts = list(
+        published.annotate(first=Min("applications__created_at")).values_list(
+            "published_at", "first"
+        )
+    )
+    delays = [
+        (first - published_at).total_seconds() / 86400
+        for published_at, first in firsts
+        if first is not None
+    ]
+    within = sum(1 for d in delays if d <= WINDOW.days)
+    ended = sum(
+        mission_states.get(s, 0)
+        for s in (Mission.State.COMPLETED, Mission.State.CANCELLED, Mission.State.EXPIRED)
+    )
+    from_suggestions = Application.objects.filter(origin=Application.Origin.SUGGESTED).count()
+    offered = Suggestion.objects.filter(direction=Suggestion.Direction.FOR_VOLUNTEER).count()
+    return {
+        "association_states": list(states.values()),
+        "associations": associations,
+        "missions": missions,
+        "published_long_enough": len(firsts),
+        "answered_within_window": within,
+        "answered_share": _share(within, len(firsts)),
+        "median_days_to_first": (
+            Decimal(str(statistics.median(delays))).quantize(Decimal("0.1")) if delays else None
+        ),
+        "ended": ended,
+        "completed": mission_states.get(Mission.State.COMPLETED, 0),
+        "completion_rate": _share(mission_states.get(Mission.State.COMPLETED, 0), ended),
+        "from_suggestions": from_suggestions,
+        "suggestions_offered": offered,
+        "acceptance_rate": _share(from_suggestions, from_suggestions + offered),
+    }

@@ -1,0 +1,196 @@
+"""Read-only questions about companies: who belongs where, what is left of an allowance,
+who approves what. Other apps ask these instead of reading the companies' tables."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from .models import Company, CompanyMember
+
+STAFF_ROLES = (CompanyMember.Role.MANAGER, CompanyMember.Role.PROGRAMME_ADMIN)
+
+
+def membership_for(user, *, company_id: int | None = None) -> CompanyMember | None:
+    """The person's membership (of ``company_id``, or their employer's first)."""
+    if user is None or not user.is_authenticated:
+        return None
+    members = CompanyMember.objects.filter(user=user).select_related("company")
+    if company_id is not None:
+        members = members.filter(company_id=company_id)
+    return members.order_by("pk").first()
+
+
+def staff_membership(user, *, company_id: int | None = None) -> CompanyMember | None:
+    """The person's manager or programme-admin membership, if any (programme admin first)."""
+    if user is None or not user.is_authenticated:
+        return None
+    members = CompanyMember.objects.filter(user=user, role__in=STAFF_ROLES).select_related(
+        "company"
+    )
+    if company_id is not None:
+        members = members.filter(company_id=company_id)
+    return members.order_by("-role", "pk").first()
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """An employee's yearly work-time allowance, in hours."""
+
+    company: Company
+    year_start: datetime.date
+    year_end: datetime.date
+    total: int
+    used: Decimal  # validated hours on work-time engagements this year
+    committed: Decimal  # approved hours of running engagements not validated yet
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(Decimal(self.total) - self.used, Decimal(0))
+
+    @property
+    def available(self) -> Decimal:
+        """What may still be granted: remaining minus what is already promised."""
+        return max(self.remaining - self.committed, Decimal(0))
+
+    @property
+    def used_percent(self) -> int:
+        if not self.total:
+            return 100
+        return min(100, round(self.used * 100 / self.total))
+
+
+def allowance_for(user, *, today: datetime.date | None = None) -> Allowance | None:
+    """What is left of ``user``'s yearly allowance at their employer; None if they are not
+    an employee of a company on the platform, or if no allowance is set (no limit)."""
+    from volunteers.models import VolunteerProfile
+
+    if user is None or not user.is_authenticated:
+        return None
+    profile_employer = (
+        VolunteerProfile.objects.filter(user=user).values_list("employer_id", flat=True).first()
+    )
+    members = CompanyMember.objects.filter(user=user).select_related("company")
+    member = None
+    if profile_employer:
+        member = members.filter(company_id=profile_employer).first()
+    if member is None:
+        member = members.order_by("pk").first()
+    if member is None:
+        return None
+    return allowances_of(member.company, [member], today=today).get(member.user_id)
+
+
+def allowances_of(
+    company: Company, members, *, today: datetime.date | None = None
+) -> dict[int, Allowance]:
+    """The allowances of several members of ``company`` (by user id), in two queries.
+    Members without an allowance (none set) are left out."""
+    from missions.models import Application, HoursEntry
+
+    def total(member) -> int:
+        if member.allowance_hours_override is not None:
+            return member.allowance_hours_override
+        return company.yearly_allowance_hours
+
+    members = [m for m in members if total(m)]
+    if not members:
+        return {}
+    start, end = company.allowance_year(today or timezone.localdate())
+    user_ids = [m.user_id for m in members]
+    work_time = Application.objects.filter(
+        volunteer__user_id__in=user_ids, volunteer__employer=company, is_work_time=True
+    )
+    used = dict(
+        HoursEntry.objects.filter(
+            application__in=work_time,
+            state=HoursEntry.State.VALIDATED,
+            date__range=(start, end),
+        )
+        .values("application__volunteer__user_id")
+        .annotate(total=Sum("hours"))
+        .values_list("application__volunteer__user_id", "total")
+    )
+    running = work_time.filter(
+        approval_state=Application.Approval.APPROVED,
+        state__in=(
+            Application.State.APPLIED,
+            Application.State.WAITLISTED,
+            Application.State.ACCEPTED,
+            Application.State.ACTIVE,
+        ),
+        planned_hours__isnull=False,
+    ).annotate(done=Sum("hours__hours", filter=Q(hours__state=HoursEntry.State.VALIDATED)))
+    committed: dict[int, Decimal] = {}
+    for user_id, planned, done in running.values_list(
+        "volunteer__user_id", "planned_hours", "done"
+    ):
+        left = max(Decimal(planned) - (done or Decimal(0)), Decimal(0))
+        committed[user_id] = committed.get(user_id, Decimal(0)) + left
+    return {
+        m.user_id: Allowance(
+            company=company,
+            year_start=start,
+            year_end=end,
+            total=total(m),
+            used=used.get(m.user_id) or Decimal(0),
+            committed=committed.get(m.user_id, Decimal(0)),
+        )
+        for m in members
+    }
+
+
+def approver_users(application) -> list:
+    """Who is asked to approve ``application``: the employee's manager, if one is set, and
+    the employer's programme admins."""
+    employer_id = application.volunteer.employer_id
+    if employer_id is None:
+        return []
+    member = CompanyMember.objects.filter(
+        company_id=employer_id, user_id=application.volunteer.user_id
+    ).first()
+    approvers = CompanyMember.objects.filter(company_id=employer_id).filter(
+        Q(role=CompanyMember.Role.PROGRAMME_ADMIN)
+        | Q(role=CompanyMember.Role.MANAGER, user_id=getattr(member, "manager_id", None))
+    )
+    return [m.user for m in approvers.select_related("user").order_by("pk") if m.user.is_active]
+
+
+def can_approve(user, application) -> bool:
+    """Programme admins of the employer approve every work-time engagement; a manager
+    approves those of the employees they manage, or of any employee without a manager."""
+    employer_id = application.volunteer.employer_id
+    if employer_id is None or user is None or not user.is_authenticated:
+        return False
+    role = (
+        CompanyMember.objects.filter(company_id=employer_id, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role == CompanyMember.Role.PROGRAMME_ADMIN:
+        return True
+    if role != CompanyMember.Role.MANAGER:
+        return False
+    manager_id = (
+        CompanyMember.objects.filter(company_id=employer_id, user_id=application.volunteer.user_id)
+        .values_list("manager_id", flat=True)
+        .first()
+    )
+    return manager_id is None or manager_id == user.pk
+
+
+def approvals_visible_to(member: CompanyMember):
+    """The work-time applications ``member`` (a manager or programme admin) may decide."""
+    from missions.models import Application
+
+    applications = Application.objects.filter(
+        is_work_time=True, volunteer__employer_id=member.company_id
+    )
+    if member.role == CompanyMember.Role.PROGRAMME_ADMIN:
+        return applications
+    managed_elsewhere = CompanyMember.objects.filter(
+        company_id=member.company_id, manager__isnull=False
+    ).exclude(manager_id=member.user_id)
+    return applications.exclude(volunteer__user_id__in=managed_elsewhere.values("user_id"))

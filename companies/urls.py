@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+
+app_name = "companies"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("inscription/", views.register, name="register"),
+    path("mes-heures/", views.my_allowance, name="my_allowance"),
+    path("salaries/", views.employees, name="employees"),
+    path("salaries/<int:pk>/", views.member_edit, name="member_edit"),
+    path("validations/", views.approvals, name="approvals"),
+    path("validations/<int:pk>/valider/", views.approval_approve, name="approve"),
+    path("validations/<int:pk>/refuser/", views.approval_refuse, name="refuse"),
+    path("rapports/", views.reports, name="reports"),
+    path("rapports/export.<str:fmt>", views.reports_export, name="reports_export"),
+    path(
+        "associations/<slug:slug>/<int:year>/recapitulatif.pdf",
+        views.association_summary,
+        name="association_summary",
+    ),
+    path("plateforme/", views.platform_figures, name="platform_figures"),
+    path("programmes/", views.programmes, name="programmes"),
+    path("programmes/invitations/", views.programme_invitations, name="programme_invitations"),
+    path("programmes/<int:pk>/", views.programme_detail, name="programme"),
+    path("programmes/<int:pk>/inscription/", views.programme_register, name="programme_register"),
+    path("programmes/<int:pk>/proposer/", views.programme_submit, name="programme_submit"),
+    path("programmes/<int:pk>/equipes/", views.programme_teams, name="programme_teams"),
+]

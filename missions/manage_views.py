@@ -1,0 +1,421 @@
+"""The association's pages on its own missions: the editor and the pipeline.
+
+Every mission is looked up among the missions of the requester's associations, so that
+another association's mission, or a guessed id, is a 404; the services check again.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from associations.selectors import SLOW_ANSWER, member_associations
+from associations.views import add_service_errors
+from matching.models import Suggestion
+from matching.services import suggestion_hide
+
+from . import outreach, services
+from .forms import (
+    AcceptForm,
+    DeclineForm,
+    EvaluationForm,
+    HideForm,
+    HoursRejectForm,
+    InviteForm,
+    MissionForm,
+    skill_formset,
+)
+from .models import Application, Evaluation, HoursEntry, Invitation, Mission
+
+SUGGESTIONS_SHOWN = 20
+
+
+def member_missions(user):
+    return Mission.objects.filter(association__members__user=user)
+
+
+def _mission(request, pk: int) -> Mission:
+    return get_object_or_404(
+        member_missions(request.user).select_related("association", "cause", "parent"), pk=pk
+    )
+
+
+def _refusal(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+# --- Editor ---------------------------------------------------------------------------
+
+
+def _fields(form) -> dict:
+    return {name: form.cleaned_data[name] for name in outreach.EDITABLE_FIELDS} | {
+        "city": form.cleaned_data["city"],
+        "postcode": form.cleaned_data["postcode"],
+    }
+
+
+def _submit(request, mission: Mission) -> bool:
+    try:
+        services.mission_submit(mission_id=mission.pk, actor=request.user)
+    except ValidationError as error:
+        _refusal(request, error)
+        return False
+    messages.success(request, _("Mission soumise : l'équipe la relit avant de la publier."))
+    return True
+
+
+def _editor(request, *, association, mission=None):
+    form = MissionForm(request.POST or None, instance=mission)
+    skills = skill_formset(request.POST or None, mission=mission)
+    # Both validated (no short-circuit): every error shows at once.
+    if request.method == "POST" and form.is_valid() & skills.is_valid():
+        try:
+            if mission is None:
+                mission = services.mission_create(
+                    association=association,
+                    actor=request.user,
+                    skills=skills.skills(),
+                    **_fields(form),
+                )
+            else:
+                outreach.mission_update(
+                    mission_id=mission.pk,
+                    actor=request.user,
+                    skills=skills.skills(),
+                    **_fields(form),
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if "submit" in request.POST and _submit(request, mission):
+                return redirect("asso:mission_pipeline", pk=mission.pk)
+            if "submit" not in request.POST:
+                messages.success(request, _("Brouillon enregistré."))
+            return redirect("asso:mission_edit", pk=mission.pk)
+    context = {"association": association, "mission": mission, "form": form, "skills": skills}
+    if mission is not None and mission.pk:
+        groups = outreach.required_skill_groups(mission)
+        context |= {
+            "too_wide": len(groups) > outreach.MAX_SKILL_GROUPS,
+            "group_count": len(groups),
+            "parts": list(mission.parts.order_by("pk")),
+            "siblings": list(mission.parent.parts.exclude(pk=mission.pk).order_by("pk"))
+            if mission.parent_id
+            else [],
+        }
+    return render(request, "missions/manage/mission_form.html", context)
+
+
+@login_required
+def mission_create(request, slug: str):
+    association = get_object_or_404(member_associations(request.user), slug=slug)
+    return _editor(request, association=association)
+
+
+@login_required
+def mission_edit(request, pk: int):
+    mission = _mission(request, pk)
+    return _editor(request, association=mission.association, mission=mission)
+
+
+@login_required
+@require_POST
+def mission_split(request, pk: int):
+    mission = _mission(request, pk)
+    try:
+        parts = outreach.mission_split(mission_id=mission.pk, actor=request.user)
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(
+            request,
+            _("Mission découpée : %(count)d mission(s) liée(s) créée(s), à relire.")
+            % {"count": len(parts)},
+        )
+    return redirect(reverse("asso:mission_edit", args=[mission.pk]) + "#parts")
+
+
+# --- Pipeline -------------------------------------------------------------------------
+
+
+def _pipeline(request, mission: Mission, *, bound=None, status=200):
+    """The pipeline page; ``bound`` is ``(key, form)`` of an action that failed, shown
+    again in place with what was typed and what is wrong."""
+    is_open = mission.is_open_for_applications()
+    suggestions = list(
+        Suggestion.objects.filter(
+            mission=mission,
+            direction=Suggestion.Direction.FOR_MISSION,
+            volunteer__is_visible=True,
+            volunteer__user__is_active=True,
+        )
+        .exclude(volunteer__applications__mission=mission)
+        .annotate(
+            invited=Exists(
+                Invitation.objects.filter(mission=mission, volunteer=OuterRef("volunteer"))
+            )
+        )
+        .select_related("volunteer__user")
+        .order_by("rank")[:SUGGESTIONS_SHOWN]
+    )
+    applications = list(
+        mission.applications.select_related("volunteer__user", "testimonial")
+        .annotate(
+            evaluated=Exists(
+                Evaluation.objects.filter(
+                    application=OuterRef("pk"), side=Evaluation.Side.ASSOCIATION
+                )
+            )
+        )
+        .order_by("created_at")
+    )
+    hours = list(
+        HoursEntry.objects.filter(application__mission=mission, state=HoursEntry.State.SUBMITTED)
+        .select_related("application__volunteer__user")
+        .order_by("date", "pk")
+    )
+    bound_key, bound_form = bound or (None, None)
+
+    def form_for(key, form_class):
+        return bound_form if key == bound_key else form_class(prefix=key)
+
+    now = timezone.now()
+    for suggestion in suggestions:
+        suggestion.invite_form = form_for(f"invite-{suggestion.volunteer_id}", InviteForm)
+        suggestion.hide_form = form_for(f"hide-{suggestion.volunteer_id}", HideForm)
+    groups = {state: [] for state in Application.State.values}
+    for application in applications:
+        application.is_slow = (
+            application.state == Application.State.APPLIED
+            and now - application.created_at > SLOW_ANSWER
+        )
+        application.accept_form = form_for(f"accept-{application.pk}", AcceptForm)
+        application.decline_form = form_for(f"decline-{application.pk}", DeclineForm)
+        application.evaluation_form = form_for(f"evaluate-{application.pk}", EvaluationForm)
+        groups[application.state].append(application)
+    for entry in hours:
+        entry.reject_form = form_for(f"reject-{entry.pk}", HoursRejectForm)
+    S = Application.State
+    return render(
+        request,
+        "missions/manage/pipeline.html",
+        {
+            "mission": mission,
+            "association": mission.association,
+            "is_open": is_open,
+            "suggestions": suggestions,
+            "waiting": groups[S.APPLIED],
+            "waitlisted": groups[S.WAITLISTED],
+            "engaged": groups[S.ACCEPTED] + groups[S.ACTIVE],
+            "completed": groups[S.COMPLETED],
+            "closed": groups[S.DECLINED] + groups[S.WITHDRAWN] + groups[S.ABANDONED],
+            "hours": hours,
+            "can_start": Mission.states.can(mission, "start"),
+            "can_complete": Mission.states.can(mission, "complete"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def pipeline(request, pk: int):
+    return _pipeline(request, _mission(request, pk))
+
+
+def _act(request, mission, key, form, call, success: str, anchor: str):
+    """Run ``call(form)`` for a valid form; on refusal show the page again with the form."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(reverse("asso:mission_pipeline", args=[mission.pk]) + anchor)
+    return _pipeline(request, mission, bound=(key, form), status=400)
+
+
+def _application(mission, application_pk: int) -> Application:
+    return get_object_or_404(mission.applications.all(), pk=application_pk)
+
+
+@login_required
+@require_POST
+def invite(request, pk: int, volunteer_pk: int):
+    mission = _mission(request, pk)
+    key = f"invite-{volunteer_pk}"
+    return _act(
+        request,
+        mission,
+        key,
+        InviteForm(request.POST, prefix=key),
+        lambda data: outreach.invitation_send(
+            mission_id=mission.pk,
+            volunteer_id=volunteer_pk,
+            actor=request.user,
+            message=data["message"],
+        ),
+        _("Invitation envoyée."),
+        "#suggestions",
+    )
+
+
+@login_required
+@require_POST
+def hide(request, pk: int, volunteer_pk: int):
+    mission = _mission(request, pk)
+    get_object_or_404(Suggestion.objects.filter(mission=mission), volunteer_id=volunteer_pk)
+    key = f"hide-{volunteer_pk}"
+    return _act(
+        request,
+        mission,
+        key,
+        HideForm(request.POST, prefix=key),
+        lambda data: suggestion_hide(
+            mission_id=mission.pk,
+            volunteer_id=volunteer_pk,
+            actor=request.user,
+            reason=data["reason"],
+            comment=data["comment"],
+        ),
+        _("Suggestion écartée : cette personne ne sera plus proposée pour cette mission."),
+        "#suggestions",
+    )
+
+
+@login_required
+@require_POST
+def accept(request, pk: int, application_pk: int):
+    mission = _mission(request, pk)
+    application = _application(mission, application_pk)
+    key = f"accept-{application.pk}"
+    return _act(
+        request,
+        mission,
+        key,
+        AcceptForm(request.POST, prefix=key),
+        lambda data: services.application_accept(
+            application_id=application.pk, actor=request.user, message=data["message"]
+        ),
+        _("Candidature acceptée : le bénévole est prévenu."),
+        "#applications",
+    )
+
+
+@login_required
+@require_POST
+def decline(request, pk: int, application_pk: int):
+    mission = _mission(request, pk)
+    application = _application(mission, application_pk)
+    key = f"decline-{application.pk}"
+    return _act(
+        request,
+        mission,
+        key,
+        DeclineForm(request.POST, prefix=key),
+        lambda data: services.application_decline(
+            application_id=application.pk,
+            actor=request.user,
+            reason=data["reason"],
+            message=data["message"],
+        ),
+        _("Candidature déclinée : le bénévole est prévenu."),
+        "#applications",
+    )
+
+
+@login_required
+@require_POST
+def evaluate(request, pk: int, application_pk: int):
+    mission = _mission(request, pk)
+    application = _application(mission, application_pk)
+    key = f"evaluate-{application.pk}"
+    return _act(
+        request,
+        mission,
+        key,
+        EvaluationForm(request.POST, prefix=key),
+        lambda data: services.evaluation_submit(
+            application_id=application.pk, actor=request.user, **data
+        ),
+        _("Merci : votre évaluation est enregistrée."),
+        "#completed",
+    )
+
+
+@login_required
+@require_POST
+def hours_validate(request, pk: int, entry_pk: int):
+    mission = _mission(request, pk)
+    entry = get_object_or_404(HoursEntry.objects.filter(application__mission=mission), pk=entry_pk)
+    try:
+        services.hours_validate(entry_id=entry.pk, actor=request.user)
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, _("Heures validées."))
+    return redirect(reverse("asso:mission_pipeline", args=[mission.pk]) + "#hours")
+
+
+@login_required
+@require_POST
+def hours_reject(request, pk: int, entry_pk: int):
+    mission = _mission(request, pk)
+    entry = get_object_or_404(HoursEntry.objects.filter(application__mission=mission), pk=entry_pk)
+    key = f"reject-{entry.pk}"
+    return _act(
+        request,
+        mission,
+        key,
+        HoursRejectForm(request.POST, prefix=key),
+        lambda data: services.hours_reject(
+            entry_id=entry.pk, actor=request.user, reason=data["reason"]
+        ),
+        _("Heures refusées : le bénévole voit votre motif."),
+        "#hours",
+    )
+
+
+@login_required
+@require_POST
+def mission_transition(request, pk: int, transition: str):
+    mission = _mission(request, pk)
+    service = {"start": services.mission_start, "complete": services.mission_complete}.get(
+        transition
+    )
+    if service is None:
+        raise Http404
+    try:
+        service(mission_id=mission.pk, actor=request.user)
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(
+            request,
+            _("La mission a démarré.") if transition == "start" else _("La mission est terminée."),
+        )
+    return redirect("asso:mission_pipeline", pk=mission.pk)
+
+
+@login_required
+@require_POST
+def testimonial_toggle(request, pk: int, application_pk: int):
+    mission = _mission(request, pk)
+    application = get_object_or_404(
+        mission.applications.select_related("testimonial").filter(testimonial__isnull=False),
+        pk=application_pk,
+    )
+    testimonial = application.testimonial
+    if testimonial.is_published:
+        outreach.testimonial_unpublish(testimonial_id=testimonial.pk, actor=request.user)
+        messages.success(request, _("Témoignage retiré de votre page publique."))
+    else:
+        outreach.testimonial_publish(testimonial_id=testimonial.pk, actor=request.user)
+        messages.success(request, _("Témoignage publié sur votre page publique."))
+    return redirect(reverse("asso:mission_pipeline", args=[mission.pk]) + "#completed")

@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SavedSearch(models.Model):
+    """A mission search someone named, to run again and to hear about new matches."""
+
+    MAX_PER_USER = 20
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
+    )
+    name = models.CharField(_("nom"), max_length=100)
+    # The search form's GET parameters, as lists of strings (QueryDict.lists()).
+    params = models.JSONField(_("critères"), default=dict)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recherche enregistrée")
+        verbose_name_plural = _("recherches enregistrées")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedSearchMatch(models.Model):
+    """A published mission a saved search's owner was told about: never twice."""
+
+    saved_search = models.ForeignKey(
+        SavedSearch,
+        verbose_name=_("recherche enregistrée"),
+        on_delete=models.CASCADE,
+        related_name="matches",
+    )
+    mission = models.ForeignKey(
+        "missions.Mission",
+        verbose_name=_("mission"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("signalée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mission signalée")
+        verbose_name_plural = _("missions signalées")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["saved_search", "mission"], name="one_alert_per_saved_search_and_mission"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.saved_search} → {self.mission_id}"

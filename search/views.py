@@ -1,0 +1,70 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from missions.views import render_mission_search
+
+from . import services
+from .forms import MissionSearchForm, SavedSearchForm
+from .models import SavedSearch
+
+signed_in = login_required(login_url="account_login")
+
+
+@signed_in
+def saved_search_list(request):
+    """The signed-in person's own saved searches; nobody else's are ever listed."""
+    choices = MissionSearchForm.load_choices()
+    searches = [
+        (saved_search, services.saved_search_form(saved_search, choices))
+        for saved_search in services.saved_searches_for(request.user)
+    ]
+    return render(request, "search/saved_search_list.html", {"searches": searches})
+
+
+@signed_in
+@require_POST
+def saved_search_create(request):
+    """Save the search the person is looking at (any signed-in person, for themselves)."""
+    form = SavedSearchForm(request.POST)
+    search_form = form.search_form()
+    if form.is_valid():
+        try:
+            saved = services.saved_search_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                params=search_form.params(),
+            )
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Recherche « %(name)s » enregistrée : nous vous préviendrons des nouvelles "
+                    "missions qui y répondent."
+                )
+                % {"name": saved.name},
+            )
+            return redirect(reverse("missions:list") + "?" + search_form.querystring())
+    return render_mission_search(request, search_form.data, save_form=form)
+
+
+@signed_in
+@require_POST
+def saved_search_delete(request, pk: int):
+    """Delete one of one's own saved searches; another person's is not found (404)."""
+    name = (
+        SavedSearch.objects.filter(pk=pk, user=request.user).values_list("name", flat=True).first()
+    )
+    try:
+        services.saved_search_delete(actor=request.user, saved_search_id=pk)
+    except SavedSearch.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("Recherche « %(name)s » supprimée.") % {"name": name})
+    return redirect("search:list")

@@ -1,0 +1,218 @@
+import pytest
+
+from core.models import ActionLog
+from matching.models import HiddenSuggestion, Suggestion
+from missions.models import Mission
+from taxonomy.models import Cause, Skill
+from tests import factories
+
+from .conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def mission_payload(**changes):
+    skill = Skill.objects.order_by("pk").first()
+    data = {
+        "title": "Tableau de bord des dons",
+        "summary": "Suivre les dons mois par mois.",
+        "cause": Cause.objects.order_by("pk").first().code,
+        "location_mode": "remote",
+        "effort_hours": 20,
+        "seats": 2,
+        "skills": [{"skill": skill.code, "min_level": 3, "importance": "required"}],
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_partner_tool_drafts_a_mission_with_its_key(association, owner, owner_key):
+    answer = client_for(secret=owner_key).post("/api/v1/missions/", mission_payload())
+    assert answer.status_code == 201, answer.json()
+    body = answer.json()
+    mission = Mission.objects.get(pk=body["id"])
+    assert mission.association == association
+    assert mission.state == Mission.State.DRAFT
+    assert mission.created_by == owner
+    assert body["skills"][0]["min_level"] == 3
+    assert answer["ETag"] and answer["Location"].endswith(f"/api/v1/missions/{mission.pk}/")
+
+
+def test_a_mission_goes_through_its_states_through_the_services(mission, owner_key, staff):
+    client = client_for(secret=owner_key)
+    draft = client.post("/api/v1/missions/", mission_payload()).json()
+    submitted = client.post(f"/api/v1/missions/{draft['id']}/submit/")
+    assert submitted.status_code == 200 and submitted.json()["state"] == "submitted"
+    again = client.post(f"/api/v1/missions/{draft['id']}/submit/")
+    assert again.status_code == 409
+    assert again.json()["code"] == "transition_not_allowed"
+    published = client_for(staff).post(f"/api/v1/missions/{draft['id']}/cancel/", {"reason": ""})
+    assert published.status_code == 400
+    assert "reason" in published.json()["errors"]
+    cancelled = client.post(f"/api/v1/missions/{draft['id']}/cancel/", {"reason": "Plus besoin"})
+    assert cancelled.json()["state"] == "cancelled"
+    actions = ActionLog.objects.filter(object_id=draft["id"]).values_list("action", flat=True)
+    assert set(actions) >= {"mission.submit", "mission.cancel"}
+
+
+def test_an_invalid_mission_is_refused_field_by_field(owner_key):
+    answer = client_for(secret=owner_key).post(
+        "/api/v1/missions/",
+        mission_payload(location_mode="on_site", skills=[{"skill": "nope"}]),
+    )
+    assert answer.status_code == 400
+    body = answer.json()
+    assert body["code"] == "invalid" and "skills" in body["errors"]
+    answer = client_for(secret=owner_key).post(
+        "/api/v1/missions/", mission_payload(location_mode="on_site")
+    )
+    assert answer.status_code == 400
+    assert "city" in answer.json()["errors"]  # the model's rule, through the service
+
+
+def test_an_update_needs_the_current_etag(owner_key):
+    client = client_for(secret=owner_key)
+    created = client.post("/api/v1/missions/", mission_payload())
+    url = f"/api/v1/missions/{created.json()['id']}/"
+    etag = client.get(url)["ETag"]
+    assert etag == created["ETag"]
+
+    missing = client.patch(url, {"title": "Sans version"})
+    assert missing.status_code == 428
+    assert missing.json()["code"] == "precondition_required"
+
+    first = client.patch(url, {"title": "Version A"}, HTTP_IF_MATCH=etag)
+    assert first.status_code == 200, first.json()
+    assert first.json()["title"] == "Version A"
+    assert first.json()["skills"], "a partial update keeps the skills"
+
+    lost = client.patch(url, {"title": "Version B"}, HTTP_IF_MATCH=etag)
+    assert lost.status_code == 412
+    assert client.get(url).json()["title"] == "Version A"
+
+    fresh = client.patch(url, {"title": "Version B"}, HTTP_IF_MATCH=first["ETag"])
+    assert fresh.status_code == 200 and fresh.json()["title"] == "Version B"
+
+
+def test_a_published_mission_cannot_be_edited(mission, owner_key):
+    client = client_for(secret=owner_key)
+    etag = client.get(f"/api/v1/missions/{mission.pk}/")["ETag"]
+    answer = client.patch(f"/api/v1/missions/{mission.pk}/", {"title": "x"}, HTTP_IF_MATCH=etag)
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "not_a_draft"
+
+
+def test_a_colleague_of_another_association_cannot_edit(mission, outsider):
+    other = factories.AssociationMemberFactory(user=outsider)
+    answer = client_for(outsider).post(
+        "/api/v1/missions/", mission_payload(association=mission.association.slug)
+    )
+    assert answer.status_code == 403
+    assert other.association.missions.count() == 0
+
+
+def test_idempotency_key_replays_the_first_answer(owner_key, association):
+    client = client_for(secret=owner_key)
+    first = client.post("/api/v1/missions/", mission_payload(), HTTP_IDEMPOTENCY_KEY="abc-1")
+    second = client.post("/api/v1/missions/", mission_payload(), HTTP_IDEMPOTENCY_KEY="abc-1")
+    assert first.status_code == second.status_code == 201
+    assert second.json()["id"] == first.json()["id"]
+    assert second["Idempotent-Replayed"] == "true"
+    assert association.missions.count() == 1
+    other = client.post(
+        "/api/v1/missions/", mission_payload(title="Autre"), HTTP_IDEMPOTENCY_KEY="abc-1"
+    )
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert association.missions.count() == 1
+
+
+def test_missions_filter_like_the_search_page(association):
+    skills = list(Skill.objects.order_by("pk")[:2])
+    causes = list(Cause.objects.order_by("pk")[:2])
+    web = factories.MissionFactory(association=association, title="Site vitrine", cause=causes[0])
+    factories.MissionSkillFactory(mission=web, skill=skills[0])
+    compta = factories.MissionFactory(
+        association=association,
+        title="Comptabilité",
+        cause=causes[1],
+        location_mode="on_site",
+        city="Lyon",
+        postcode="69003",
+    )
+    factories.MissionSkillFactory(mission=compta, skill=skills[1])
+    client = client_for()
+
+    def titles(**params):
+        return [m["title"] for m in client.get("/api/v1/missions/", params).json()["results"]]
+
+    assert titles(q="vitrine") == ["Site vitrine"]
+    assert titles(skill=skills[1].code) == ["Comptabilité"]
+    assert titles(cause=causes[0].code) == ["Site vitrine"]
+    assert titles(location_mode="on_site") == ["Comptabilité"]
+    assert titles(ordering="title") == ["Comptabilité", "Site vitrine"]
+    assert client.get("/api/v1/missions/", {"location_mode": "moon"}).status_code == 400
+
+
+def test_lists_cost_a_bounded_number_of_queries(
+    association, owner_key, django_assert_max_num_queries
+):
+    for _ in range(6):
+        mission = factories.MissionFactory(association=association)
+        factories.MissionSkillFactory(mission=mission)
+    client = client_for(secret=owner_key)
+    with django_assert_max_num_queries(10):
+        assert client.get("/api/v1/missions/?page_size=100").json()["count"] == 6
+
+
+def test_page_size_is_capped(association):
+    answer = client_for().get("/api/v1/missions/", {"page_size": 5000})
+    assert answer.status_code == 200
+    assert len(answer.json()["results"]) <= 100
+
+
+def test_an_association_sees_its_missions_top_volunteers_with_reasons(
+    mission, owner_key, django_assert_max_num_queries
+):
+    volunteers = [factories.VolunteerFactory() for _ in range(4)]
+    factories.VolunteerSkillFactory(profile=volunteers[0])
+    for rank, volunteer in enumerate(volunteers, start=1):
+        Suggestion.objects.create(
+            direction=Suggestion.Direction.FOR_MISSION,
+            mission=mission,
+            volunteer=volunteer,
+            rank=rank,
+            score=1 - rank / 10,
+            explanation_fr=f"Raison {rank}",
+            explanation_en=f"Reason {rank}",
+        )
+    HiddenSuggestion.objects.create(mission=mission, volunteer=volunteers[1], reason="skills")
+    volunteers[2].is_visible = False
+    volunteers[2].save()
+    client = client_for(secret=owner_key)
+    with django_assert_max_num_queries(10):
+        answer = client.get(f"/api/v1/missions/{mission.pk}/suggestions/")
+    rows = answer.json()["results"]
+    assert [row["rank"] for row in rows] == [1, 4]
+    assert rows[0]["explanation"] == "Raison 1"
+    assert rows[0]["volunteer"]["skills"]
+    assert "email" not in rows[0]["volunteer"]
+    english = client.get(f"/api/v1/missions/{mission.pk}/suggestions/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["results"][0]["explanation"] == "Reason 1"
+
+
+def test_a_volunteer_sees_their_top_missions(volunteer, mission):
+    Suggestion.objects.create(
+        direction=Suggestion.Direction.FOR_VOLUNTEER,
+        mission=mission,
+        volunteer=volunteer,
+        rank=1,
+        score=0.8,
+        explanation_fr="Proche de chez vous.",
+    )
+    answer = client_for(volunteer.user).get("/api/v1/volunteers/me/suggestions/")
+    assert answer.status_code == 200
+    row = answer.json()["results"][0]
+    assert row["mission"]["id"] == mission.pk and row["explanation"] == "Proche de chez vous."
+    me = client_for(volunteer.user).get("/api/v1/volunteers/me/").json()
+    assert me["email"] == volunteer.user.email

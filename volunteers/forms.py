@@ -1,0 +1,266 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.validators import validate_postcode
+from missions.models import Application, Evaluation
+from taxonomy.choices import Language
+from taxonomy.geo import locate
+from taxonomy.models import Cause, Skill
+
+from .models import SkillLevel, TimeSlot, VolunteerProfile
+from .services import PROFILE_FIELDS
+
+SKILL_PREFIX = "skill_"
+
+
+class NoLabelSuffix:
+    """Labels without the trailing colon: they sit above fields or beside checkboxes."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ProfileForm(NoLabelSuffix, forms.ModelForm):
+    """The volunteer's profile; one level select per skill, grouped by skill family.
+
+    Validation only: the view hands ``cleaned_data`` to ``volunteer_profile_save``.
+    """
+
+    causes = forms.ModelMultipleChoiceField(
+        label=_("Causes qui vous tiennent à cœur"),
+        queryset=Cause.objects.order_by("name_fr"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    time_slots = forms.MultipleChoiceField(
+        label=_("Créneaux possibles"),
+        choices=TimeSlot.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Langues de travail"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = VolunteerProfile
+        fields = (*PROFILE_FIELDS, "city", "postcode", "causes")
+        widgets = {
+            "available_from": DateInput(),
+            "available_until": DateInput(),
+            "bio": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {
+            "headline": _("Titre (ce que vous proposez, en une ligne)"),
+            "occupation": _("Métier actuel ou passé"),
+            "bio": _("Présentation"),
+            "seniority": _("Expérience professionnelle"),
+            "hours_per_month": _("Heures disponibles par mois"),
+            "available_from": _("Disponible à partir du"),
+            "available_until": _("Disponible jusqu'au"),
+            "accepts_remote": _("À distance"),
+            "accepts_on_site": _("Sur place"),
+            "accepts_hybrid": _("Hybride"),
+            "max_distance_km": _("Distance maximale pour une mission sur place (km)"),
+            "is_visible": _("Les associations peuvent voir mon profil et me proposer des missions"),
+            "city": _("Ville"),
+            "postcode": _("Code postal"),
+        }
+        help_texts = {
+            "postcode": _("Cinq chiffres, par exemple 69003."),
+            "is_visible": "",
+        }
+
+    def __init__(self, *args, skills=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            levels = {row.skill_id: row.level for row in self.instance.skills.all()}
+        else:
+            levels = {}
+        skills = (
+            skills
+            if skills is not None
+            else Skill.objects.select_related("family").order_by("family__name_fr", "name_fr")
+        )
+        level_choices = [("", _("Non")), *SkillLevel.choices]
+        self.skill_groups = []
+        group = None
+        for skill in skills:
+            name = f"{SKILL_PREFIX}{skill.pk}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=skill.name,
+                choices=level_choices,
+                coerce=int,
+                empty_value=0,
+                required=False,
+                initial=levels.get(skill.pk, ""),
+            )
+            if group is None or group["family"].pk != skill.family_id:
+                group = {"family": skill.family, "fields": [], "chosen": 0}
+                self.skill_groups.append(group)
+            group["fields"].append(name)
+            if levels.get(skill.pk) or (self.is_bound and self.data.get(name)):
+                group["chosen"] += 1
+
+    @property
+    def skill_fieldsets(self):
+        return [
+            {
+                "family": group["family"],
+                "chosen": group["chosen"],
+                "fields": [self[name] for name in group["fields"]],
+            }
+            for group in self.skill_groups
+        ]
+
+    def clean_postcode(self):
+        postcode = self.cleaned_data["postcode"].strip()
+        if postcode:
+            validate_postcode(postcode)
+        return postcode
+
+    def clean(self):
+        data = super().clean()
+        remote = data.get("accepts_remote")
+        if not (remote or data.get("accepts_on_site") or data.get("accepts_hybrid")):
+            self.add_error(
+                "accepts_remote",
+                _("Choisissez au moins un format : à distance, sur place ou hybride."),
+            )
+        elif not remote and not (data.get("city") or data.get("postcode")):
+            self.add_error(
+                "city", _("Indiquez où vous pouvez vous rendre pour une mission sur place.")
+            )
+        city, postcode = data.get("city", ""), data.get("postcode", "")
+        if (
+            (city or postcode)
+            and not self.has_error("postcode")
+            and locate(city=city, postcode=postcode) is None
+        ):
+            self.add_error(
+                "city",
+                _(
+                    "Nous ne trouvons pas cette ville : vérifiez l'orthographe ou "
+                    "indiquez le code postal."
+                ),
+            )
+        return data
+
+    def _post_clean(self):
+        # The model's rules without a field (a format chosen, a valid postcode) are
+        # already checked above and shown next to their field: drop the duplicates.
+        super()._post_clean()
+        self._errors.pop("__all__", None)
+
+    def skill_levels(self) -> dict[int, int]:
+        return {
+            int(name.removeprefix(SKILL_PREFIX)): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(SKILL_PREFIX) and value
+        }
+
+    def profile_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
+
+
+class ApplyForm(NoLabelSuffix, forms.Form):
+    message = forms.CharField(
+        label=_("Votre message à l'association"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=3000,
+        help_text=_("Ce qui vous motive, ce que vous pouvez apporter, vos disponibilités."),
+    )
+    time = forms.ChoiceField(
+        label=_("Sur quel temps vous engagez-vous ?"),
+        choices=[
+            ("personal", _("Sur mon temps personnel")),
+            ("work", _("Sur mon temps de travail (mécénat de compétences)")),
+        ],
+        initial="personal",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, employer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if employer is None:
+            # Work time needs an employer on the platform: offer only personal time.
+            del self.fields["time"]
+
+
+class WithdrawForm(NoLabelSuffix, forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Pourquoi retirez-vous votre candidature ?"),
+        choices=[("", "—"), *Application.WithdrawalReason.choices],
+    )
+    message = forms.CharField(
+        label=_("Un mot pour l'association (facultatif)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The employer's refusal is recorded by the employer, not chosen by the volunteer.
+        self.fields["reason"].choices = [
+            choice
+            for choice in self.fields["reason"].choices
+            if choice[0] != Application.WithdrawalReason.APPROVAL_REFUSED
+        ]
+
+
+class HoursForm(NoLabelSuffix, forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    hours = forms.DecimalField(
+        label=_("Heures"),
+        min_value=0.25,
+        max_value=24,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.25"}),
+    )
+    description = forms.CharField(label=_("Ce que vous avez fait"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+
+class EvaluationForm(NoLabelSuffix, forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Votre note sur 5"),
+        choices=[("", "—"), *[(n, str(n)) for n in range(5, 0, -1)]],
+        coerce=int,
+    )
+    objectives = forms.ChoiceField(
+        label=_("Les objectifs de la mission ont-ils été atteints ?"),
+        choices=[("", "—"), *Evaluation.Objectives.choices],
+    )
+    skills_transferred = forms.CharField(
+        label=_("Ce que vous avez transmis à l'association"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    comment = forms.CharField(
+        label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class TestimonialForm(NoLabelSuffix, forms.Form):
+    text = forms.CharField(
+        label=_("Votre témoignage"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("Ce que vous retenez de cette mission ; il pourra être publié."),
+    )

@@ -1,0 +1,162 @@
+"""The attestation of a completed engagement, as a PDF (reportlab), in the active language."""
+
+import hashlib
+import hmac
+import io
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from missions.models import Application, HoursEntry
+
+from .templatetags.volunteers_tags import hours as format_hours
+
+
+def attestation_reference(application: Application) -> str:
+    """A reference printed on the attestation that the platform can check: the
+    application's id and a keyed hash of it, which nobody can forge without the key."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(),
+        f"attestation:{application.pk}:{application.volunteer_id}".encode(),
+        hashlib.sha256,
+    ).hexdigest()
+    return f"PB-{application.pk}-{digest[:10].upper()}"
+
+
+def reference_is_valid(reference: str) -> bool:
+    """True if ``reference`` is the one printed on a completed engagement's attestation."""
+    try:
+        _prefix, pk, _digest = reference.strip().upper().split("-")
+        application = Application.objects.get(pk=int(pk), state=Application.State.COMPLETED)
+    except (ValueError, Application.DoesNotExist):
+        return False
+    return hmac.compare_digest(attestation_reference(application), reference.strip().upper())
+
+
+def attestation_facts(application: Application) -> dict:
+    """What the attestation states, computed from the engagement's rows."""
+    hours = list(application.hours.filter(state=HoursEntry.State.VALIDATED).values("date", "hours"))
+    validated = sum((row["hours"] for row in hours), Decimal("0"))
+    dates = sorted(row["date"] for row in hours)
+    mission = application.mission
+    start = mission.start_date or (dates[0] if dates else application.created_at.date())
+    end = mission.end_date or (dates[-1] if dates else timezone.localdate())
+    volunteer_levels = dict(application.volunteer.skills.values_list("skill_id", "level"))
+    mission_skills = list(mission.skills.select_related("skill").order_by("skill__name_fr"))
+    used = [item.skill for item in mission_skills if item.skill_id in volunteer_levels]
+    association = mission.association
+    identifiers = []
+    if association.rna:
+        identifiers.append(f"RNA {association.rna}")
+    if association.siret:
+        label = "SIRET" if len(association.siret) == 14 else "SIREN"
+        identifiers.append(f"{label} {association.siret}")
+    user = application.volunteer.user
+    return {
+        "volunteer": user.get_full_name() or user.email,
+        "association": association.name,
+        "identifiers": ", ".join(identifiers),
+        "mission": mission.title,
+        "start": start,
+        "end": end,
+        "hours": validated,
+        "skills": [skill.name for skill in (used or [item.skill for item in mission_skills])],
+        "reference": attestation_reference(application),
+        "issued": timezone.localdate(),
+    }
+
+
+def render_attestation(application: Application, *, compress: bool = True) -> bytes:
+    facts = attestation_facts(application)
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=22 * mm,
+        rightMargin=22 * mm,
+        topMargin=22 * mm,
+        bottomMargin=22 * mm,
+        title=_("Attestation d'engagement bénévole"),
+        author="probono",
+        pageCompression=1 if compress else 0,
+        invariant=0 if compress else 1,
+    )
+    styles = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=11, leading=16)
+    small = ParagraphStyle("small", parent=body, fontSize=9, textColor=colors.HexColor("#4f5b68"))
+    date = formats.date_format
+    hours = format_hours(facts["hours"])
+    story = [
+        Paragraph("probono", styles["Title"]),
+        Paragraph(escape(_("Attestation d'engagement bénévole")), styles["Heading1"]),
+        Spacer(1, 6 * mm),
+        Paragraph(
+            escape(
+                _(
+                    "La plateforme probono atteste que %(volunteer)s s'est engagé(e) "
+                    "bénévolement auprès de l'association %(association)s pour la "
+                    "mission décrite ci-dessous, menée à son terme."
+                )
+                % {"volunteer": facts["volunteer"], "association": facts["association"]}
+            ),
+            body,
+        ),
+        Spacer(1, 6 * mm),
+    ]
+    rows = [
+        (_("Bénévole"), facts["volunteer"]),
+        (_("Association"), facts["association"]),
+        (_("Identifiant légal"), facts["identifiers"] or "—"),
+        (_("Mission"), facts["mission"]),
+        (
+            _("Période"),
+            _("du %(start)s au %(end)s")
+            % {
+                "start": date(facts["start"], "DATE_FORMAT"),
+                "end": date(facts["end"], "DATE_FORMAT"),
+            },
+        ),
+        (_("Heures validées par l'association"), f"{hours} h"),
+        (_("Compétences mobilisées"), ", ".join(facts["skills"]) or "—"),
+    ]
+    table = Table(
+        [[Paragraph(escape(str(k)), body), Paragraph(escape(str(v)), body)] for k, v in rows],
+        colWidths=[55 * mm, None],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#dde2e8")),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e7f1f5")),
+            ]
+        )
+    )
+    story += [
+        table,
+        Spacer(1, 8 * mm),
+        Paragraph(
+            escape(_("Délivrée le %(date)s.") % {"date": date(facts["issued"], "DATE_FORMAT")}),
+            body,
+        ),
+        Paragraph(
+            escape(
+                _(
+                    "Référence de vérification : %(reference)s. L'équipe probono peut "
+                    "confirmer l'authenticité de cette attestation à partir de cette référence."
+                )
+                % {"reference": facts["reference"]}
+            ),
+            small,
+        ),
+    ]
+    document.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,153 @@
+"""Workflows of the volunteer's own space: the profile and favourite missions.
+
+Applications, hours and evaluations are engagements shared with the association: their
+workflows live in ``missions.services``.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.permissions import require
+from taxonomy.models import Cause, Skill
+from taxonomy.services import place_fields
+
+from .models import Favourite, SkillLevel, VolunteerProfile, VolunteerSkill
+
+# The profile fields a volunteer edits directly (place and lists are handled apart).
+PROFILE_FIELDS = (
+    "headline",
+    "occupation",
+    "bio",
+    "seniority",
+    "hours_per_month",
+    "available_from",
+    "available_until",
+    "time_slots",
+    "accepts_remote",
+    "accepts_on_site",
+    "accepts_hybrid",
+    "max_distance_km",
+    "languages",
+    "is_visible",
+)
+
+
+def _require_signed_in(actor) -> None:
+    require(
+        actor is not None and actor.is_authenticated,
+        _("Connectez-vous pour gérer votre profil de bénévole."),
+    )
+
+
+@transaction.atomic
+def volunteer_profile_save(
+    *,
+    actor,
+    city: str = "",
+    postcode: str = "",
+    skills: dict[int, int],
+    causes: list[Cause],
+    **fields,
+) -> VolunteerProfile:
+    """Create or update ``actor``'s own profile; ``skills`` maps skill ids to levels.
+
+    The place is located from the city or postcode; a member of a company on the
+    platform gets it as employer (work time becomes possible); matching is asked to
+    refresh the volunteer's suggestions once the transaction commits.
+    """
+    _require_signed_in(actor)
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown profile fields: {sorted(unknown)}")
+    profile = VolunteerProfile.objects.select_for_update().filter(
+        user=actor
+    ).first() or VolunteerProfile(user=actor)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    if profile.employer_id is None:
+        # An employee of a company on the platform may engage on work time.
+        from companies.models import CompanyMember
+
+        profile.employer_id = (
+            CompanyMember.objects.filter(user=actor)
+            .order_by("pk")
+            .values_list("company_id", flat=True)
+            .first()
+        )
+    place = {"departement": None, "latitude": None, "longitude": None}
+    place.update(place_fields(city=city, postcode=postcode))
+    for name, value in place.items():
+        setattr(profile, name, value)
+    levels = {int(skill_id): int(level) for skill_id, level in skills.items() if level}
+    if any(level not in SkillLevel.values for level in levels.values()):
+        raise ValidationError({"skills": _("Choisissez un niveau dans la liste.")})
+    if len(Skill.objects.filter(pk__in=levels)) != len(levels):
+        raise ValidationError({"skills": _("Compétence inconnue.")})
+    profile.full_clean(exclude=["user"])
+    profile.save()
+    profile.causes.set(causes)
+    _replace_skills(profile, levels)
+    from matching.tasks import request_volunteer_refresh
+
+    request_volunteer_refresh(profile.pk)
+    return profile
+
+
+def _replace_skills(profile: VolunteerProfile, levels: dict[int, int]) -> None:
+    current = {row.skill_id: row for row in profile.skills.all()}
+    VolunteerSkill.objects.filter(profile=profile).exclude(skill_id__in=levels).delete()
+    changed = []
+    for skill_id, level in levels.items():
+        row = current.get(skill_id)
+        if row is None:
+            VolunteerSkill.objects.create(profile=profile, skill_id=skill_id, level=level)
+        elif row.level != level:
+            row.level = level
+            changed.append(row)
+    VolunteerSkill.objects.bulk_update(changed, ["level"])
+
+
+def missing_for_matching(profile: VolunteerProfile | None) -> list[str]:
+    """What the profile lacks for the matching engine to suggest missions, in words."""
+    if profile is None:
+        return [_("Créez votre profil de bénévole.")]
+    missing = []
+    if not profile.skills.exists():
+        missing.append(_("Indiquez au moins une compétence et votre niveau."))
+    if not profile.is_visible:
+        missing.append(
+            _("Votre profil est masqué : rendez-le visible pour recevoir des suggestions.")
+        )
+    if not profile.has_coordinates and (profile.accepts_on_site or profile.accepts_hybrid):
+        missing.append(
+            _(
+                "Indiquez une ville ou un code postal que nous savons situer, pour les "
+                "missions sur place ou hybrides."
+            )
+        )
+    if profile.available_until and profile.available_until < timezone.localdate():
+        missing.append(_("Vos disponibilités sont passées : mettez-les à jour."))
+    return missing
+
+
+# Missions shown publicly, hence ones a volunteer may keep (as missions.views shows them).
+FAVOURABLE_STATES = ("published", "in_progress", "completed")
+
+
+@transaction.atomic
+def favourite_toggle(*, actor, mission_id: int) -> bool:
+    """Add the mission to ``actor``'s favourites, or remove it; True if now a favourite."""
+    from missions.models import Mission
+
+    _require_signed_in(actor)
+    profile = VolunteerProfile.objects.filter(user=actor).first()
+    require(profile is not None, _("Créez votre profil de bénévole pour garder des favoris."))
+    deleted, _rows = Favourite.objects.filter(volunteer=profile, mission_id=mission_id).delete()
+    if deleted:
+        return False
+    if not Mission.objects.filter(pk=mission_id, state__in=FAVOURABLE_STATES).exists():
+        raise Mission.DoesNotExist
+    Favourite.objects.get_or_create(volunteer=profile, mission_id=mission_id)
+    return True
