@@ -119,7 +119,10 @@ class ProgrammeAdmin(StaffRoleAdmin):
     filter_horizontal = ("causes", "departements")
     fieldsets = (
         (None, {"fields": ("company", "name", "kind", "description")}),
-        (_("Dates et budget"), {"fields": ("starts_on", "ends_on", "hours_budget")}),
+        (
+            _("Dates et budget"),
+            {"fields": ("starts_on", "ends_on", "hours_budget", "registrations_open")},
+        ),
         (
             _("Éligibilité"),
             {"fields": ("causes", "departements", "invited_associations")},

@@ -1,8 +1,13 @@
 import datetime
 
 from django import forms
+from django.db.models import Q
+from django.utils.dates import MONTHS
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from associations.models import Association
+from taxonomy.models import Cause
 from taxonomy.reference_data import DEPARTEMENTS
 
 from .models import Company, CompanyMember, Programme
@@ -113,3 +118,156 @@ class ReportFilterForm(forms.Form):
 
 def default_period(company: Company, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     return company.allowance_year(today)
+
+
+def _label(model, name: str):
+    """The model field's own (translated) name, as a form label."""
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def _help(model, name: str):
+    return model._meta.get_field(name).help_text
+
+
+class CompanySettingsForm(AccessibleForm):
+    yearly_allowance_hours = forms.IntegerField(
+        label=_label(Company, "yearly_allowance_hours"),
+        min_value=0,
+        max_value=1607,
+        help_text=_help(Company, "yearly_allowance_hours"),
+    )
+    year_start_month = forms.TypedChoiceField(
+        label=_label(Company, "year_start_month"),
+        coerce=int,
+        choices=[(number, capfirst(name)) for number, name in MONTHS.items()],
+        help_text=_("Janvier : année civile ; un autre mois : exercice décalé."),
+    )
+    work_time_requires_approval = forms.BooleanField(
+        label=_label(Company, "work_time_requires_approval"),
+        required=False,
+        help_text=_(
+            "Décochez pour que les engagements sur le temps de travail soient acceptés sans "
+            "validation."
+        ),
+    )
+    auto_approval_max_hours = forms.IntegerField(
+        label=_label(Company, "auto_approval_max_hours"),
+        min_value=1,
+        max_value=1607,
+        required=False,
+        help_text=_help(Company, "auto_approval_max_hours"),
+    )
+    loaded_hourly_cost = forms.DecimalField(
+        label=_label(Company, "loaded_hourly_cost"),
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        help_text=_help(Company, "loaded_hourly_cost"),
+    )
+    annual_turnover = forms.DecimalField(
+        label=_label(Company, "annual_turnover"),
+        min_value=0,
+        max_digits=15,
+        decimal_places=2,
+        required=False,
+        help_text=_help(Company, "annual_turnover"),
+    )
+
+    @classmethod
+    def initial_for(cls, company: Company) -> dict:
+        return {name: getattr(company, name) for name in cls.base_fields}
+
+
+class ProgrammeForm(AccessibleForm):
+    name = forms.CharField(label=_("Nom du programme"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type de programme"), choices=Programme.Kind.choices)
+    description = forms.CharField(
+        label=_label(Programme, "description"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    starts_on = forms.DateField(
+        label=_label(Programme, "starts_on"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    ends_on = forms.DateField(
+        label=_label(Programme, "ends_on"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    hours_budget = forms.IntegerField(
+        label=_label(Programme, "hours_budget"),
+        min_value=1,
+        required=False,
+        help_text=_(
+            "Heures de mécénat que les validations peuvent accorder sur les missions du "
+            "programme. Vide : pas de limite."
+        ),
+    )
+    registrations_open = forms.BooleanField(
+        label=_label(Programme, "registrations_open"),
+        required=False,
+        initial=True,
+        help_text=_help(Programme, "registrations_open"),
+    )
+    causes = forms.ModelMultipleChoiceField(
+        label=_label(Programme, "causes"),
+        queryset=Cause.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_help(Programme, "causes"),
+    )
+    departements = forms.MultipleChoiceField(
+        label=_label(Programme, "departements"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_help(Programme, "departements"),
+    )
+    invited_associations = forms.ModelMultipleChoiceField(
+        label=_label(Programme, "invited_associations"),
+        queryset=Association.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Vide : toute association vérifiée des territoires éligibles."),
+    )
+
+    def __init__(self, *args, invited_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["causes"].queryset = Cause.objects.order_by("name_fr")
+        # From the reference data rather than the database: one query less on the page.
+        self.fields["departements"].choices = [
+            (row[0], f"{row[0]} {row[1]}") for row in DEPARTEMENTS
+        ]
+        self.fields["invited_associations"].queryset = Association.objects.filter(
+            Q(verification_state=Association.State.VERIFIED) | Q(pk__in=list(invited_ids))
+        ).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("La fin ne peut pas précéder le début."))
+        return data
+
+    @staticmethod
+    def initial_for(programme: Programme) -> dict:
+        return {
+            "name": programme.name,
+            "kind": programme.kind,
+            "description": programme.description,
+            "starts_on": programme.starts_on,
+            "ends_on": programme.ends_on,
+            "hours_budget": programme.hours_budget,
+            "registrations_open": programme.registrations_open,
+            "causes": list(programme.causes.values_list("pk", flat=True)),
+            "departements": list(programme.departements.values_list("code", flat=True)),
+            "invited_associations": list(
+                programme.invited_associations.values_list("pk", flat=True)
+            ),
+        }
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["cause_ids"] = [cause.pk for cause in data.pop("causes")]
+        data["departement_codes"] = data.pop("departements")
+        data["invited_association_ids"] = [a.pk for a in data.pop("invited_associations")]
+        return data

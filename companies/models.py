@@ -257,6 +257,14 @@ class Programme(models.Model):
     hours_budget = models.PositiveIntegerField(
         _("budget d'heures"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
+    registrations_open = models.BooleanField(
+        _("inscriptions ouvertes"),
+        default=True,
+        help_text=_(
+            "Décochez pour fermer les inscriptions avant le début. Elles ferment de toute "
+            "façon au début du programme et à la publication des équipes."
+        ),
+    )
     causes = models.ManyToManyField(
         "taxonomy.Cause",
         verbose_name=_("causes éligibles"),
@@ -305,7 +313,11 @@ class Programme(models.Model):
         return self.kind in (self.Kind.MARATHON, self.Kind.FACTORY)
 
     def registration_open(self, today: datetime.date) -> bool:
-        return today <= self.starts_on and self.teams_state != self.Teams.PUBLISHED
+        return (
+            self.registrations_open
+            and today <= self.starts_on
+            and self.teams_state != self.Teams.PUBLISHED
+        )
 
 
 class ProgrammeRegistration(models.Model):

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from .models import Company, CompanyMember
+from .models import Company, CompanyMember, Programme
 
 STAFF_ROLES = (CompanyMember.Role.MANAGER, CompanyMember.Role.PROGRAMME_ADMIN)
 
@@ -140,6 +140,70 @@ def allowances_of(
         )
         for m in members
     }
+
+
+@dataclass(frozen=True)
+class ProgrammeBudget:
+    """A programme's hours budget and what is already spent or promised from it."""
+
+    programme: Programme
+    total: int
+    used: Decimal  # validated hours on the programme's missions
+    committed: Decimal  # approved work-time hours of running engagements not validated yet
+
+    @property
+    def available(self) -> Decimal:
+        """What approvers may still grant on the programme's missions."""
+        return max(Decimal(self.total) - self.used - self.committed, Decimal(0))
+
+    @property
+    def granted(self) -> Decimal:
+        return self.used + self.committed
+
+
+def programme_granted_hours(programme_id: int) -> tuple[Decimal, Decimal]:
+    """``(used, committed)`` on a programme's missions: validated hours, and approved
+    work-time hours of running engagements not validated yet."""
+    from missions.models import Application, HoursEntry
+
+    on_programme = Application.objects.filter(mission__programme_id=programme_id)
+    used = HoursEntry.objects.filter(
+        application__in=on_programme, state=HoursEntry.State.VALIDATED
+    ).aggregate(t=Sum("hours"))["t"] or Decimal(0)
+    running = on_programme.filter(
+        is_work_time=True,
+        approval_state=Application.Approval.APPROVED,
+        state__in=(
+            Application.State.APPLIED,
+            Application.State.WAITLISTED,
+            Application.State.ACCEPTED,
+            Application.State.ACTIVE,
+        ),
+        planned_hours__isnull=False,
+    ).annotate(done=Sum("hours__hours", filter=Q(hours__state=HoursEntry.State.VALIDATED)))
+    committed = sum(
+        (
+            max(Decimal(planned) - (done or Decimal(0)), Decimal(0))
+            for planned, done in running.values_list("planned_hours", "done")
+        ),
+        Decimal(0),
+    )
+    return used, committed
+
+
+def programme_budget(programme_id: int, *, lock: bool = False) -> ProgrammeBudget | None:
+    """The budget of a programme; None when it has no hours budget (no limit).
+
+    ``lock`` takes the programme's row lock (inside a transaction) so that concurrent
+    approvals on the same programme are counted one after the other."""
+    programmes = Programme.objects.select_for_update() if lock else Programme.objects
+    programme = programmes.filter(pk=programme_id).first()
+    if programme is None or not programme.hours_budget:
+        return None
+    used, committed = programme_granted_hours(programme_id)
+    return ProgrammeBudget(
+        programme=programme, total=programme.hours_budget, used=used, committed=committed
+    )
 
 
 def approver_users(application) -> list:

@@ -1,13 +1,20 @@
-"""Workflows of companies and foundations: registration, verification, employees.
+"""Workflows of companies and foundations: registration, verification, settings,
+employees, and the creation and editing of their programmes.
 
 Approvals of work-time engagements live with the other engagement transitions in
 ``missions/services.py``; the rules they apply (who approves, what is left of an
 allowance) are in ``companies/selectors.py``.
 """
 
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -15,7 +22,7 @@ from django.utils.translation import gettext as _
 from core.models import log_action
 from core.permissions import require
 
-from .models import Company, CompanyDomain, CompanyMember
+from .models import Company, CompanyDomain, CompanyMember, Programme
 
 
 def _unique_slug(name: str) -> str:
@@ -121,7 +128,9 @@ def employee_invite(
     Creates the account if the address is unknown (without a password: the invitation
     tells them how to choose one), or reuses it; adds the membership, or updates the
     role and allowance of an existing one; e-mails the invitation after commit. Only the
-    company's programme admins (and platform staff) may invite.
+    company's programme admins (and platform staff) may invite, and only once platform
+    staff have verified the company: an unverified structure could otherwise enrol
+    anyone's address under a name it does not own.
     """
     from accounts.models import User
 
@@ -132,6 +141,15 @@ def employee_invite(
         or (actor.is_authenticated and actor.is_platform_staff),
         _("Seuls les responsables des programmes de l'entreprise invitent des salariés."),
     )
+    company = Company.objects.select_for_update().get(pk=company_id)
+    if not company.is_verified:
+        raise ValidationError(
+            _(
+                "Votre structure n'est pas encore vérifiée par l'équipe de la plateforme : "
+                "vous pourrez inviter vos salariés une fois son numéro SIREN confirmé."
+            ),
+            code="company_unverified",
+        )
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -143,7 +161,6 @@ def employee_invite(
         raise ValidationError(
             {"allowance_hours_override": _("Le nombre d'heures ne peut pas être négatif.")}
         )
-    company = Company.objects.select_for_update().get(pk=company_id)
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=None)
@@ -218,3 +235,253 @@ def member_update(
     member.save()
     log_action(member, "companymember.update", actor=actor, data={"role": role})
     return member
+
+
+# --- company settings ---------------------------------------------------------------------
+
+# A full-time year of work in France (35 h a week, after holidays): no allowance is larger.
+MAX_YEARLY_HOURS = 1607
+
+SETTINGS_FIELDS = (
+    "yearly_allowance_hours",
+    "year_start_month",
+    "work_time_requires_approval",
+    "auto_approval_max_hours",
+    "loaded_hourly_cost",
+    "annual_turnover",
+)
+
+
+def _audit_value(value):
+    return str(value) if isinstance(value, Decimal) else value
+
+
+@transaction.atomic
+def company_settings_update(
+    *,
+    company_id: int,
+    actor,
+    yearly_allowance_hours: int,
+    year_start_month: int,
+    work_time_requires_approval: bool,
+    auto_approval_max_hours: int | None,
+    loaded_hourly_cost: Decimal,
+    annual_turnover: Decimal | None,
+) -> Company:
+    """A programme admin sets the company's own rules: the yearly allowance and when its
+    year starts, whether work time needs approval and up to what it is automatic, and
+    the figures used to value the sponsorship. Identity (name, SIREN, founder) and
+    verification stay with platform staff."""
+    require(
+        is_programme_admin(actor, company_id),
+        _("Seuls les responsables des programmes modifient les paramètres de l'entreprise."),
+    )
+    errors: dict[str, str] = {}
+    if yearly_allowance_hours is None or not 0 <= yearly_allowance_hours <= MAX_YEARLY_HOURS:
+        errors["yearly_allowance_hours"] = _("Indiquez un nombre d'heures entre 0 et %(max)s.") % {
+            "max": MAX_YEARLY_HOURS
+        }
+    if auto_approval_max_hours is not None and not (
+        1 <= auto_approval_max_hours <= MAX_YEARLY_HOURS
+    ):
+        errors["auto_approval_max_hours"] = _(
+            "Indiquez un nombre d'heures entre 1 et %(max)s, ou laissez vide."
+        ) % {"max": MAX_YEARLY_HOURS}
+    if annual_turnover is not None and annual_turnover < 0:
+        errors["annual_turnover"] = _("Le chiffre d'affaires ne peut pas être négatif.")
+    if errors:
+        raise ValidationError(errors)
+    company = Company.objects.select_for_update().get(pk=company_id)
+    before = {field: getattr(company, field) for field in SETTINGS_FIELDS}
+    company.yearly_allowance_hours = yearly_allowance_hours
+    company.year_start_month = year_start_month
+    company.work_time_requires_approval = bool(work_time_requires_approval)
+    company.auto_approval_max_hours = auto_approval_max_hours
+    company.loaded_hourly_cost = loaded_hourly_cost
+    company.annual_turnover = annual_turnover
+    company.full_clean(exclude=["name", "slug", "kind", "siren", "parent", "verified_at"])
+    company.save(update_fields=list(SETTINGS_FIELDS))
+    changes = {
+        field: [_audit_value(before[field]), _audit_value(getattr(company, field))]
+        for field in SETTINGS_FIELDS
+        if before[field] != getattr(company, field)
+    }
+    log_action(company, "company.update_settings", actor=actor, data={"changes": changes})
+    return company
+
+
+# --- programmes ---------------------------------------------------------------------------
+
+
+def _programme_relations(
+    *, cause_ids, departement_codes, invited_association_ids, already_invited=()
+) -> tuple[list, list, list]:
+    """The programme's causes, territories and invited associations, checked: every one
+    must exist, and a newly invited association must be verified."""
+    from associations.models import Association
+    from taxonomy.models import Cause, Departement
+
+    errors: dict[str, str] = {}
+    cause_ids = set(cause_ids or ())
+    causes = list(Cause.objects.filter(pk__in=cause_ids))
+    if len(causes) != len(cause_ids):
+        errors["causes"] = _("Choisissez des causes dans la liste.")
+    codes = set(departement_codes or ())
+    departements = list(Departement.objects.filter(code__in=codes))
+    if len(departements) != len(codes):
+        errors["departements"] = _("Choisissez des départements dans la liste.")
+    association_ids = set(invited_association_ids or ())
+    associations = list(
+        Association.objects.filter(pk__in=association_ids).filter(
+            Q(verification_state=Association.State.VERIFIED) | Q(pk__in=list(already_invited))
+        )
+    )
+    if len(associations) != len(association_ids):
+        errors["invited_associations"] = _("Choisissez des associations vérifiées.")
+    if errors:
+        raise ValidationError(errors)
+    return causes, departements, associations
+
+
+def _programme_fill(programme: Programme, **fields) -> None:
+    programme.name = (fields["name"] or "").strip()
+    programme.kind = fields["kind"]
+    programme.description = (fields["description"] or "").strip()
+    programme.starts_on = fields["starts_on"]
+    programme.ends_on = fields["ends_on"]
+    programme.hours_budget = fields["hours_budget"]
+    programme.registrations_open = bool(fields["registrations_open"])
+    programme.full_clean(exclude=["company", "teams_state", "teams_published_at"])
+
+
+@transaction.atomic
+def programme_create(
+    *,
+    company_id: int,
+    actor,
+    name: str,
+    kind: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    description: str = "",
+    hours_budget: int | None = None,
+    registrations_open: bool = True,
+    cause_ids: Iterable[int] = (),
+    departement_codes: Iterable[str] = (),
+    invited_association_ids: Iterable[int] = (),
+) -> Programme:
+    """A programme admin launches a programme of their company: an event, a week, a
+    campaign. Empty causes, territories or invitations mean "no restriction"."""
+    require(
+        is_programme_admin(actor, company_id),
+        _("Seuls les responsables des programmes créent les programmes de l'entreprise."),
+    )
+    company = Company.objects.get(pk=company_id)
+    programme = Programme(company=company)
+    _programme_fill(
+        programme,
+        name=name,
+        kind=kind,
+        description=description,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        hours_budget=hours_budget,
+        registrations_open=registrations_open,
+    )
+    causes, departements, associations = _programme_relations(
+        cause_ids=cause_ids,
+        departement_codes=departement_codes,
+        invited_association_ids=invited_association_ids,
+    )
+    programme.save()
+    programme.causes.set(causes)
+    programme.departements.set(departements)
+    programme.invited_associations.set(associations)
+    log_action(programme, "programme.create", actor=actor, data={"name": programme.name})
+    return programme
+
+
+PROGRAMME_FIELDS = (
+    "name",
+    "kind",
+    "description",
+    "starts_on",
+    "ends_on",
+    "hours_budget",
+    "registrations_open",
+)
+
+
+@transaction.atomic
+def programme_update(
+    *,
+    programme_id: int,
+    actor,
+    name: str,
+    kind: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    description: str = "",
+    hours_budget: int | None = None,
+    registrations_open: bool = True,
+    cause_ids: Iterable[int] = (),
+    departement_codes: Iterable[str] = (),
+    invited_association_ids: Iterable[int] = (),
+) -> Programme:
+    """A programme admin changes one of their company's programmes. The hours budget
+    cannot go below what is already validated or granted on its missions."""
+    from .selectors import programme_granted_hours
+
+    programme = Programme.objects.select_for_update().get(pk=programme_id)
+    require(
+        is_programme_admin(actor, programme.company_id),
+        _("Seuls les responsables des programmes modifient les programmes de l'entreprise."),
+    )
+    before = {field: getattr(programme, field) for field in PROGRAMME_FIELDS}
+    before_relations = {
+        "causes": set(programme.causes.values_list("pk", flat=True)),
+        "departements": set(programme.departements.values_list("pk", flat=True)),
+        "invited_associations": set(programme.invited_associations.values_list("pk", flat=True)),
+    }
+    _programme_fill(
+        programme,
+        name=name,
+        kind=kind,
+        description=description,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        hours_budget=hours_budget,
+        registrations_open=registrations_open,
+    )
+    causes, departements, associations = _programme_relations(
+        cause_ids=cause_ids,
+        departement_codes=departement_codes,
+        invited_association_ids=invited_association_ids,
+        already_invited=before_relations["invited_associations"],
+    )
+    if hours_budget is not None:
+        granted = sum(programme_granted_hours(programme.pk), Decimal(0))
+        if hours_budget < granted:
+            raise ValidationError(
+                {
+                    "hours_budget": _(
+                        "Le budget ne peut pas être inférieur aux heures déjà validées ou "
+                        "accordées sur ce programme (%(hours)s h)."
+                    )
+                    % {"hours": floatformat(granted, -2)}
+                }
+            )
+    programme.save()
+    programme.causes.set(causes)
+    programme.departements.set(departements)
+    programme.invited_associations.set(associations)
+    after_relations = {
+        "causes": {c.pk for c in causes},
+        "departements": {d.pk for d in departements},
+        "invited_associations": {a.pk for a in associations},
+    }
+    changed = [f for f in PROGRAMME_FIELDS if before[f] != getattr(programme, f)] + [
+        f for f in before_relations if before_relations[f] != after_relations[f]
+    ]
+    log_action(programme, "programme.update", actor=actor, data={"fields": changed})
+    return programme

@@ -2,7 +2,8 @@
 
 Who may see what: managers and programme admins see their company's space (a manager
 sees the approvals of the employees they manage); only programme admins invite and
-change employees; employees see their own allowance; association members download
+change employees, set the company's settings and create or edit its programmes;
+employees see their own allowance; association members download
 their yearly summary; platform staff see the platform figures.
 """
 
@@ -26,12 +27,14 @@ from . import charts, exports, selectors, services
 from .forms import (
     ApproveForm,
     CompanyRegisterForm,
+    CompanySettingsForm,
     InviteForm,
     MemberForm,
+    ProgrammeForm,
     RefuseForm,
     ReportFilterForm,
 )
-from .models import CompanyMember
+from .models import CompanyMember, Programme
 from .reports import ReportScope, impact_report, member_rows
 
 
@@ -143,6 +146,7 @@ def employees(request):
     if request.method == "POST":
         if not can_invite:
             raise PermissionDenied(_("Seuls les responsables des programmes invitent."))
+        # The service refuses an unverified company; the page says why instead of the form.
         if form.is_valid():
             try:
                 invited = services.employee_invite(
@@ -229,6 +233,30 @@ def member_edit(request, pk: int):
         request,
         "companies/member_edit.html",
         {"member": admin, "target": member, "form": form},
+    )
+
+
+@login_required
+def company_settings(request):
+    member = _programme_admin(request)
+    company = member.company
+    form = CompanySettingsForm(
+        request.POST or None, initial=CompanySettingsForm.initial_for(company)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_settings_update(
+                company_id=company.pk, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Les paramètres de l'entreprise sont enregistrés."))
+            return redirect("companies:settings")
+    return render(
+        request,
+        "companies/settings.html",
+        {"member": member, "company": company, "form": form},
     )
 
 
@@ -467,7 +495,8 @@ def platform_figures(request):
 
 
 def _programme_access(request, pk: int):
-    """The programme and the requester's standing: ``(programme, is_member, manage)``.
+    """The programme and the requester's standing: ``(programme, is_member, manage,
+    is_admin)``; ``is_admin``: a programme admin of its company, who may edit it.
 
     Visible to its company's people (and the founder's, for a foundation), to members of
     the associations it is open to, and to platform staff; 404 for anyone else."""
@@ -484,14 +513,61 @@ def _programme_access(request, pk: int):
         ).values_list("company_id", "role")
     )
     is_member = bool(roles)
-    manage = user.is_platform_staff or roles.get(programme.company_id) == (
-        CompanyMember.Role.PROGRAMME_ADMIN
-    )
+    is_admin = roles.get(programme.company_id) == CompanyMember.Role.PROGRAMME_ADMIN
+    manage = user.is_platform_staff or is_admin
     if not (is_member or manage):
         memberships = Association.objects.filter(members__user=user)
         if not events.eligible_associations(programme).filter(pk__in=memberships).exists():
             raise Http404
-    return programme, is_member, manage
+    return programme, is_member, manage, is_admin
+
+
+@login_required
+def programme_create(request):
+    member = _programme_admin(request)
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(
+                company_id=member.company_id, actor=request.user, **form.service_arguments()
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Le programme « %(name)s » est créé.") % {"name": programme}
+            )
+            return redirect("companies:programme", pk=programme.pk)
+    return render(
+        request,
+        "companies/programme_form.html",
+        {"member": member, "company": member.company, "form": form, "programme": None},
+    )
+
+
+@login_required
+def programme_edit(request, pk: int):
+    member = _programme_admin(request)
+    programme = get_object_or_404(Programme, pk=pk, company_id=member.company_id)
+    initial = ProgrammeForm.initial_for(programme)
+    form = ProgrammeForm(
+        request.POST or None, initial=initial, invited_ids=initial["invited_associations"]
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_update(
+                programme_id=programme.pk, actor=request.user, **form.service_arguments()
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Le programme est enregistré."))
+            return redirect("companies:programme", pk=programme.pk)
+    return render(
+        request,
+        "companies/programme_form.html",
+        {"member": member, "company": member.company, "form": form, "programme": programme},
+    )
 
 
 def _visible_programme(request, pk: int):
@@ -578,7 +654,7 @@ def programme_detail(request, pk: int):
 
     from . import events
 
-    programme, is_member, manage = _programme_access(request, pk)
+    programme, is_member, manage, is_admin = _programme_access(request, pk)
     user = request.user
     missions = list(
         Mission.objects.filter(programme=programme).select_related("association").order_by("title")
@@ -629,6 +705,7 @@ def programme_detail(request, pk: int):
             ],
             "show_teams": show_teams,
             "manage": manage,
+            "can_edit": is_admin,
             "registrations": registrations,
             "unassigned": [r.volunteer for r in registrations if r.volunteer_id not in assigned],
             "is_member": is_member,

@@ -22,12 +22,14 @@ class Suggestion(models.Model):
         verbose_name=_("mission"),
         on_delete=models.CASCADE,
         related_name="suggestions",
+        db_index=False,  # the (mission, direction, rank) index serves
     )
     volunteer = models.ForeignKey(
         "volunteers.VolunteerProfile",
         verbose_name=_("bénévole"),
         on_delete=models.CASCADE,
         related_name="suggestions",
+        db_index=False,  # the (volunteer, direction, rank) index serves
     )
     source = models.CharField(
         _("origine"), max_length=16, choices=Source.choices, default=Source.ENGINE
@@ -45,6 +47,7 @@ class Suggestion(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # indexed below for staff proposals only
     )
     engine_version = models.CharField(_("version du moteur"), max_length=20, blank=True)
     computed_at = models.DateTimeField(_("calculée le"), auto_now_add=True)
@@ -58,9 +61,16 @@ class Suggestion(models.Model):
                 fields=["direction", "mission", "volunteer"], name="one_suggestion_per_pair"
             )
         ]
+        # Millions of rows are rewritten each night: every index costs on each insert,
+        # so there is none that another one already covers.
         indexes = [
             models.Index(fields=["mission", "direction", "rank"]),
             models.Index(fields=["volunteer", "direction", "rank"]),
+            models.Index(
+                fields=["proposed_by"],
+                condition=models.Q(proposed_by__isnull=False),
+                name="suggestion_proposed_by",
+            ),
         ]
 
     def __str__(self) -> str:

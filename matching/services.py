@@ -67,14 +67,17 @@ def _still_allowed(loaded: LoadedIndex, volunteers, missions):
     """Drop pairs that changed since the arrays were loaded: an application or a hidden
     suggestion made meanwhile, a mission closed meanwhile. Hard filters hold even then."""
     mission_pks = set(loaded.mission_ids[missions].tolist())
+    volunteer_pks = set(loaded.volunteer_ids[volunteers].tolist())
     open_pks = set(open_missions().filter(pk__in=mission_pks).values_list("pk", flat=True))
+    # Look the pairs up from the narrower side: a chunk of volunteers reaches most
+    # missions, and every application to them is not worth reading.
+    if len(volunteer_pks) < len(mission_pks):
+        narrow = {"volunteer_id__in": volunteer_pks}
+    else:
+        narrow = {"mission_id__in": mission_pks}
     taken = set()
     for model in (Application, HiddenSuggestion):
-        taken.update(
-            model.objects.filter(mission_id__in=mission_pks).values_list(
-                "volunteer_id", "mission_id"
-            )
-        )
+        taken.update(model.objects.filter(**narrow).values_list("volunteer_id", "mission_id"))
     keep = [
         i
         for i, (v, m) in enumerate(
@@ -106,6 +109,11 @@ COLUMNS = (
 )
 
 
+# Suggestion.factors as JSON text, formatted directly: json.dumps costs more than the
+# scoring for millions of rows. repr() of a float is its JSON form (values are finite).
+_FACTORS_JSON = "{" + ", ".join(f'"{name}": %r' for name in FACTORS) + "}"
+
+
 def _suggestion_rows(loaded: LoadedIndex, topk: engine.TopK, direction: str) -> list[tuple]:
     owners, items = topk.pairs()
     if direction == Direction.FOR_MISSION:
@@ -119,9 +127,9 @@ def _suggestion_rows(loaded: LoadedIndex, topk: engine.TopK, direction: str) -> 
     ranks = topk.ranks()[keep].tolist()
     missions, volunteers = missions[keep], volunteers[keep]
     scores = np.round(topk.scores[keep].astype(np.float64), 4).tolist()
-    explanations = explain_details(
-        engine.pair_details(loaded.index, volunteers, missions), loaded.skill_names
-    )
+    details = engine.pair_details(loaded.index, volunteers, missions)
+    explanations = explain_details(details, loaded.skill_names)
+    factor_values = np.round(np.nan_to_num(details.factors.astype(np.float64)), 3).tolist()
     mission_pks = loaded.mission_ids[missions].tolist()
     volunteer_pks = loaded.volunteer_ids[volunteers].tolist()
     now = timezone.now()
@@ -133,7 +141,7 @@ def _suggestion_rows(loaded: LoadedIndex, topk: engine.TopK, direction: str) -> 
             Suggestion.Source.ENGINE.value,
             ranks[i],
             scores[i],
-            json.dumps(dict(zip(FACTORS, (round(v, 3) for v in explanation.values), strict=True))),
+            _FACTORS_JSON % tuple(factor_values[i]),
             explanation.text_fr,
             explanation.text_en,
             "",
@@ -167,6 +175,11 @@ def _insert(rows: list[tuple]) -> None:
 
 @transaction.atomic
 def _replace(direction: str, owner_field: str, owner_pks: Sequence[int], rows: list[tuple]):
+    if connection.vendor == "postgresql" and len(rows) > 1000:
+        # Suggestions are recomputed from the data: a crash may lose the last moments of
+        # a recompute, never anything else, so its commits need not wait for the disk.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
     Suggestion.objects.filter(
         direction=direction,
         source=Suggestion.Source.ENGINE,

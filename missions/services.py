@@ -166,9 +166,19 @@ def mission_start(*, mission_id: int, actor) -> Mission:
     for application in mission.applications.select_for_update().filter(
         state=Application.State.ACCEPTED
     ):
-        if application.is_cleared_by_employer:
-            Application.states.apply(application, "activate", actor=actor)
+        _join_if_under_way(mission, application, actor=actor)
     return mission
+
+
+def _join_if_under_way(mission: Mission, application: Application, *, actor=None) -> None:
+    """An accepted volunteer cleared by their employer is active while the mission runs:
+    at its start, or as soon as they are accepted or approved once it has started."""
+    if (
+        mission.state == Mission.State.IN_PROGRESS
+        and application.state == Application.State.ACCEPTED
+        and application.is_cleared_by_employer
+    ):
+        Application.states.apply(application, "activate", actor=actor)
 
 
 @transaction.atomic
@@ -361,9 +371,11 @@ def application_accept(*, application_id: int, actor, message: str = "") -> Appl
         )
     application.state_message = message.strip()
     application.decided_at = timezone.now()
-    return Application.states.apply(
+    Application.states.apply(
         application, "accept", actor=actor, update_fields=["state_message", "decided_at"]
     )
+    _join_if_under_way(mission, application, actor=actor)
+    return application
 
 
 @transaction.atomic
@@ -463,10 +475,33 @@ def _check_allowance(application: Application, planned_hours: int) -> None:
         )
 
 
+def _check_programme_budget(mission: Mission, planned_hours: int) -> None:
+    """A mission of a company programme with an hours budget: what is granted on it must
+    fit what is left of that budget (locked, so concurrent approvals add up)."""
+    if mission.programme_id is None:
+        return
+    from django.template.defaultfilters import floatformat
+
+    from companies.selectors import programme_budget
+
+    budget = programme_budget(mission.programme_id, lock=True)
+    if budget is not None and planned_hours > budget.available:
+        raise ValidationError(
+            {
+                "planned_hours": _(
+                    "C'est plus que ce qui reste du budget d'heures du programme "
+                    "« %(programme)s » (%(hours)s h)."
+                )
+                % {"programme": budget.programme.name, "hours": floatformat(budget.available, -2)}
+            }
+        )
+
+
 @transaction.atomic
 def application_approve(*, application_id: int, actor, planned_hours: int) -> Application:
     """The employer approves a work-time engagement for ``planned_hours`` hours, within
-    what is left of the employee's yearly allowance."""
+    what is left of the employee's yearly allowance and of the programme's hours budget
+    when the mission belongs to one."""
     mission, application = _locked_application(application_id)
     require(
         _is_approver(actor, application),
@@ -476,23 +511,27 @@ def application_approve(*, application_id: int, actor, planned_hours: int) -> Ap
         raise ValidationError({"planned_hours": _("Indiquez le nombre d'heures accordées.")})
     if Application.approvals.can(application, "approve"):
         _check_allowance(application, planned_hours)
+        _check_programme_budget(mission, planned_hours)
     application.planned_hours = planned_hours
-    return Application.approvals.apply(
+    Application.approvals.apply(
         application,
         "approve",
         actor=actor,
         data={"planned_hours": planned_hours},
         update_fields=["planned_hours"],
     )
+    _join_if_under_way(mission, application, actor=actor)
+    return application
 
 
 @transaction.atomic
 def application_auto_approve(*, application_id: int) -> Application | None:
     """Approve a pending work-time application without waiting, when the employer chose
     automatic approval under a threshold: the mission's effort is at most that many
-    hours and fits what is left of the employee's allowance. None when it does not
-    qualify (the approvers then decide); safe to call again."""
-    from companies.selectors import allowance_for
+    hours and fits what is left of the employee's allowance (and of the programme's
+    hours budget, for a programme's mission). None when it does not qualify (the
+    approvers then decide); safe to call again."""
+    from companies.selectors import allowance_for, programme_budget
 
     mission, application = _locked_application(application_id)
     employer = application.volunteer.employer
@@ -507,13 +546,19 @@ def application_auto_approve(*, application_id: int) -> Application | None:
     allowance = allowance_for(application.volunteer.user)
     if allowance is None or mission.effort_hours > allowance.available:
         return None
+    if mission.programme_id is not None:
+        budget = programme_budget(mission.programme_id, lock=True)
+        if budget is not None and mission.effort_hours > budget.available:
+            return None
     application.planned_hours = mission.effort_hours
-    return Application.approvals.apply(
+    Application.approvals.apply(
         application,
         "approve",
         data={"planned_hours": mission.effort_hours, "automatic": True},
         update_fields=["planned_hours"],
     )
+    _join_if_under_way(mission, application)
+    return application
 
 
 @transaction.atomic

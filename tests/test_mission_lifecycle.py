@@ -5,10 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from associations.models import Association
+from companies.models import CompanyMember
 from core.models import ActionLog
 from core.states import TransitionNotAllowed
 from missions.models import Application, Mission, MissionSkill
 from missions.services import (
+    application_accept,
+    application_approve,
     mission_cancel,
     mission_complete,
     mission_create,
@@ -191,3 +194,45 @@ def test_expiry_task_runs_in_process_by_default(association):
         application_deadline=timezone.localdate() - datetime.timedelta(days=3),
     )
     assert expire_overdue_missions.delay().get() == 1
+
+
+def test_a_volunteer_accepted_after_the_start_joins_the_mission_at_once(mission, owner):
+    mission.state = Mission.State.IN_PROGRESS
+    mission.seats = 2
+    mission.save()
+    late = factories.ApplicationFactory(mission=mission)
+    application_accept(application_id=late.pk, actor=owner)
+    late.refresh_from_db()
+    assert late.state == Application.State.ACTIVE
+
+
+def test_accepting_before_the_start_waits_for_the_start(mission, owner):
+    early = factories.ApplicationFactory(mission=mission)
+    application_accept(application_id=early.pk, actor=owner)
+    early.refresh_from_db()
+    assert early.state == Application.State.ACCEPTED
+
+
+def test_an_employee_approved_after_the_start_joins_the_mission(mission, owner):
+    company = factories.CompanyFactory()
+    approver = factories.CompanyMemberFactory(
+        company=company, role=CompanyMember.Role.PROGRAMME_ADMIN
+    ).user
+    employee = factories.VolunteerFactory(employer=company)
+    factories.CompanyMemberFactory(company=company, user=employee.user)
+    waiting = factories.ApplicationFactory(
+        mission=mission,
+        volunteer=employee,
+        is_work_time=True,
+        approval_state=Application.Approval.PENDING,
+        state=Application.State.ACCEPTED,
+    )
+    mission_start(mission_id=mission.pk, actor=owner)
+    waiting.refresh_from_db()
+    assert waiting.state == Application.State.ACCEPTED  # still waiting for the employer
+    application_approve(application_id=waiting.pk, actor=approver, planned_hours=10)
+    waiting.refresh_from_db()
+    assert (waiting.state, waiting.approval_state) == (
+        Application.State.ACTIVE,
+        Application.Approval.APPROVED,
+    )

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.models import ApiKey
@@ -39,7 +40,7 @@ def read_key(association, owner):
 
 @pytest.fixture
 def company(db):
-    return factories.CompanyFactory(slug="acme")
+    return factories.CompanyFactory(slug="acme", verified_at=timezone.now())
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 import pytest
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from companies.models import CompanyMember, CostBand
@@ -38,11 +39,13 @@ class CostBandFactory(DjangoModelFactory):
 
 @pytest.fixture
 def company(db):
+    """A company verified by platform staff (an unverified one cannot invite anyone)."""
     return factories.CompanyFactory(
         name="Acme Conseil",
         yearly_allowance_hours=35,
         loaded_hourly_cost=Decimal("50"),
         annual_turnover=Decimal("10000000"),
+        verified_at=timezone.now(),
     )
 
 

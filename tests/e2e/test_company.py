@@ -52,6 +52,7 @@ def company(reference_data):
         yearly_allowance_hours=35,
         loaded_hourly_cost=Decimal("55"),
         annual_turnover=Decimal("80000000"),
+        verified_at=timezone.now(),
     )
     admin = factories.CompanyMemberFactory(
         company=company,
@@ -140,6 +141,29 @@ def test_approving_a_work_time_engagement(live_server, page, client, company):
     page.get_by_role("link", name="Salariés").first.click()
     expect(page.get_by_role("rowheader", name=re.compile("Hugo Leroy"))).to_be_visible()
     check_page(page, "company-employees")
+
+    # The company sets its own rules: a wrong value is explained and kept.
+    page.get_by_role("link", name="Paramètres").first.click()
+    allowance = page.get_by_label("Heures de mécénat par salarié et par an")
+    allowance.fill("5000")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    expect(allowance).to_have_value("5000")
+    expect(allowance).to_have_attribute("aria-invalid", "true")
+    check_page(page, "company-settings-errors")
+    allowance.fill("40")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(".messages")).to_contain_text("paramètres de l'entreprise sont enregistrés")
+    company.refresh_from_db()
+    assert company.yearly_allowance_hours == 40
+
+    page.goto(live_server.url + "/entreprise/")
+    page.get_by_role("link", name="Créer un programme").click()
+    page.get_by_label("Nom du programme").fill("Semaine du pro bono")
+    page.get_by_role("button", name="Créer le programme").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    expect(page.get_by_label("Nom du programme")).to_have_value("Semaine du pro bono")
+    check_page(page, "company-programme-form-errors")
 
 
 def test_an_event_from_registration_to_published_teams(live_server, page, client, company):
