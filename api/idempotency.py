@@ -2,7 +2,9 @@
 
 Only successful answers are kept (for ``API_IDEMPOTENCY_HOURS``), per key or person:
 a failed call may be retried with the same key once corrected. The same key with a
-different request is refused (422), as Stripe and pretix do.
+different request (method, path, query string or body) is refused (422), as Stripe and
+pretix do. The replay carries the first answer's ``ETag`` and ``Location`` too: a
+client that lost the first answer learns where the object lives and its version.
 """
 
 import hashlib
@@ -12,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http.request import RawPostDataException
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -21,6 +24,8 @@ from .models import IdempotentRequest
 from .scope import Requester
 
 HEADER = "Idempotency-Key"
+# Headers of the first answer that the replay repeats.
+REPLAYED_HEADERS = ("ETag", "Location")
 
 
 class _Replay(exceptions.APIException):
@@ -41,9 +46,17 @@ class IdempotencyMixin:
             raise ApiError(
                 _("L'en-tête Idempotency-Key dépasse 255 caractères."), code="invalid_header"
             )
+        if not key.isprintable():
+            raise ApiError(
+                _("L'en-tête Idempotency-Key ne peut contenir que des caractères imprimables."),
+                code="invalid_header",
+            )
         digest = hashlib.sha256()
         digest.update(request.method.encode())
         digest.update(request.path.encode())
+        # Sorted, so that the order of the parameters does not make another request.
+        query = urlencode(sorted(request.query_params.lists()), doseq=True)
+        digest.update(b"?" + query.encode())
         try:
             digest.update(request._request.body)
         except RawPostDataException:  # multipart already read by the CSRF check
@@ -66,6 +79,8 @@ class IdempotencyMixin:
     def handle_exception(self, exc):
         if isinstance(exc, _Replay):
             response = Response(exc.record.body, status=exc.record.status_code)
+            for name, value in (exc.record.headers or {}).items():
+                response[name] = value
             response["Idempotent-Replayed"] = "true"
             return response
         return super().handle_exception(exc)
@@ -86,6 +101,11 @@ class IdempotencyMixin:
                         fingerprint=fingerprint,
                         status_code=response.status_code,
                         body=body,
+                        headers={
+                            name: response[name]
+                            for name in REPLAYED_HEADERS
+                            if response.has_header(name)
+                        },
                     )
             except IntegrityError:
                 pass  # a concurrent twin stored its answer first

@@ -254,6 +254,7 @@ class IdempotentRequest(models.Model):
     fingerprint = models.CharField(_("empreinte de la requête"), max_length=64)
     status_code = models.PositiveSmallIntegerField(_("code de réponse"))
     body = models.JSONField(_("réponse"), null=True)
+    headers = models.JSONField(_("en-têtes de la réponse"), default=dict, blank=True)
     created_at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -2,6 +2,7 @@
 through a service (``missions.services``, ``missions.outreach``...)."""
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,9 +10,18 @@ from rest_framework import serializers
 from associations.models import Association
 from companies.models import Company, CompanyMember, Programme
 from matching.models import Suggestion
-from missions.models import Application, Evaluation, HoursEntry, Mission, MissionSkill
+from missions.models import (
+    MISSION_INPUT_FIELDS,
+    Application,
+    Evaluation,
+    HoursEntry,
+    Mission,
+    MissionSkill,
+)
+from taxonomy.choices import Language
 from taxonomy.models import Cause, Departement, Skill
-from volunteers.models import SkillLevel, VolunteerProfile
+from volunteers.models import SkillLevel, TimeSlot, VolunteerProfile
+from volunteers.services import PROFILE_FIELDS
 
 from .models import ApiKey, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -153,28 +163,7 @@ class MissionWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Mission
-        fields = [
-            "association",
-            "title",
-            "summary",
-            "description",
-            "deliverable",
-            "cause",
-            "format",
-            "location_mode",
-            "address",
-            "city",
-            "postcode",
-            "start_date",
-            "end_date",
-            "application_deadline",
-            "effort_hours",
-            "hours_per_week",
-            "seats",
-            "languages",
-            "preferred_seniority",
-            "skills",
-        ]
+        fields = ["association", *MISSION_INPUT_FIELDS, "skills"]
 
     def validate_skills(self, value):
         if not value:
@@ -214,6 +203,20 @@ class ApplicationSerializer(serializers.ModelSerializer):
     mission_title = serializers.CharField(source="mission.title", read_only=True)
     volunteer_name = serializers.CharField(source="volunteer.user.get_full_name", read_only=True)
     allowed_transitions = serializers.SerializerMethodField()
+    # Read-only fields lose the model's ``blank=True``: say so, the reasons are empty
+    # until a decline or a withdrawal.
+    decline_reason = serializers.ChoiceField(
+        choices=Application.DeclineReason.choices,
+        allow_blank=True,
+        read_only=True,
+        label=Application._meta.get_field("decline_reason").verbose_name,
+    )
+    withdrawal_reason = serializers.ChoiceField(
+        choices=Application.WithdrawalReason.choices,
+        allow_blank=True,
+        read_only=True,
+        label=Application._meta.get_field("withdrawal_reason").verbose_name,
+    )
 
     class Meta:
         model = Application
@@ -353,6 +356,49 @@ class OwnVolunteerSerializer(VolunteerSerializer):
 
     class Meta(VolunteerSerializer.Meta):
         fields = [*VolunteerSerializer.Meta.fields, "email", "employer"]
+
+
+class VolunteerSkillWriteSerializer(serializers.Serializer):
+    skill = serializers.SlugRelatedField(slug_field="code", queryset=Skill.objects.all())
+    # A range rather than a second enum of the same levels as ``MissionSkill.min_level``.
+    level = serializers.IntegerField(
+        min_value=min(SkillLevel.values),
+        max_value=max(SkillLevel.values),
+        help_text="1 (notions) to 4 (expert).",
+    )
+
+
+class VolunteerProfileWriteSerializer(serializers.ModelSerializer):
+    """Your own profile's editable fields; what a PATCH leaves out is kept."""
+
+    skills = VolunteerSkillWriteSerializer(
+        many=True, required=False, help_text="Replaces every skill: each with your level."
+    )
+    causes = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Cause.objects.all(),
+        many=True,
+        required=False,
+        help_text="Cause codes; replaces every cause.",
+    )
+    time_slots = serializers.ListField(
+        child=serializers.ChoiceField(choices=TimeSlot.choices), required=False
+    )
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=Language.choices), required=False
+    )
+    city = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    postcode = serializers.CharField(required=False, allow_blank=True, max_length=5)
+
+    class Meta:
+        model = VolunteerProfile
+        fields = [*PROFILE_FIELDS, "city", "postcode", "skills", "causes"]
+
+    def validate_skills(self, value):
+        codes = [row["skill"].code for row in value]
+        if len(codes) != len(set(codes)):
+            raise serializers.ValidationError(_("Chaque compétence ne figure qu'une fois."))
+        return value
 
 
 class ExplanationField(serializers.Field):

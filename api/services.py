@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.permissions import require
+from missions.models import MISSION_INPUT_FIELDS
 
 from .models import ApiKey, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from .scope import is_organisation_admin
@@ -142,27 +143,7 @@ def _serializer_messages(errors) -> dict[str, list[str]]:
     return flat
 
 
-MISSION_COLUMNS = [
-    "title",
-    "summary",
-    "description",
-    "deliverable",
-    "cause",
-    "format",
-    "location_mode",
-    "address",
-    "city",
-    "postcode",
-    "start_date",
-    "end_date",
-    "application_deadline",
-    "effort_hours",
-    "hours_per_week",
-    "seats",
-    "languages",
-    "preferred_seniority",
-    "skills",
-]
+MISSION_COLUMNS = [*MISSION_INPUT_FIELDS, "skills"]
 
 
 def _mission_row(row: dict) -> dict:

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("v1/imports/missions/", views.MissionImportView.as_view(), name="import-missions"),
     path("v1/imports/employees/", views.EmployeeImportView.as_view(), name="import-employees"),
     path("v1/", include(router.urls)),
+    re_path(r"^v1/", views.UnknownPathView.as_view(), name="unknown"),
     path("schema/", SpectacularAPIView.as_view(urlconf=None), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

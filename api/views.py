@@ -6,8 +6,11 @@ object outside it answers 404, an action the services refuse answers 403 or 409.
 
 import hashlib
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -22,6 +25,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,9 +36,10 @@ from missions import services as mission_services
 from missions.models import Application, Evaluation, HoursEntry, Mission, MissionSkill
 from taxonomy.models import Cause, Departement, Skill
 from volunteers.models import VolunteerProfile, VolunteerSkill
+from volunteers.services import PROFILE_FIELDS, volunteer_profile_save
 
 from . import serializers as s
-from .errors import ApiError
+from .errors import ApiError, error_responses
 from .filters import ApplicationFilter, HoursFilter, MissionFilter
 from .idempotency import IdempotencyMixin
 from .models import WebhookEndpoint
@@ -493,6 +498,14 @@ def _engagements_filter(requester: Requester, prefix: str = "") -> Q:
     return scope
 
 
+def _visible_applications(requester: Requester):
+    """The applications the requester may read (as ``GET /applications/`` lists them):
+    one outside them answers 404, one inside that the services refuse answers 403."""
+    if requester.is_staff:
+        return Application.objects.all()
+    return Application.objects.filter(_engagements_filter(requester))
+
+
 BY_ASSOCIATION = {"accept", "decline", "activate", "complete", "abandon"}
 BY_EMPLOYER = {"approve", "refuse"}
 
@@ -653,8 +666,7 @@ class HoursViewSet(
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         application_id = data.pop("application")
-        visible = Application.objects.filter(_engagements_filter(self.requester))
-        if not visible.filter(pk=application_id).exists():
+        if not _visible_applications(self.requester).filter(pk=application_id).exists():
             raise ApiError(_("Engagement introuvable."), code="not_found", status_code=404)
         entry = mission_services.hours_log(
             application_id=application_id, actor=request.user, **data
@@ -723,8 +735,7 @@ class EvaluationViewSet(
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         application_id = data.pop("application")
-        visible = Application.objects.filter(_engagements_filter(self.requester))
-        if not visible.filter(pk=application_id).exists():
+        if not _visible_applications(self.requester).filter(pk=application_id).exists():
             raise ApiError(_("Engagement introuvable."), code="not_found", status_code=404)
         evaluation = mission_services.evaluation_submit(
             application_id=application_id, actor=request.user, **data
@@ -775,13 +786,60 @@ class VolunteerViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         return _volunteer_queryset().select_related("employer").get(pk=self.requester.volunteer.pk)
 
     @extend_schema(
+        methods=["GET"],
         summary="Your own volunteer profile",
         responses={200: s.OwnVolunteerSerializer},
         filters=False,
         tags=["volunteers"],
     )
-    @action(detail=False, methods=["get"], pagination_class=None)
+    @extend_schema(
+        methods=["PATCH"],
+        summary="Change your own volunteer profile",
+        description=(
+            "Only the fields sent change; `skills` and `causes`, when sent, replace the "
+            "whole list. The place is located again from `city` and `postcode`, and your "
+            "suggestions are refreshed. In your own name: not with an API key."
+        ),
+        request=s.VolunteerProfileWriteSerializer,
+        responses={200: s.OwnVolunteerSerializer, **error_responses(404)},
+        filters=False,
+        tags=["volunteers"],
+    )
+    # JSON only: nested skills have no multipart form.
+    @action(
+        detail=False,
+        methods=["get", "patch"],
+        pagination_class=None,
+        parser_classes=[JSONParser],
+    )
     def me(self, request):
+        if request.method == "PATCH":
+            return self._change_me(request)
+        return Response(s.OwnVolunteerSerializer(self._me()).data)
+
+    def _change_me(self, request) -> Response:
+        refuse_keys(self.requester)
+        profile = self._me()
+        body = s.VolunteerProfileWriteSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        if "skills" in data:
+            skills = {row["skill"].pk: row["level"] for row in data.pop("skills")}
+        else:
+            skills = {row.skill_id: row.level for row in profile.skills.all()}
+        causes = list(data.pop("causes")) if "causes" in data else list(profile.causes.all())
+        city = data.pop("city", profile.city)
+        postcode = data.pop("postcode", profile.postcode)
+        fields = {name: getattr(profile, name) for name in PROFILE_FIELDS}
+        fields.update(data)
+        volunteer_profile_save(
+            actor=request.user,
+            city=city,
+            postcode=postcode,
+            skills=skills,
+            causes=causes,
+            **fields,
+        )
         return Response(s.OwnVolunteerSerializer(self._me()).data)
 
     @extend_schema(
@@ -1138,3 +1196,33 @@ class EmployeeImportView(ApiViewMixin, APIView):
                 _("Aucun salarié importé : %(count)s ligne(s) en erreur."), rejected
             )
         return _imported(members)
+
+
+# --- Unknown addresses ----------------------------------------------------------------
+
+
+class UnknownPathView(ApiViewMixin, APIView):
+    """Any address under /api/v1/ that no endpoint answers: the API's 404, not Django's
+    HTML page. Without its trailing slash, a known address is still redirected (GET),
+    as ``APPEND_SLASH`` does elsewhere."""
+
+    permission_classes = []
+    schema = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise NotFound(_("Introuvable."))
+
+    def dispatch(self, request, *args, **kwargs):
+        path = request.path_info
+        if settings.APPEND_SLASH and request.method in ("GET", "HEAD") and path[-1:] != "/":
+            try:
+                match = resolve(path + "/")
+            except Resolver404:
+                match = None
+            if match is not None and getattr(match.func, "view_class", None) is not type(self):
+                query = request.META.get("QUERY_STRING", "")
+                return HttpResponsePermanentRedirect(
+                    request.path + "/" + (f"?{query}" if query else "")
+                )
+        return super().dispatch(request, *args, **kwargs)

@@ -8,7 +8,7 @@ from taxonomy.choices import Language
 from taxonomy.models import Skill
 from volunteers.models import SkillLevel
 
-from .models import Application, Evaluation, Mission, MissionSkill
+from .models import MISSION_INPUT_FIELDS, Application, Evaluation, Mission, MissionSkill
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -23,26 +23,7 @@ class MissionForm(forms.ModelForm):
 
     class Meta:
         model = Mission
-        fields = (
-            "title",
-            "summary",
-            "description",
-            "deliverable",
-            "cause",
-            "format",
-            "location_mode",
-            "address",
-            "city",
-            "postcode",
-            "start_date",
-            "end_date",
-            "application_deadline",
-            "effort_hours",
-            "hours_per_week",
-            "seats",
-            "languages",
-            "preferred_seniority",
-        )
+        fields = MISSION_INPUT_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "deliverable": forms.Textarea(attrs={"rows": 3}),

@@ -45,6 +45,30 @@ class MissionQuerySet(models.QuerySet):
         )
 
 
+# What an association writes on a mission, in the order its forms, imports and the API
+# show them. The city and postcode only locate it (the services find its place).
+MISSION_INPUT_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "deliverable",
+    "cause",
+    "format",
+    "location_mode",
+    "address",
+    "city",
+    "postcode",
+    "start_date",
+    "end_date",
+    "application_deadline",
+    "effort_hours",
+    "hours_per_week",
+    "seats",
+    "languages",
+    "preferred_seniority",
+)
+
+
 class Mission(Place):
     """A need an association posts, with the skills it asks for."""
 

@@ -16,30 +16,21 @@ from taxonomy.models import Skill
 from taxonomy.services import place_fields
 from volunteers.models import VolunteerProfile
 
-from .models import Application, Invitation, Mission, MissionSkill, Testimonial
+from .models import (
+    MISSION_INPUT_FIELDS,
+    Application,
+    Invitation,
+    Mission,
+    MissionSkill,
+    Testimonial,
+)
 
 INVITATION_WINDOW = datetime.timedelta(days=30)
 # More unrelated skill groups than this in one mission: a "mouton à 5 pattes".
 MAX_SKILL_GROUPS = 2
 
-EDITABLE_FIELDS = (
-    "title",
-    "summary",
-    "description",
-    "deliverable",
-    "cause",
-    "format",
-    "location_mode",
-    "address",
-    "start_date",
-    "end_date",
-    "application_deadline",
-    "effort_hours",
-    "hours_per_week",
-    "seats",
-    "languages",
-    "preferred_seniority",
-)
+# What mission_update changes directly; the city and postcode go through the place.
+EDITABLE_FIELDS = tuple(f for f in MISSION_INPUT_FIELDS if f not in ("city", "postcode"))
 
 
 def _locked_member_mission(mission_id: int, actor) -> Mission:

@@ -1,18 +1,25 @@
-"""Who sees what: every endpoint against the personas (healthchecks' alice/bob/charlie).
+"""Who sees and who does what: the endpoints against the personas (healthchecks'
+alice/bob/charlie).
 
 A key or a person sees only its own organisation's private data; an object outside
-one's scope answers 404, an action one may not take on a visible object 403.
+one's scope answers 404, an action one may not take on a visible object 403. A refused
+write leaves the database as it was.
 """
 
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.models import User
 from api.models import ApiKey, WebhookEndpoint
-from companies.models import Programme
+from api.views import mission_etag
+from companies.models import CompanyMember, Programme
+from core.models import ActionLog
 from matching.models import Suggestion
 from missions.models import Application, Evaluation, HoursEntry, Mission
+from taxonomy.models import Cause, Skill
 from tests import factories
 
 from .conftest import client_for
@@ -246,3 +253,213 @@ def test_company_admins_read_their_impact_report(world, company):
     assert {"hours_validated", "by_cause", "tax", "valuation"} <= set(body)
     wrong = world["clients"]["company_key"].get(url, {"start": "2026-12-31", "end": "2026-01-01"})
     assert wrong.status_code == 400 and "end" in wrong.json()["errors"]
+
+
+# --- Writes ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def writes(world, association, company, volunteer):
+    """The world, plus what the writes act on: a draft ready to submit, a pending
+    application of the volunteer, an employee's work-time application awaiting the
+    employer, and a completed engagement nobody has evaluated yet."""
+    factories.MissionSkillFactory(mission=world["draft"])  # ready to be submitted
+    other = factories.MissionFactory(association=association, seats=3)
+    factories.MissionSkillFactory(mission=other)
+    pending = factories.ApplicationFactory(mission=other, volunteer=volunteer)
+    employee = factories.VolunteerFactory(
+        user=world["employee"].user, employer=company, is_visible=True
+    )
+    work_time = factories.ApplicationFactory(
+        mission=other,
+        volunteer=employee,
+        is_work_time=True,
+        approval_state=Application.Approval.PENDING,
+    )
+    finished = factories.MissionFactory(association=association, state=Mission.State.COMPLETED)
+    unevaluated = factories.ApplicationFactory(
+        mission=finished, volunteer=volunteer, state=Application.State.COMPLETED
+    )
+    return {**world, "pending": pending, "work_time": work_time, "unevaluated": unevaluated}
+
+
+def _mission_body(w):
+    skill = Skill.objects.order_by("pk").first()
+    return {
+        "association": w["association"].slug,
+        "title": "Tableau de bord des dons",
+        "summary": "Suivre les dons mois par mois.",
+        "cause": Cause.objects.order_by("pk").first().code,
+        "location_mode": "remote",
+        "effort_hours": 20,
+        "seats": 1,
+        "skills": [{"skill": skill.code, "min_level": 3, "importance": "required"}],
+    }
+
+
+def _missions_csv(w):
+    skill = Skill.objects.order_by("pk").first().code
+    cause = Cause.objects.order_by("pk").first().code
+    text = f"title;summary;cause;skills;location_mode\nSite;Refaire le site;{cause};{skill};remote"
+    return {
+        "file": SimpleUploadedFile("missions.csv", text.encode(), "text/csv"),
+        "association": w["association"].slug,
+    }
+
+
+def _employees_csv(w):
+    text = "email,role\nnouvelle@acme.example,employee"
+    return {
+        "file": SimpleUploadedFile("salaries.csv", text.encode(), "text/csv"),
+        "company": w["company"].slug,
+    }
+
+
+HOOK = {"url": "https://93.184.216.34/hook", "events": ["mission.published"]}
+
+# name: (method, url template, body(world) or None, extra request options(world),
+#        the expected status per persona, in PERSONAS order)
+#        anonymous, volunteer, owner, colleague, outsider, owner_key, company_admin,
+#        company_key, staff
+WRITE_TABLE = {
+    "mission create": (
+        "post",
+        "/api/v1/missions/",
+        _mission_body,
+        None,
+        [401, 403, 201, 201, 403, 201, 403, 403, 201],
+    ),
+    "mission update": (
+        "patch",
+        "/api/v1/missions/{draft.pk}/",
+        lambda w: {"title": "Nouveau titre"},
+        lambda w: {"HTTP_IF_MATCH": mission_etag(w["draft"])},
+        [401, 404, 200, 200, 404, 200, 404, 404, 403],
+    ),
+    "mission submit": (
+        "post",
+        "/api/v1/missions/{draft.pk}/submit/",
+        None,
+        None,
+        [401, 404, 200, 200, 404, 200, 404, 404, 403],
+    ),
+    "mission cancel": (
+        "post",
+        "/api/v1/missions/{published.pk}/cancel/",
+        lambda w: {"reason": "Plus besoin"},
+        None,
+        [401, 403, 200, 200, 403, 200, 403, 403, 200],
+    ),
+    "application accept": (
+        "post",
+        "/api/v1/applications/{pending.pk}/accept/",
+        lambda w: {"message": "Bienvenue"},
+        None,
+        [401, 403, 200, 200, 404, 200, 404, 404, 403],
+    ),
+    "application withdraw": (
+        "post",
+        "/api/v1/applications/{pending.pk}/withdraw/",
+        lambda w: {"reason": "found_other_mission"},
+        None,
+        [401, 200, 403, 403, 404, 403, 404, 404, 403],
+    ),
+    "application approve": (
+        "post",
+        "/api/v1/applications/{work_time.pk}/approve/",
+        lambda w: {"planned_hours": 10},
+        None,
+        [401, 404, 403, 403, 404, 403, 200, 200, 403],
+    ),
+    "hours validate": (
+        "post",
+        "/api/v1/hours/{hours.pk}/validate/",
+        None,
+        None,
+        [401, 403, 200, 200, 404, 200, 404, 404, 403],
+    ),
+    "hours reject": (
+        "post",
+        "/api/v1/hours/{hours.pk}/reject/",
+        lambda w: {"reason": "Pas sur cette mission"},
+        None,
+        [401, 403, 200, 200, 404, 200, 404, 404, 403],
+    ),
+    "evaluation create": (
+        "post",
+        "/api/v1/evaluations/",
+        lambda w: {"application": w["unevaluated"].pk, "rating": 4, "objectives": "met"},
+        None,
+        [401, 201, 201, 201, 404, 403, 404, 403, 403],
+    ),
+    "webhook create": (
+        "post",
+        "/api/v1/webhooks/?association={association.slug}",
+        lambda w: HOOK,
+        None,
+        [401, 403, 201, 403, 403, 201, 403, 403, 403],
+    ),
+    "webhook delete": (
+        "delete",
+        "/api/v1/webhooks/{endpoint.pk}/",
+        None,
+        None,
+        [401, 404, 204, 404, 404, 204, 404, 404, 403],
+    ),
+    "mission import": (
+        "post",
+        "/api/v1/imports/missions/",
+        _missions_csv,
+        lambda w: {"format": "multipart"},
+        [401, 403, 201, 201, 403, 201, 403, 403, 403],
+    ),
+    "employee import": (
+        "post",
+        "/api/v1/imports/employees/",
+        _employees_csv,
+        lambda w: {"format": "multipart"},
+        [401, 403, 403, 403, 403, 403, 201, 201, 403],
+    ),
+}
+
+
+def _database_state() -> dict:
+    """What any of the writes could change, to compare before and after a refusal."""
+    return {
+        "missions": list(
+            Mission.objects.order_by("pk").values_list("pk", "state", "title", "updated_at")
+        ),
+        "applications": list(
+            Application.objects.order_by("pk").values_list(
+                "pk", "state", "approval_state", "planned_hours", "updated_at"
+            )
+        ),
+        "hours": list(
+            HoursEntry.objects.order_by("pk").values_list("pk", "state", "rejection_reason")
+        ),
+        "evaluations": list(Evaluation.objects.order_by("pk").values_list("pk", flat=True)),
+        "webhooks": list(WebhookEndpoint.objects.order_by("pk").values_list("pk", flat=True)),
+        "employees": list(CompanyMember.objects.order_by("pk").values_list("pk", flat=True)),
+        "users": User.objects.count(),
+        "actions": ActionLog.objects.count(),
+    }
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", list(WRITE_TABLE))
+def test_each_persona_writes_only_what_it_may(writes, name, persona):
+    method, template, body, options, expected = WRITE_TABLE[name]
+    expected_status = dict(zip(PERSONAS, expected, strict=True))[persona]
+    before = _database_state()
+    request = getattr(writes["clients"][persona], method)
+    answer = request(
+        template.format(**writes),
+        body(writes) if body else None,
+        **(options(writes) if options else {}),
+    )
+    assert answer.status_code == expected_status, answer.content
+    if expected_status >= 400:
+        assert set(answer.json()) == {"code", "message", "errors"}
+        assert _database_state() == before, "a refused write changed the database"
+    else:
+        assert _database_state() != before, "an accepted write changed nothing"

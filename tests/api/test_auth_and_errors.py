@@ -84,3 +84,25 @@ def test_a_huge_or_malformed_id_is_a_404_not_a_crash(read_key):
     assert client.get(f"/api/v1/missions/{10**30}/").status_code == 404
     assert client.get("/api/v1/applications/abc/").status_code == 404
     assert client.get("/api/v1/applications/", {"mission": 10**30}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/", "/api/v1/nothing-here/", "/api/v1/missions/1/unknown-action/", "/api/v1/x/y"],
+)
+def test_an_unknown_address_answers_the_apis_404_in_the_requesters_language(path):
+    client = client_for()
+    for method in ("get", "post", "delete"):
+        french = getattr(client, method)(path)
+        assert french.status_code == 404, (method, french.content)
+        assert french["Content-Type"] == "application/json"
+        assert french.json() == {"code": "not_found", "message": "Introuvable.", "errors": {}}
+    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 404
+    assert english.json() == {"code": "not_found", "message": "Not found.", "errors": {}}
+
+
+def test_a_known_address_without_its_slash_is_still_redirected():
+    answer = client_for().get("/api/v1/skills?ordering=code")
+    assert answer.status_code == 301
+    assert answer["Location"] == "/api/v1/skills/?ordering=code"
