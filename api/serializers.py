@@ -1,15 +1,13 @@
 """Shapes of the API's resources. Serializers only parse and render: every write goes
 through a service (``missions.services``, ``missions.outreach``...)."""
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from associations.models import Association
 from companies.models import Company, CompanyMember, Programme
-from matching.models import Suggestion
+from matching.models import SuggestionSource
 from missions.models import (
     MISSION_INPUT_FIELDS,
     Application,
@@ -401,41 +399,34 @@ class VolunteerProfileWriteSerializer(serializers.ModelSerializer):
         return value
 
 
-class ExplanationField(serializers.Field):
-    def __init__(self, **kwargs):
-        kwargs.update(source="*", read_only=True)
-        super().__init__(**kwargs)
+class _SuggestionSerializer(serializers.Serializer):
+    rank = serializers.IntegerField(
+        read_only=True, help_text="1 for the best; 0 for a volunteer proposed by the staff."
+    )
+    score = serializers.FloatField(read_only=True, help_text="Between 0 and 1.")
+    factors = serializers.DictField(
+        child=serializers.FloatField(),
+        read_only=True,
+        help_text="Each factor's value, between 0 and 1 (see the matching weights).",
+    )
+    explanation = serializers.CharField(
+        read_only=True, help_text="The reasons, in the language of the request."
+    )
+    source = serializers.ChoiceField(choices=SuggestionSource.choices, read_only=True)
+    computed_at = serializers.DateTimeField(read_only=True)
 
-    def to_representation(self, suggestion):
-        english = (get_language() or "fr").startswith("en")
-        return suggestion.explanation_en if english else suggestion.explanation_fr
 
-
-@extend_schema_field(OpenApiTypes.STR)
-class _ExplanationField(ExplanationField):
-    pass
-
-
-class VolunteerSuggestionSerializer(serializers.ModelSerializer):
+class VolunteerSuggestionSerializer(_SuggestionSerializer):
     """A volunteer suggested for a mission, with the reasons."""
 
+    note = serializers.CharField(read_only=True, help_text="The staff's note on a proposal.")
     volunteer = VolunteerSerializer(read_only=True)
-    explanation = _ExplanationField()
-
-    class Meta:
-        model = Suggestion
-        fields = ["rank", "score", "factors", "explanation", "source", "volunteer", "computed_at"]
 
 
-class MissionSuggestionSerializer(serializers.ModelSerializer):
+class MissionSuggestionSerializer(_SuggestionSerializer):
     """A mission suggested to the volunteer, with the reasons."""
 
     mission = MissionSerializer(read_only=True)
-    explanation = _ExplanationField()
-
-    class Meta:
-        model = Suggestion
-        fields = ["rank", "score", "factors", "explanation", "source", "mission", "computed_at"]
 
 
 class CompanySerializer(serializers.ModelSerializer):

@@ -8,7 +8,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
@@ -31,7 +31,7 @@ from rest_framework.views import APIView
 
 from associations.models import Association
 from companies.models import Company, CompanyMember, Programme
-from matching.models import HiddenSuggestion, Suggestion
+from matching.selectors import mission_suggestions, volunteer_suggestions
 from missions import services as mission_services
 from missions.models import Application, Evaluation, HoursEntry, Mission, MissionSkill
 from taxonomy.models import Cause, Departement, Skill
@@ -460,20 +460,11 @@ class MissionViewSet(
             self.requester.is_staff
         ):
             raise ApiPermissionDenied(_("Seule l'association de la mission voit ses suggestions."))
-        hidden = HiddenSuggestion.objects.filter(mission=mission, volunteer=OuterRef("volunteer"))
-        suggestions = (
-            Suggestion.objects.filter(
-                mission=mission,
-                direction=Suggestion.Direction.FOR_MISSION,
-                volunteer__is_visible=True,
-            )
-            .exclude(Exists(hidden))
-            .select_related("volunteer__user", "volunteer__departement")
-            .prefetch_related(
-                Prefetch("volunteer__skills", VolunteerSkill.objects.select_related("skill")),
-                "volunteer__causes",
-            )
-            .order_by("rank", "pk")
+        suggestions = mission_suggestions(
+            mission,
+            VolunteerProfile.objects.select_related("user", "departement").prefetch_related(
+                Prefetch("skills", VolunteerSkill.objects.select_related("skill")), "causes"
+            ),
         )
         page = self.paginate_queryset(suggestions)
         data = s.VolunteerSuggestionSerializer(page, many=True).data
@@ -852,19 +843,11 @@ class VolunteerViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], url_path="me/suggestions")
     def my_suggestions(self, request):
         volunteer = self._me()
-        suggestions = (
-            Suggestion.objects.filter(
-                volunteer=volunteer,
-                direction=Suggestion.Direction.FOR_VOLUNTEER,
-                mission__state=Mission.State.PUBLISHED,
-            )
-            .select_related("mission__association", "mission__cause", "mission__departement")
-            .prefetch_related(
-                Prefetch(
-                    "mission__skills", MissionSkill.objects.select_related("skill").order_by("pk")
-                )
-            )
-            .order_by("rank", "pk")
+        suggestions = volunteer_suggestions(
+            volunteer,
+            Mission.objects.select_related("association", "cause", "departement").prefetch_related(
+                Prefetch("skills", MissionSkill.objects.select_related("skill").order_by("pk"))
+            ),
         )
         page = self.paginate_queryset(suggestions)
         context = self.get_serializer_context()

@@ -6,7 +6,8 @@
 - completion rate: among missions that ended (completed, cancelled or expired), the
   share completed;
 - matching acceptance: applications made from a suggestion, over those plus the
-  suggestions still offered to volunteers (an applied pair leaves the suggestions).
+  suggestions offered to volunteers (the pairs of their lists as last computed: an
+  applied pair leaves a list when it is next computed, at the latest each night).
 """
 
 import datetime
@@ -14,7 +15,7 @@ import statistics
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Sum
 
 WINDOW = datetime.timedelta(days=14)
 
@@ -25,7 +26,7 @@ def _share(part: int, whole: int) -> Decimal | None:
 
 def platform_figures(*, today: datetime.date) -> dict:
     from associations.models import Association
-    from matching.models import Suggestion
+    from matching.models import SuggestionList
     from missions.models import Application, Mission
 
     states = dict(Association.State.choices)
@@ -71,7 +72,9 @@ def platform_figures(*, today: datetime.date) -> dict:
         for s in (Mission.State.COMPLETED, Mission.State.CANCELLED, Mission.State.EXPIRED)
     )
     from_suggestions = Application.objects.filter(origin=Application.Origin.SUGGESTED).count()
-    offered = Suggestion.objects.filter(direction=Suggestion.Direction.FOR_VOLUNTEER).count()
+    offered = (
+        SuggestionList.objects.filter(volunteer__isnull=False).aggregate(n=Sum("size"))["n"] or 0
+    )
     return {
         "association_states": list(states.values()),
         "associations": associations,

@@ -44,6 +44,14 @@ class LoadedIndex:
     def mission_index(self, pk: int) -> int | None:
         return _position(self.mission_ids, pk)
 
+    @property
+    def skill_pks(self) -> np.ndarray:
+        """Skill primary key by engine skill index."""
+        pks = np.zeros(len(self.positions.skills), dtype=np.int64)
+        for pk, i in self.positions.skills.items():
+            pks[i] = pk
+        return pks
+
 
 SENIORITY_INDEX = {code: i for i, code in enumerate(engine.SENIORITY_CODES)}
 LANGUAGE_BIT = {code: 1 << i for i, code in enumerate(engine.LANGUAGE_CODES)}

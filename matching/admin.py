@@ -1,15 +1,17 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import IN_SCOPE, StaffRoleAdmin, StaffTabularInline
+from core.admin import IN_SCOPE, StaffRoleAdmin
 
-from .models import HiddenSuggestion, MatchingRun, Suggestion
+from .models import HiddenSuggestion, MatchingRun, Proposal, SuggestionList, SuggestionSource
+from .selectors import lists_explained, mission_suggestions
 from .services import suggestion_check_proposal, suggestion_propose
 from .tasks import recompute_all
 
@@ -70,18 +72,122 @@ class MatchingRunAdmin(StaffRoleAdmin):
         return HttpResponseRedirect(reverse("admin:matching_matchingrun_changelist"))
 
 
+def suggestions_table(pairs, *, show: str) -> str:
+    """Suggested pairs as a table: rank, the ``show`` side (volunteer or mission) with a
+    link to it, score, origin and the explanation (with the team's note, if any)."""
+    if not pairs:
+        return _("Aucune suggestion pour l'instant.")
+
+    def cell(pair):
+        other = getattr(pair, show)
+        opts = type(other)._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[other.pk])
+        return format_html('<a href="{}">{}</a>', url, other)
+
+    def why(pair):
+        if pair.note:
+            return format_html("<strong>{}</strong> {}", pair.note, pair.explanation)
+        return pair.explanation
+
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (
+                pair.rank or "—",
+                cell(pair),
+                f"{pair.score:.2f}",
+                SuggestionSource(pair.source).label,
+                why(pair),
+            )
+            for pair in pairs
+        ),
+    )
+    return format_html(
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
+        "</thead><tbody>{}</tbody></table>",
+        _("Rang"),
+        _("Bénévole") if show == "volunteer" else _("Mission"),
+        _("Score"),
+        _("Origine"),
+        _("Pourquoi"),
+        rows,
+    )
+
+
+class DirectionFilter(admin.SimpleListFilter):
+    title = gettext_lazy("sens")
+    parameter_name = "sens"
+
+    def lookups(self, request, model_admin):
+        return SuggestionList.Direction.choices
+
+    def queryset(self, request, queryset):
+        if self.value() == SuggestionList.Direction.FOR_MISSION:
+            return queryset.filter(mission__isnull=False)
+        if self.value() == SuggestionList.Direction.FOR_VOLUNTEER:
+            return queryset.filter(volunteer__isnull=False)
+        return queryset
+
+
+@admin.register(SuggestionList)
+class SuggestionListAdmin(StaffRoleAdmin):
+    """The engine's lists, one per mission and per volunteer, each pair with its reasons."""
+
+    referent_access = IN_SCOPE
+    list_display = ("__str__", "direction_label", "size", "computed_at", "engine_version")
+    list_filter = (DirectionFilter, "engine_version")
+    list_select_related = ("mission", "volunteer__user")
+    search_fields = ("mission__title", "volunteer__user__email", "volunteer__user__last_name")
+    fields = ("mission", "volunteer", "size", "engine_version", "computed_at", "suggestions")
+    readonly_fields = fields
+
+    def scope_queryset(self, request, queryset):
+        from missions.models import Mission
+
+        # A referent sees the lists of their territory's missions and volunteers.
+        return queryset.filter(
+            Q(mission__in=Mission.objects.in_staff_scope(request.user))
+            | Q(volunteer__departement__in=request.user.staff_departement_ids() or [])
+        )
+
+    @admin.display(description=gettext_lazy("sens"))
+    def direction_label(self, row: SuggestionList) -> str:
+        return row.get_direction_display()
+
+    @admin.display(description=gettext_lazy("suggestions, meilleures d'abord"))
+    def suggestions(self, row: SuggestionList) -> str:
+        from missions.models import Mission
+        from volunteers.models import VolunteerProfile
+
+        (pairs,) = lists_explained([row])
+        if row.mission_id:
+            related = VolunteerProfile.objects.select_related("user")
+            key, show = "volunteer_id", "volunteer"
+        else:
+            related = Mission.objects.all()
+            key, show = "mission_id", "mission"
+        found = related.in_bulk([getattr(pair, key) for pair in pairs])
+        pairs = [pair for pair in pairs if getattr(pair, key) in found]
+        for pair in pairs:
+            setattr(pair, show, found[getattr(pair, key)])
+        return suggestions_table(pairs, show=show)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class ProposalForm(forms.ModelForm):
     """Staff propose a volunteer for a mission by hand, with a note."""
 
     class Meta:
-        model = Suggestion
+        model = Proposal
         fields = ("mission", "volunteer", "note")
 
     actor = None  # set by the admin: the person proposing
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["note"].required = True
 
     def clean(self):
         data = super().clean()
@@ -98,38 +204,18 @@ class ProposalForm(forms.ModelForm):
         return data
 
     def validate_unique(self):
-        # The service replaces the engine's copy of the pair: no uniqueness error here.
+        # A second proposal of the same pair replaces the first one's note.
         pass
 
 
-@admin.register(Suggestion)
-class SuggestionAdmin(StaffRoleAdmin):
+@admin.register(Proposal)
+class ProposalAdmin(StaffRoleAdmin):
     referent_access = IN_SCOPE
-    list_display = (
-        "mission",
-        "volunteer",
-        "direction",
-        "rank",
-        "score",
-        "source",
-        "explanation_fr",
-    )
-    list_filter = ("direction", "source", "engine_version")
-    list_select_related = ("mission", "volunteer__user")
+    list_display = ("mission", "volunteer", "note", "proposed_by", "created_at")
+    list_select_related = ("mission", "volunteer__user", "proposed_by")
     search_fields = ("mission__title", "volunteer__user__email", "volunteer__user__last_name")
     autocomplete_fields = ("mission", "volunteer")
-    readonly_fields = (
-        "direction",
-        "source",
-        "rank",
-        "score",
-        "factors",
-        "explanation_fr",
-        "explanation_en",
-        "proposed_by",
-        "engine_version",
-        "computed_at",
-    )
+    readonly_fields = ("proposed_by", "created_at")
 
     def scope_queryset(self, request, queryset):
         from missions.models import Mission
@@ -147,10 +233,13 @@ class SuggestionAdmin(StaffRoleAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("mission", "volunteer", "note")
-        return super().get_fields(request, obj)
+        return ("mission", "volunteer", "note", "proposed_by", "created_at")
 
     def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else (*self.readonly_fields, "mission", "volunteer", "note")
+        return () if obj is None else ("mission", "volunteer", "note", "proposed_by", "created_at")
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
         # Adding goes through the service (checks, log); an error is shown on the form.
@@ -181,23 +270,14 @@ class HiddenSuggestionAdmin(StaffRoleAdmin):
         return False
 
 
-class MissionSuggestionInline(StaffTabularInline):
-    """A mission's suggested volunteers, best first, with why."""
+class MissionSuggestionsMixin:
+    """A mission's change page shows its suggested volunteers, best first, with why."""
 
-    model = Suggestion
-    fk_name = "mission"
-    verbose_name = gettext_lazy("bénévole suggéré")
-    verbose_name_plural = gettext_lazy("bénévoles suggérés (meilleurs d'abord)")
-    fields = ("rank", "volunteer", "score", "source", "explanation_fr", "note")
-    readonly_fields = fields
-    max_num = 0
-    can_delete = False
+    @admin.display(description=gettext_lazy("bénévoles suggérés (meilleurs d'abord)"))
+    def suggested_volunteers(self, mission) -> str:
+        from volunteers.models import VolunteerProfile
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(direction=Suggestion.Direction.FOR_MISSION)
-            .select_related("volunteer__user")
-            .order_by("rank")
-        )
+        if mission.pk is None:
+            return "—"
+        pairs = mission_suggestions(mission, VolunteerProfile.objects.select_related("user"))
+        return suggestions_table(pairs, show="volunteer")

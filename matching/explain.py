@@ -144,7 +144,7 @@ class Explanation(NamedTuple):
         )
 
     def as_json(self) -> list[dict]:
-        """The factor list, JSON-ready (what Suggestion.factors stores)."""
+        """The factor list, JSON-ready (what HiddenSuggestion.factors keeps)."""
         return [
             {"code": c, "value": round(v, 4), "weight": round(w, 4), "text_fr": f, "text_en": e}
             for c, v, w, f, e in zip(

@@ -5,41 +5,91 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Suggestion(models.Model):
-    """A volunteer suggested for a mission (or a mission for a volunteer), with its reasons."""
+class SuggestionSource(models.TextChoices):
+    ENGINE = "engine", _("Calculée")
+    STAFF = "staff", _("Proposée par l'équipe")
+
+
+class SuggestionList(models.Model):
+    """The engine's best matches of one mission (volunteers) or one volunteer (missions).
+
+    One row per owner, replaced whole: a reader sees the old list or the new one, never
+    a mix, and a pair is never listed twice. ``items`` holds each pair's rank, score,
+    factors and the facts its explanation is worded from (see :mod:`matching.storage`);
+    :mod:`matching.selectors` reads them with the current state of the pairs (a mission
+    closed, an application made, a suggestion hidden since).
+    """
 
     class Direction(models.TextChoices):
-        FOR_MISSION = "for_mission", _("Bénévole suggéré pour la mission")
-        FOR_VOLUNTEER = "for_volunteer", _("Mission suggérée au bénévole")
+        FOR_MISSION = "for_mission", _("Bénévoles suggérés pour la mission")
+        FOR_VOLUNTEER = "for_volunteer", _("Missions suggérées au bénévole")
 
-    class Source(models.TextChoices):
-        ENGINE = "engine", _("Calculée")
-        STAFF = "staff", _("Proposée par l'équipe")
+    mission = models.OneToOneField(
+        "missions.Mission",
+        verbose_name=_("mission"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="suggestion_list",
+    )
+    volunteer = models.OneToOneField(
+        "volunteers.VolunteerProfile",
+        verbose_name=_("bénévole"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="suggestion_list",
+    )
+    size = models.PositiveSmallIntegerField(_("suggestions"))
+    items = models.BinaryField(_("suggestions (format compact)"))
+    engine_version = models.CharField(_("version du moteur"), max_length=20)
+    computed_at = models.DateTimeField(_("calculées le"))
 
-    direction = models.CharField(_("sens"), max_length=16, choices=Direction.choices)
+    class Meta:
+        verbose_name = _("liste de suggestions")
+        verbose_name_plural = _("listes de suggestions")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(mission__isnull=False, volunteer__isnull=True)
+                    | models.Q(mission__isnull=True, volunteer__isnull=False)
+                ),
+                name="suggestion_list_one_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.mission if self.mission_id else self.volunteer)
+
+    @property
+    def direction(self) -> str:
+        return self.Direction.FOR_MISSION if self.mission_id else self.Direction.FOR_VOLUNTEER
+
+    def get_direction_display(self) -> str:
+        return self.Direction(self.direction).label
+
+    def decoded(self):
+        from .storage import decode
+
+        return decode(self.items)
+
+
+class Proposal(models.Model):
+    """Staff (or a territorial referent) propose a volunteer for a mission by hand."""
+
     mission = models.ForeignKey(
         "missions.Mission",
         verbose_name=_("mission"),
         on_delete=models.CASCADE,
-        related_name="suggestions",
-        db_index=False,  # the (mission, direction, rank) index serves
+        related_name="proposals",
     )
     volunteer = models.ForeignKey(
         "volunteers.VolunteerProfile",
         verbose_name=_("bénévole"),
         on_delete=models.CASCADE,
-        related_name="suggestions",
-        db_index=False,  # the (volunteer, direction, rank) index serves
+        related_name="+",
     )
-    source = models.CharField(
-        _("origine"), max_length=16, choices=Source.choices, default=Source.ENGINE
-    )
-    rank = models.PositiveSmallIntegerField(_("rang"))
-    score = models.FloatField(_("score"))
-    factors = models.JSONField(_("facteurs"), default=dict, blank=True)
-    explanation_fr = models.TextField(_("explication (français)"), blank=True)
-    explanation_en = models.TextField(_("explication (anglais)"), blank=True)
-    note = models.TextField(_("note de l'équipe"), blank=True)
+    note = models.TextField(_("note de l'équipe"))
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("proposée par"),
@@ -47,41 +97,19 @@ class Suggestion(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        db_index=False,  # indexed below for staff proposals only
     )
-    engine_version = models.CharField(_("version du moteur"), max_length=20, blank=True)
-    computed_at = models.DateTimeField(_("calculée le"), auto_now_add=True)
+    created_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("suggestion")
-        verbose_name_plural = _("suggestions")
-        ordering = ["direction", "rank"]
+        verbose_name = _("proposition de l'équipe")
+        verbose_name_plural = _("propositions de l'équipe")
+        ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["direction", "mission", "volunteer"], name="one_suggestion_per_pair"
-            )
-        ]
-        # Millions of rows are rewritten each night: every index costs on each insert,
-        # so there is none that another one already covers.
-        indexes = [
-            models.Index(fields=["mission", "direction", "rank"]),
-            models.Index(fields=["volunteer", "direction", "rank"]),
-            models.Index(
-                fields=["proposed_by"],
-                condition=models.Q(proposed_by__isnull=False),
-                name="suggestion_proposed_by",
-            ),
+            models.UniqueConstraint(fields=["mission", "volunteer"], name="propose_once")
         ]
 
     def __str__(self) -> str:
-        return f"{self.volunteer} ↔ {self.mission} ({self.score:.2f})"
-
-    @property
-    def explanation(self) -> str:
-        from django.utils.translation import get_language
-
-        english = (get_language() or "fr").startswith("en")
-        return self.explanation_en if english else self.explanation_fr
+        return f"{self.volunteer} → {self.mission}"
 
 
 class HiddenSuggestion(models.Model):

@@ -1,15 +1,15 @@
 """The matching service: compute suggestions and store them; people's signals on them.
 
-Suggestions are replaced atomically: for each mission (volunteer) recomputed, its
-engine suggestions are deleted and the new top-k inserted in one transaction, so a
-reader sees the old list or the new one, never a mix, and a pair is never stored twice
-(a unique constraint backs this). Staff proposals are kept across recomputations.
+Suggestions are replaced atomically: each mission (volunteer) recomputed has its whole
+top-k rewritten as one row (:class:`matching.models.SuggestionList`, unique per owner),
+so a reader sees the old list or the new one, never a mix, and a pair is never stored
+twice. Staff proposals live apart (:class:`matching.models.Proposal`) and so stay
+across recomputations; :mod:`matching.selectors` reads both.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 from collections.abc import Sequence
 
@@ -25,7 +25,7 @@ from core.permissions import require, require_staff_for
 from missions.models import Application, Mission
 from volunteers.models import VolunteerProfile
 
-from . import engine
+from . import engine, storage
 from .adapter import (
     LoadedIndex,
     excluded_pairs,
@@ -34,11 +34,10 @@ from .adapter import (
     load_volunteers,
     open_missions,
 )
-from .explain import explain_details
-from .models import HiddenSuggestion, Suggestion
-from .weights import FACTORS
+from .models import HiddenSuggestion, Proposal, SuggestionList
+from .selectors import stored_pair
 
-Direction = Suggestion.Direction
+Direction = SuggestionList.Direction
 
 # This process's copy of the engine's arrays and when it was loaded (monotonic clock).
 _cache: dict[str, tuple[LoadedIndex, float]] = {}
@@ -63,140 +62,95 @@ def forget_index() -> None:
     _cache.clear()
 
 
-def _still_allowed(loaded: LoadedIndex, volunteers, missions):
-    """Drop pairs that changed since the arrays were loaded: an application or a hidden
-    suggestion made meanwhile, a mission closed meanwhile. Hard filters hold even then."""
-    mission_pks = set(loaded.mission_ids[missions].tolist())
-    volunteer_pks = set(loaded.volunteer_ids[volunteers].tolist())
-    open_pks = set(open_missions().filter(pk__in=mission_pks).values_list("pk", flat=True))
+def _still_allowed(loaded: LoadedIndex, volunteers, missions) -> np.ndarray:
+    """Mask of the pairs still allowed: drop those that changed since the arrays were
+    loaded (an application or a hidden suggestion made meanwhile, a mission closed
+    meanwhile). Hard filters hold even then."""
+    v_pks = loaded.volunteer_ids[volunteers]
+    m_pks = loaded.mission_ids[missions]
+    # Many rows are read by primary-key range, not by a list of thousands of keys (whose
+    # parsing costs more than reading a few extra rows); the masks below are exact.
+    unique_m = np.unique(m_pks)
+    if len(unique_m) > 1000:
+        missions_read = {"pk__gte": int(unique_m[0]), "pk__lte": int(unique_m[-1])}
+    else:
+        missions_read = {"pk__in": unique_m.tolist()}
+    open_pks = np.fromiter(
+        open_missions().filter(**missions_read).values_list("pk", flat=True), dtype=np.int64
+    )
+    keep = np.isin(m_pks, open_pks)
     # Look the pairs up from the narrower side: a chunk of volunteers reaches most
     # missions, and every application to them is not worth reading.
-    if len(volunteer_pks) < len(mission_pks):
-        narrow = {"volunteer_id__in": volunteer_pks}
+    if v_pks.max() - v_pks.min() < m_pks.max() - m_pks.min():
+        narrow = {"volunteer_id__gte": int(v_pks.min()), "volunteer_id__lte": int(v_pks.max())}
     else:
-        narrow = {"mission_id__in": mission_pks}
-    taken = set()
-    for model in (Application, HiddenSuggestion):
-        taken.update(model.objects.filter(**narrow).values_list("volunteer_id", "mission_id"))
-    keep = [
-        i
-        for i, (v, m) in enumerate(
-            zip(
-                loaded.volunteer_ids[volunteers].tolist(),
-                loaded.mission_ids[missions].tolist(),
-                strict=True,
-            )
-        )
-        if m in open_pks and (v, m) not in taken
+        narrow = {"mission_id__gte": int(m_pks.min()), "mission_id__lte": int(m_pks.max())}
+    taken = [
+        v << 32 | m
+        for model in (Application, HiddenSuggestion)
+        for v, m in model.objects.filter(**narrow).values_list("volunteer_id", "mission_id")
     ]
-    return np.array(keep, dtype=np.int64)
+    if taken:
+        keep &= ~np.isin(v_pks << 32 | m_pks, np.array(taken, dtype=np.int64))
+    return keep
 
 
-# Columns written for each computed suggestion, in this order.
-COLUMNS = (
-    "direction",
-    "mission_id",
-    "volunteer_id",
-    "source",
-    "rank",
-    "score",
-    "factors",
-    "explanation_fr",
-    "explanation_en",
-    "note",
-    "engine_version",
-    "computed_at",
-)
-
-
-# Suggestion.factors as JSON text, formatted directly: json.dumps costs more than the
-# scoring for millions of rows. repr() of a float is its JSON form (values are finite).
-_FACTORS_JSON = "{" + ", ".join(f'"{name}": %r' for name in FACTORS) + "}"
-
-
-def _suggestion_rows(loaded: LoadedIndex, topk: engine.TopK, direction: str) -> list[tuple]:
+def _lists(loaded: LoadedIndex, topk: engine.TopK | None, direction: str):
+    """``(owner pk, size, items)`` of each owner of ``topk`` left with a suggestion."""
+    if topk is None or not len(topk.items):
+        return []
     owners, items = topk.pairs()
     if direction == Direction.FOR_MISSION:
         missions, volunteers = owners, items
     else:
         volunteers, missions = owners, items
-    if not len(owners):
-        return []
     keep = _still_allowed(loaded, volunteers, missions)
     # Ranks stay those of the engine: a pair dropped here leaves a gap, filled next run.
-    ranks = topk.ranks()[keep].tolist()
+    ranks = topk.ranks()[keep]
     missions, volunteers = missions[keep], volunteers[keep]
-    scores = np.round(topk.scores[keep].astype(np.float64), 4).tolist()
-    details = engine.pair_details(loaded.index, volunteers, missions)
-    explanations = explain_details(details, loaded.skill_names)
-    factor_values = np.round(np.nan_to_num(details.factors.astype(np.float64)), 3).tolist()
-    mission_pks = loaded.mission_ids[missions].tolist()
-    volunteer_pks = loaded.volunteer_ids[volunteers].tolist()
-    now = timezone.now()
-    return [
-        (
-            direction,
-            mission_pks[i],
-            volunteer_pks[i],
-            Suggestion.Source.ENGINE.value,
-            ranks[i],
-            scores[i],
-            _FACTORS_JSON % tuple(factor_values[i]),
-            explanation.text_fr,
-            explanation.text_en,
-            "",
-            engine.ENGINE_VERSION,
-            now,
-        )
-        for i, explanation in enumerate(explanations)
-    ]
-
-
-def _insert(rows: list[tuple]) -> None:
-    """Insert suggestion rows: COPY on PostgreSQL for large batches (millions a night),
-    one multi-row INSERT otherwise (COPY's round trips cost more for 50 rows)."""
-    if connection.vendor == "postgresql" and len(rows) > 1000:
-        table = Suggestion._meta.db_table
-        with (
-            connection.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-        return
-    Suggestion.objects.bulk_create(
-        [
-            Suggestion(**dict(zip(COLUMNS, row, strict=True)) | {"factors": json.loads(row[6])})
-            for row in rows
-        ],
-        batch_size=2000,
+    mission_pks, volunteer_pks = loaded.mission_ids[missions], loaded.volunteer_ids[volunteers]
+    owner_pks, other_pks = (
+        (mission_pks, volunteer_pks)
+        if direction == Direction.FOR_MISSION
+        else (volunteer_pks, mission_pks)
     )
+    details = engine.pair_details(loaded.index, volunteers, missions)
+    return list(storage.encode(owner_pks, other_pks, ranks, details, loaded.skill_pks))
 
 
 @transaction.atomic
-def _replace(direction: str, owner_field: str, owner_pks: Sequence[int], rows: list[tuple]):
-    if connection.vendor == "postgresql" and len(rows) > 1000:
+def _replace(direction: str, owner_pks: Sequence[int], lists) -> int:
+    """Store these owners' new lists; an owner left without any loses its list."""
+    owner_field = "mission" if direction == Direction.FOR_MISSION else "volunteer"
+    if connection.vendor == "postgresql" and len(owner_pks) > 100:
         # Suggestions are recomputed from the data: a crash may lose the last moments of
         # a recompute, never anything else, so its commits need not wait for the disk.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-    Suggestion.objects.filter(
-        direction=direction,
-        source=Suggestion.Source.ENGINE,
-        **{f"{owner_field}__in": list(owner_pks)},
+    kept = {owner for owner, _size, _items in lists}
+    SuggestionList.objects.filter(
+        **{f"{owner_field}_id__in": [pk for pk in owner_pks if pk not in kept]}
     ).delete()
-    # A staff proposal of the same pair stays: the engine's copy is dropped.
-    proposed = set(
-        Suggestion.objects.filter(
-            direction=direction,
-            source=Suggestion.Source.STAFF,
-            **{f"{owner_field}__in": list(owner_pks)},
-        ).values_list("mission_id", "volunteer_id")
+    now = timezone.now()
+    # An upsert, not a delete and an insert: two runs replacing the same list at once
+    # (a refresh during the nightly recompute) must not collide on the owner's unique key.
+    SuggestionList.objects.bulk_create(
+        [
+            SuggestionList(
+                **{f"{owner_field}_id": owner},
+                size=size,
+                items=items,
+                engine_version=engine.ENGINE_VERSION,
+                computed_at=now,
+            )
+            for owner, size, items in lists
+        ],
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=[owner_field],
+        update_fields=["size", "items", "engine_version", "computed_at"],
     )
-    if proposed:
-        rows = [row for row in rows if (row[1], row[2]) not in proposed]
-    _insert(rows)
-    return len(rows)
+    return sum(size for _owner, size, _items in lists)
 
 
 def suggestions_compute_missions(loaded: LoadedIndex, mission_pks: Sequence[int]) -> int:
@@ -208,8 +162,7 @@ def suggestions_compute_missions(loaded: LoadedIndex, mission_pks: Sequence[int]
         if open_positions
         else None
     )
-    rows = _suggestion_rows(loaded, topk, Direction.FOR_MISSION) if topk is not None else []
-    return _replace(Direction.FOR_MISSION, "mission_id", mission_pks, rows)
+    return _replace(Direction.FOR_MISSION, mission_pks, _lists(loaded, topk, Direction.FOR_MISSION))
 
 
 def suggestions_compute_volunteers(loaded: LoadedIndex, volunteer_pks: Sequence[int]) -> int:
@@ -218,8 +171,8 @@ def suggestions_compute_volunteers(loaded: LoadedIndex, volunteer_pks: Sequence[
     topk = (
         engine.recompute_volunteers(loaded.index, known, settings.MATCHING_TOP_K) if known else None
     )
-    rows = _suggestion_rows(loaded, topk, Direction.FOR_VOLUNTEER) if topk is not None else []
-    return _replace(Direction.FOR_VOLUNTEER, "volunteer_id", volunteer_pks, rows)
+    lists = _lists(loaded, topk, Direction.FOR_VOLUNTEER)
+    return _replace(Direction.FOR_VOLUNTEER, volunteer_pks, lists)
 
 
 def suggestion_refresh_mission(mission_pk: int) -> int:
@@ -232,12 +185,11 @@ def suggestion_refresh_mission(mission_pk: int) -> int:
     loaded = current_index()
     ids, arrays = load_missions(loaded.positions, pks=[mission_pk])
     if not len(ids):  # closed or full: it keeps no suggestion
-        return _replace(Direction.FOR_MISSION, "mission_id", [mission_pk], [])
+        return _replace(Direction.FOR_MISSION, [mission_pk], [])
     index = loaded.index.with_missions(arrays, excluded=excluded_pairs(loaded.volunteer_ids, ids))
     view = dataclasses.replace(loaded, index=index, mission_ids=ids)
     topk = engine.recompute_missions(index, [0], settings.MATCHING_TOP_K)
-    rows = _suggestion_rows(view, topk, Direction.FOR_MISSION)
-    return _replace(Direction.FOR_MISSION, "mission_id", [mission_pk], rows)
+    return _replace(Direction.FOR_MISSION, [mission_pk], _lists(view, topk, Direction.FOR_MISSION))
 
 
 def suggestion_refresh_volunteer(volunteer_pk: int) -> int:
@@ -245,12 +197,12 @@ def suggestion_refresh_volunteer(volunteer_pk: int) -> int:
     loaded = current_index()
     ids, arrays = load_volunteers(loaded.positions, pks=[volunteer_pk])
     if not len(ids):
-        return _replace(Direction.FOR_VOLUNTEER, "volunteer_id", [volunteer_pk], [])
+        return _replace(Direction.FOR_VOLUNTEER, [volunteer_pk], [])
     index = loaded.index.with_volunteers(arrays, excluded=excluded_pairs(ids, loaded.mission_ids))
     view = dataclasses.replace(loaded, index=index, volunteer_ids=ids)
     topk = engine.recompute_volunteers(index, [0], settings.MATCHING_TOP_K)
-    rows = _suggestion_rows(view, topk, Direction.FOR_VOLUNTEER)
-    return _replace(Direction.FOR_VOLUNTEER, "volunteer_id", [volunteer_pk], rows)
+    lists = _lists(view, topk, Direction.FOR_VOLUNTEER)
+    return _replace(Direction.FOR_VOLUNTEER, [volunteer_pk], lists)
 
 
 # --- People in the loop -----------------------------------------------------------------
@@ -258,7 +210,9 @@ def suggestion_refresh_volunteer(volunteer_pk: int) -> int:
 
 @transaction.atomic
 def suggestion_hide(*, mission_id: int, volunteer_id: int, actor, reason: str, comment: str = ""):
-    """The association says a volunteer is not relevant: never suggested again for it."""
+    """The association says a volunteer is not relevant: never suggested again for it.
+
+    The stored lists keep the pair until their next computation; readers skip it."""
     mission = Mission.objects.select_related("association").get(pk=mission_id)
     require(
         mission.association.has_member(actor),
@@ -266,7 +220,7 @@ def suggestion_hide(*, mission_id: int, volunteer_id: int, actor, reason: str, c
     )
     if reason not in HiddenSuggestion.Reason.values:
         raise ValidationError({"reason": _("Choisissez un motif dans la liste.")})
-    suggestion = Suggestion.objects.filter(mission_id=mission_id, volunteer_id=volunteer_id).first()
+    suggested = stored_pair(mission_id=mission_id, volunteer_id=volunteer_id)
     hidden, created = HiddenSuggestion.objects.get_or_create(
         mission_id=mission_id,
         volunteer_id=volunteer_id,
@@ -274,10 +228,10 @@ def suggestion_hide(*, mission_id: int, volunteer_id: int, actor, reason: str, c
             "reason": reason,
             "comment": comment.strip(),
             "hidden_by": actor,
-            "factors": suggestion.factors if suggestion else {},
+            "factors": suggested.factors if suggested else {},
         },
     )
-    Suggestion.objects.filter(mission_id=mission_id, volunteer_id=volunteer_id).delete()
+    Proposal.objects.filter(mission_id=mission_id, volunteer_id=volunteer_id).delete()
     if created:
         log_action(hidden, "suggestion.hide", actor=actor, data={"reason": reason})
     return hidden
@@ -301,25 +255,15 @@ def suggestion_check_proposal(*, mission: Mission, volunteer: VolunteerProfile, 
 
 
 @transaction.atomic
-def suggestion_propose(*, mission_id: int, volunteer_id: int, actor, note: str) -> Suggestion:
-    """Staff (or a referent of the mission's territory) propose a volunteer by hand."""
+def suggestion_propose(*, mission_id: int, volunteer_id: int, actor, note: str) -> Proposal:
+    """Staff (or a referent of the mission's territory) propose a volunteer by hand; a
+    second proposal of the same pair replaces the first one's note."""
     mission = Mission.objects.select_related("association").get(pk=mission_id)
     volunteer = VolunteerProfile.objects.get(pk=volunteer_id)
     suggestion_check_proposal(mission=mission, volunteer=volunteer, actor=actor, note=note)
     note = note.strip()
-    Suggestion.objects.filter(
-        mission=mission, volunteer=volunteer, direction=Direction.FOR_MISSION
-    ).delete()
-    suggestion = Suggestion.objects.create(
-        direction=Direction.FOR_MISSION,
-        mission=mission,
-        volunteer=volunteer,
-        source=Suggestion.Source.STAFF,
-        rank=0,
-        score=0.0,
-        note=note,
-        proposed_by=actor,
-        engine_version=engine.ENGINE_VERSION,
+    proposal, _created = Proposal.objects.update_or_create(
+        mission=mission, volunteer=volunteer, defaults={"note": note, "proposed_by": actor}
     )
-    log_action(suggestion, "suggestion.propose", actor=actor, data={"note": note})
-    return suggestion
+    log_action(proposal, "suggestion.propose", actor=actor, data={"note": note})
+    return proposal

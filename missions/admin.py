@@ -11,7 +11,7 @@ from core.admin import (
     StaffTabularInline,
     transition_action,
 )
-from matching.admin import MissionSuggestionInline
+from matching.admin import MissionSuggestionsMixin
 from matching.tasks import request_mission_refresh
 from taxonomy.choices import Language
 
@@ -85,7 +85,7 @@ cancel = transition_action(
 
 
 @admin.register(Mission)
-class MissionAdmin(LocatedAdminMixin, StaffRoleAdmin):
+class MissionAdmin(MissionSuggestionsMixin, LocatedAdminMixin, StaffRoleAdmin):
     referent_access = IN_SCOPE
     # Referents cannot see companies or people: they leave these links as they are.
     referent_readonly_fields = ("programme", "created_by")
@@ -105,7 +105,14 @@ class MissionAdmin(LocatedAdminMixin, StaffRoleAdmin):
     search_fields = ("title", "association__name")
     date_hierarchy = "published_at"
     autocomplete_fields = ("association", "cause", "parent", "programme", "created_by")
-    readonly_fields = ("state", "state_reason", "published_at", "created_at", "updated_at")
+    readonly_fields = (
+        "state",
+        "state_reason",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "suggested_volunteers",
+    )
     fieldsets = (
         (None, {"fields": ("association", "title", "summary", "description", "deliverable")}),
         (
@@ -148,8 +155,9 @@ class MissionAdmin(LocatedAdminMixin, StaffRoleAdmin):
                 ),
             },
         ),
+        (_("Mise en relation"), {"fields": ("suggested_volunteers",)}),
     )
-    inlines = (MissionSkillInline, MissionSuggestionInline, ActionLogInline)
+    inlines = (MissionSkillInline, ActionLogInline)
     actions = (publish, request_changes, cancel)
 
     def save_related(self, request, form, formsets, change):

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 
 from associations.selectors import SLOW_ANSWER, member_associations
 from associations.views import add_service_errors
-from matching.models import Suggestion
+from matching.selectors import mission_suggestions
 from matching.services import suggestion_hide
+from volunteers.models import VolunteerProfile
 
 from . import outreach, services
 from .forms import (
@@ -148,21 +149,13 @@ def _pipeline(request, mission: Mission, *, bound=None, status=200):
     """The pipeline page; ``bound`` is ``(key, form)`` of an action that failed, shown
     again in place with what was typed and what is wrong."""
     is_open = mission.is_open_for_applications()
-    suggestions = list(
-        Suggestion.objects.filter(
-            mission=mission,
-            direction=Suggestion.Direction.FOR_MISSION,
-            volunteer__is_visible=True,
-            volunteer__user__is_active=True,
-        )
-        .exclude(volunteer__applications__mission=mission)
-        .annotate(
-            invited=Exists(
-                Invitation.objects.filter(mission=mission, volunteer=OuterRef("volunteer"))
-            )
-        )
-        .select_related("volunteer__user")
-        .order_by("rank")[:SUGGESTIONS_SHOWN]
+    suggestions = mission_suggestions(mission, VolunteerProfile.objects.select_related("user"))[
+        :SUGGESTIONS_SHOWN
+    ]
+    invited = set(
+        Invitation.objects.filter(
+            mission=mission, volunteer__in=[suggestion.volunteer_id for suggestion in suggestions]
+        ).values_list("volunteer_id", flat=True)
     )
     applications = list(
         mission.applications.select_related("volunteer__user", "testimonial")
@@ -187,6 +180,7 @@ def _pipeline(request, mission: Mission, *, bound=None, status=200):
 
     now = timezone.now()
     for suggestion in suggestions:
+        suggestion.invited = suggestion.volunteer_id in invited
         suggestion.invite_form = form_for(f"invite-{suggestion.volunteer_id}", InviteForm)
         suggestion.hide_form = form_for(f"hide-{suggestion.volunteer_id}", HideForm)
     groups = {state: [] for state in Application.State.values}
@@ -270,7 +264,8 @@ def invite(request, pk: int, volunteer_pk: int):
 @require_POST
 def hide(request, pk: int, volunteer_pk: int):
     mission = _mission(request, pk)
-    get_object_or_404(Suggestion.objects.filter(mission=mission), volunteer_id=volunteer_pk)
+    if not any(s.volunteer_id == volunteer_pk for s in mission_suggestions(mission)):
+        raise Http404
     key = f"hide-{volunteer_pk}"
     return _act(
         request,

@@ -105,7 +105,8 @@ def test_a_real_worker_emails_the_verification_decision(worker):
 
 
 def test_a_real_worker_suggests_volunteers_for_a_published_mission_once(worker, settings):
-    from matching.models import MatchingRun, Suggestion
+    from matching.models import MatchingRun, SuggestionList
+    from matching.selectors import mission_suggestions
     from matching.tasks import request_mission_refresh
     from missions.services import mission_publish
     from taxonomy.models import Skill
@@ -121,15 +122,17 @@ def test_a_real_worker_suggests_volunteers_for_a_published_mission_once(worker, 
     mission_publish(mission_id=mission.pk, actor=staff)
     request_mission_refresh(mission.pk)  # a second trigger within the window coalesces
 
-    assert wait_for(lambda: Suggestion.objects.filter(mission=mission).exists())
-    suggestion = Suggestion.objects.get(mission=mission, direction="for_mission")
+    assert wait_for(lambda: SuggestionList.objects.filter(mission=mission).exists())
+    (suggestion,) = mission_suggestions(mission)
     assert suggestion.volunteer == volunteer and suggestion.explanation_fr
     time.sleep(3)
     assert MatchingRun.objects.filter(scope="mission", target_id=mission.pk).count() == 1
 
 
 def test_a_full_recompute_runs_as_a_chord_on_a_real_worker(worker):
-    from matching.models import MatchingRun, Suggestion
+    from django.db.models import Sum
+
+    from matching.models import MatchingRun, SuggestionList
     from matching.tasks import recompute_all
     from taxonomy.models import Skill
 
@@ -150,4 +153,4 @@ def test_a_full_recompute_runs_as_a_chord_on_a_real_worker(worker):
     assert wait_for(finished), "the full recompute did not finish"
     assert run.state == MatchingRun.State.SUCCEEDED, run.error
     assert run.chunks_done == run.chunks_total >= 2  # both directions, chunked
-    assert run.suggestions_count == Suggestion.objects.count() > 0
+    assert run.suggestions_count == SuggestionList.objects.aggregate(n=Sum("size"))["n"] > 0

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from matching.models import HiddenSuggestion, MatchingRun, Suggestion
+from matching.models import HiddenSuggestion, MatchingRun, Proposal, SuggestionList
+from matching.selectors import mission_suggestions, volunteer_suggestions
 from matching.services import (
     forget_index,
     suggestion_hide,
@@ -55,12 +56,15 @@ def web_volunteers(skill):
     return volunteers
 
 
+def stored(mission=None, volunteer=None) -> list:
+    """The pairs as stored by the engine (primary keys of the other side), best first."""
+    row = SuggestionList.objects.filter(mission=mission, volunteer=volunteer).first()
+    return row.decoded().others if row else []
+
+
 def suggested(mission) -> list:
-    return list(
-        Suggestion.objects.filter(mission=mission, direction=Suggestion.Direction.FOR_MISSION)
-        .order_by("rank")
-        .values_list("volunteer_id", flat=True)
-    )
+    """The volunteers shown for ``mission``, best first."""
+    return [pair.volunteer_id for pair in mission_suggestions(mission)]
 
 
 def test_publishing_a_mission_computes_its_explained_suggestions(
@@ -68,9 +72,7 @@ def test_publishing_a_mission_computes_its_explained_suggestions(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         mission_publish(mission_id=submitted.pk, actor=staff)
-    rows = list(
-        Suggestion.objects.filter(mission=submitted, direction="for_mission").order_by("rank")
-    )
+    rows = mission_suggestions(submitted)
     assert [row.volunteer_id for row in rows][:1] == [web_volunteers[0].pk]
     assert {row.volunteer_id for row in rows} <= {v.pk for v in web_volunteers}
     assert [row.rank for row in rows] == list(range(1, len(rows) + 1))
@@ -79,6 +81,7 @@ def test_publishing_a_mission_computes_its_explained_suggestions(
     assert "compétence" in rows[0].explanation_fr
     assert "skill" in rows[0].explanation_en
     assert set(rows[0].factors) >= {"skills", "place", "time", "cause"}
+    assert SuggestionList.objects.get(mission=submitted).size == len(rows)
     run = MatchingRun.objects.get(scope="mission", target_id=submitted.pk)
     assert (run.state, run.suggestions_count, run.progress) == ("succeeded", len(rows), 100)
 
@@ -87,7 +90,8 @@ def test_recomputing_replaces_suggestions_without_duplicates(submitted, web_volu
     Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
     first = refresh_mission(submitted.pk)
     second = refresh_mission(submitted.pk)
-    assert first == second == Suggestion.objects.filter(mission=submitted).count() > 0
+    assert first == second == len(stored(submitted)) > 0
+    assert SuggestionList.objects.filter(mission=submitted).count() == 1
 
 
 def test_volunteers_who_applied_or_were_hidden_are_never_suggested(
@@ -101,12 +105,14 @@ def test_volunteers_who_applied_or_were_hidden_are_never_suggested(
     suggestion_hide(
         mission_id=submitted.pk, volunteer_id=second.pk, actor=owner, reason="already_known"
     )
-    assert second.pk not in suggested(submitted)
-    refresh_mission(submitted.pk)  # the cached arrays predate both: filtered at write time
+    # Read at once from the list computed before: the pairs are skipped on reading...
+    assert {best.pk, second.pk} <= set(stored(submitted))
     assert best.pk not in suggested(submitted) and second.pk not in suggested(submitted)
+    refresh_mission(submitted.pk)  # ...and the cached arrays predate both: filtered at write
+    assert best.pk not in stored(submitted) and second.pk not in stored(submitted)
     forget_index()
     refresh_mission(submitted.pk)
-    assert best.pk not in suggested(submitted) and second.pk not in suggested(submitted)
+    assert best.pk not in stored(submitted) and second.pk not in stored(submitted)
     hidden = HiddenSuggestion.objects.get(mission=submitted, volunteer=second)
     assert hidden.factors["skills"] > 0  # the signal keeps the factors it was shown with
 
@@ -129,7 +135,8 @@ def test_a_closed_mission_loses_its_suggestions(submitted, web_volunteers):
     Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.CANCELLED)
     forget_index()
     refresh_mission(submitted.pk)
-    assert suggested(submitted) == []
+    assert stored(submitted) == []
+    assert not SuggestionList.objects.filter(mission=submitted).exists()
 
 
 def test_staff_proposals_stay_through_recomputations(submitted, staff, web_volunteers):
@@ -139,10 +146,16 @@ def test_staff_proposals_stay_through_recomputations(submitted, staff, web_volun
         mission_id=submitted.pk, volunteer_id=chosen.pk, actor=staff, note="Connaît bien l'équipe"
     )
     refresh_mission(submitted.pk)
-    rows = Suggestion.objects.filter(mission=submitted, volunteer=chosen)
-    assert [(r.source, r.note) for r in rows if r.direction == "for_mission"] == [
-        ("staff", "Connaît bien l'équipe")
-    ]
+    first = mission_suggestions(submitted)[0]
+    assert (first.volunteer_id, first.source, first.note, first.rank) == (
+        chosen.pk,
+        "staff",
+        "Connaît bien l'équipe",
+        0,
+    )
+    # The engine scored the pair too: its reasons stay beside the note, once.
+    assert "compétence" in first.explanation_fr
+    assert [pair.volunteer_id for pair in mission_suggestions(submitted)].count(chosen.pk) == 1
 
 
 def test_staff_proposal_form_explains_what_is_wrong_and_keeps_the_note(
@@ -153,18 +166,18 @@ def test_staff_proposal_form_explains_what_is_wrong_and_keeps_the_note(
     factories.ApplicationFactory(mission=submitted, volunteer=volunteer)
     client.force_login(staff)
     response = client.post(
-        reverse("admin:matching_suggestion_add"),
+        reverse("admin:matching_proposal_add"),
         {"mission": submitted.pk, "volunteer": volunteer.pk, "note": "Profil idéal"},
     )
     assert response.status_code == 200
     content = response.content.decode()
     assert "déjà candidaté" in content and "Profil idéal" in content
     response = client.post(
-        reverse("admin:matching_suggestion_add"),
+        reverse("admin:matching_proposal_add"),
         {"mission": submitted.pk, "volunteer": web_volunteers[1].pk, "note": "Profil idéal"},
     )
     assert response.status_code == 302
-    assert Suggestion.objects.get(source="staff").proposed_by == staff
+    assert Proposal.objects.get().proposed_by == staff
 
 
 def test_a_full_recompute_runs_in_chunks_and_reports_progress(
@@ -180,8 +193,9 @@ def test_a_full_recompute_runs_in_chunks_and_reports_progress(
     assert run.chunks_done == run.chunks_total >= 3
     assert run.progress == 100
     assert run.missions_count == 2
-    assert run.suggestions_count == Suggestion.objects.count()
-    assert Suggestion.objects.filter(direction="for_volunteer").exists()
+    sizes = SuggestionList.objects.values_list("size", flat=True)
+    assert run.suggestions_count == sum(sizes) > 0
+    assert SuggestionList.objects.filter(volunteer__isnull=False).exists()
 
 
 def test_staff_follow_runs_and_launch_one_from_the_admin(client, staff, submitted):
@@ -202,8 +216,14 @@ def test_the_mission_admin_page_shows_suggestions_with_their_explanation(
     client.force_login(staff)
     page = client.get(reverse("admin:missions_mission_change", args=[submitted.pk]))
     content = page.content.decode()
-    for suggestion in Suggestion.objects.filter(mission=submitted):
+    suggestions = mission_suggestions(submitted)
+    assert suggestions
+    for suggestion in suggestions:
         assert all(escape(part) in content for part in suggestion.explanation_fr.split(" · "))
+    # and the list's own page, with the same reasons
+    row = SuggestionList.objects.get(mission=submitted)
+    page = client.get(reverse("admin:matching_suggestionlist_change", args=[row.pk]))
+    assert escape(suggestions[0].explanation_fr.split(" · ")[0]) in page.content.decode()
 
 
 def test_a_mission_published_after_the_arrays_were_loaded_is_found(
@@ -224,12 +244,13 @@ def test_a_changed_profile_gets_its_missions(submitted, web_volunteers):
     Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
     volunteer = web_volunteers[3]
     assert refresh_volunteer(volunteer.pk) == 1
-    row = Suggestion.objects.get(volunteer=volunteer, direction="for_volunteer")
+    (row,) = volunteer_suggestions(volunteer)
     assert (row.mission, row.rank) == (submitted, 1)
+    assert "compétence" in row.explanation_fr
     volunteer.is_visible = False
     volunteer.save()
     assert refresh_volunteer(volunteer.pk) == 0
-    assert not Suggestion.objects.filter(volunteer=volunteer, direction="for_volunteer").exists()
+    assert not SuggestionList.objects.filter(volunteer=volunteer).exists()
 
 
 def test_the_command_computes_suggestions_once(submitted, web_volunteers):
@@ -240,6 +261,21 @@ def test_the_command_computes_suggestions_once(submitted, web_volunteers):
     Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
     out = StringIO()
     call_command("recompute_suggestions", "--if-empty", stdout=out)
-    assert "Terminé" in out.getvalue() and Suggestion.objects.exists()
+    assert "Terminé" in out.getvalue() and SuggestionList.objects.exists()
     call_command("recompute_suggestions", "--if-empty", stdout=out)
     assert MatchingRun.objects.count() == 1
+
+
+def test_staff_browse_the_lists_by_direction(client, staff, submitted, web_volunteers):
+    Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
+    recompute_all.delay().get()
+    client.force_login(staff)
+    url = reverse("admin:matching_suggestionlist_changelist")
+    for_missions = client.get(url, {"sens": "for_mission"}).content.decode()
+    assert escape(str(submitted)) in for_missions
+    assert escape(str(web_volunteers[0])) not in for_missions
+    for_volunteers = client.get(url, {"sens": "for_volunteer"}).content.decode()
+    assert escape(str(web_volunteers[0])) in for_volunteers
+    row = SuggestionList.objects.get(volunteer=web_volunteers[0])
+    page = client.get(reverse("admin:matching_suggestionlist_change", args=[row.pk]))
+    assert escape(str(submitted)) in page.content.decode()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, DecimalField, Exists, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from matching.models import Suggestion
+from matching.selectors import volunteer_suggestions
 from missions.models import Application, Evaluation, HoursEntry, Mission, Testimonial
 
 from .models import Favourite, VolunteerProfile
@@ -35,16 +35,9 @@ def with_taken_seats(missions: list[Mission]) -> list[Mission]:
 
 
 def suggestions_for(profile: VolunteerProfile):
-    """The stored mission suggestions of ``profile``, by rank, on missions still open."""
-    return (
-        Suggestion.objects.filter(
-            volunteer=profile,
-            direction=Suggestion.Direction.FOR_VOLUNTEER,
-            mission__in=Mission.objects.open_for_applications(),
-        )
-        .exclude(mission__applications__volunteer=profile)
-        .select_related("mission__association", "mission__cause", "mission__departement")
-        .order_by("rank")
+    """The mission suggestions of ``profile``, by rank, on missions still open."""
+    return volunteer_suggestions(
+        profile, Mission.objects.select_related("association", "cause", "departement")
     )
 
 

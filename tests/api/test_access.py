@@ -17,10 +17,10 @@ from api.models import ApiKey, WebhookEndpoint
 from api.views import mission_etag
 from companies.models import CompanyMember, Programme
 from core.models import ActionLog
-from matching.models import Suggestion
 from missions.models import Application, Evaluation, HoursEntry, Mission
 from taxonomy.models import Cause, Skill
 from tests import factories
+from tests.suggestions import store_list
 
 from .conftest import client_for
 
@@ -56,15 +56,7 @@ def world(association, owner, colleague, outsider, staff, volunteer, company, co
         application=application, side="association", author=owner, rating=5, objectives="met"
     )
     hidden = factories.VolunteerFactory(is_visible=False)
-    Suggestion.objects.create(
-        direction=Suggestion.Direction.FOR_MISSION,
-        mission=published,
-        volunteer=volunteer,
-        rank=1,
-        score=0.9,
-        explanation_fr="Compétences : oui.",
-        explanation_en="Skills: yes.",
-    )
+    store_list(mission=published, others=[volunteer])
     programme = Programme.objects.create(
         company=company,
         name="Semaine solidaire",

@@ -1,10 +1,11 @@
 import pytest
 
 from core.models import ActionLog
-from matching.models import HiddenSuggestion, Suggestion
+from matching.models import HiddenSuggestion
 from missions.models import Mission
 from taxonomy.models import Cause, Skill
 from tests import factories
+from tests.suggestions import store_list
 
 from .conftest import client_for
 
@@ -176,16 +177,7 @@ def test_an_association_sees_its_missions_top_volunteers_with_reasons(
 ):
     volunteers = [factories.VolunteerFactory() for _ in range(4)]
     factories.VolunteerSkillFactory(profile=volunteers[0])
-    for rank, volunteer in enumerate(volunteers, start=1):
-        Suggestion.objects.create(
-            direction=Suggestion.Direction.FOR_MISSION,
-            mission=mission,
-            volunteer=volunteer,
-            rank=rank,
-            score=1 - rank / 10,
-            explanation_fr=f"Raison {rank}",
-            explanation_en=f"Reason {rank}",
-        )
+    store_list(mission=mission, others=volunteers, scores=[0.9, 0.8, 0.7, 0.6])
     HiddenSuggestion.objects.create(mission=mission, volunteer=volunteers[1], reason="skills")
     volunteers[2].is_visible = False
     volunteers[2].save()
@@ -194,25 +186,25 @@ def test_an_association_sees_its_missions_top_volunteers_with_reasons(
         answer = client.get(f"/api/v1/missions/{mission.pk}/suggestions/")
     rows = answer.json()["results"]
     assert [row["rank"] for row in rows] == [1, 4]
-    assert rows[0]["explanation"] == "Raison 1"
+    assert [row["score"] for row in rows] == [0.9, 0.6]
+    assert rows[0]["explanation"] == "Mission ouverte à tous les profils · 10 km · disponible"
+    assert rows[1]["explanation"].startswith("Mission ouverte à tous les profils · 40 km")
+    assert set(rows[0]["factors"]) >= {"skills", "place", "cause"}
     assert rows[0]["volunteer"]["skills"]
     assert "email" not in rows[0]["volunteer"]
     english = client.get(f"/api/v1/missions/{mission.pk}/suggestions/", HTTP_ACCEPT_LANGUAGE="en")
-    assert english.json()["results"][0]["explanation"] == "Reason 1"
+    assert (
+        english.json()["results"][0]["explanation"] == "Open to every profile · 10 km · available"
+    )
 
 
 def test_a_volunteer_sees_their_top_missions(volunteer, mission):
-    Suggestion.objects.create(
-        direction=Suggestion.Direction.FOR_VOLUNTEER,
-        mission=mission,
-        volunteer=volunteer,
-        rank=1,
-        score=0.8,
-        explanation_fr="Proche de chez vous.",
-    )
+    closed = factories.MissionFactory(state=Mission.State.COMPLETED)
+    store_list(volunteer=volunteer, others=[closed, mission], km=[5, 12])
     answer = client_for(volunteer.user).get("/api/v1/volunteers/me/suggestions/")
     assert answer.status_code == 200
-    row = answer.json()["results"][0]
-    assert row["mission"]["id"] == mission.pk and row["explanation"] == "Proche de chez vous."
+    (row,) = answer.json()["results"]  # the mission closed since is left out
+    assert row["mission"]["id"] == mission.pk and row["rank"] == 2
+    assert row["explanation"] == "Mission ouverte à tous les profils · 12 km · disponible"
     me = client_for(volunteer.user).get("/api/v1/volunteers/me/").json()
     assert me["email"] == volunteer.user.email

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from associations.models import Association
-from matching.models import HiddenSuggestion, Suggestion
+from matching.models import HiddenSuggestion
 from missions.models import (
     Application,
     HoursEntry,
@@ -19,6 +19,7 @@ from missions.models import (
 )
 from taxonomy.models import Cause, Skill
 from tests import factories
+from tests.suggestions import store_list
 
 pytestmark = pytest.mark.django_db
 
@@ -266,25 +267,11 @@ def test_editor_warns_of_a_too_wide_mission_and_splits_it(client, association, o
 def busy_mission(association):
     mission = factories.MissionFactory(association=association, seats=5)
     factories.MissionSkillFactory(mission=mission)
-    for rank in range(4):
-        volunteer = factories.VolunteerFactory()
-        Suggestion.objects.create(
-            direction=Suggestion.Direction.FOR_MISSION,
-            mission=mission,
-            volunteer=volunteer,
-            rank=rank,
-            score=0.9 - rank / 10,
-            explanation_fr=f"Explication {rank}",
-            explanation_en=f"Explanation {rank}",
-        )
+    # Four volunteers at 10, 20, 30 and 40 km, and a hidden profile at 90 km.
+    mission.suggested_volunteers = [factories.VolunteerFactory() for _ in range(4)]
     hidden = factories.VolunteerFactory(is_visible=False)
-    Suggestion.objects.create(
-        direction=Suggestion.Direction.FOR_MISSION,
-        mission=mission,
-        volunteer=hidden,
-        rank=9,
-        score=0.1,
-        explanation_fr="Profil masqué",
+    store_list(
+        mission=mission, others=[*mission.suggested_volunteers, hidden], ranks=[1, 2, 3, 4, 9]
     )
     for state in ("applied", "applied", "waitlisted", "active", "completed"):
         application = factories.ApplicationFactory(mission=mission, state=state)
@@ -303,8 +290,9 @@ def test_pipeline_shows_suggestions_applications_and_hours_within_budget(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("asso:mission_pipeline", args=[busy_mission.pk]))
     page = response.content.decode()
-    assert "Explication 0" in page and "Explication 3" in page
-    assert "Profil masqué" not in page
+    assert "Mission ouverte à tous les profils · 10 km" in page
+    assert "Mission ouverte à tous les profils · 40 km" in page
+    assert "90 km" not in page  # the hidden profile
     assert "Super expérience" in page
     assert "Liste d'attente" in page
     assert "Valider" in page
@@ -316,7 +304,7 @@ def test_pipeline_explanations_follow_the_language(client, busy_mission, owner):
     # The override also restores the language the request activates for later tests.
     with translation.override("en"):
         page = client.get(reverse("asso:mission_pipeline", args=[busy_mission.pk]))
-    assert "Explanation 0" in page.content.decode()
+    assert "Open to every profile · 10 km" in page.content.decode()
 
 
 def test_accept_with_a_message(client, mission, owner, django_capture_on_commit_callbacks):
@@ -373,7 +361,7 @@ def test_hours_validated_and_rejected_with_a_reason(client, mission, owner):
 
 def test_invite_over_the_cap_shows_a_clear_message(client, busy_mission, owner, settings):
     settings.INVITATIONS_PER_VOLUNTEER_PER_MONTH = 1
-    volunteer = busy_mission.suggestions.order_by("rank").first().volunteer
+    volunteer = busy_mission.suggested_volunteers[0]
     Invitation.objects.create(mission=factories.MissionFactory(), volunteer=volunteer)
     response = _login(client, owner).post(
         reverse("asso:invite", args=[busy_mission.pk, volunteer.pk]),
@@ -386,7 +374,7 @@ def test_invite_over_the_cap_shows_a_clear_message(client, busy_mission, owner, 
 
 
 def test_invite_and_hide_from_the_pipeline(client, busy_mission, owner):
-    first, second = [s.volunteer for s in busy_mission.suggestions.order_by("rank")[:2]]
+    first, second = busy_mission.suggested_volunteers[:2]
     _login(client, owner)
     client.post(reverse("asso:invite", args=[busy_mission.pk, first.pk]), {})
     assert Invitation.objects.filter(mission=busy_mission, volunteer=first).exists()

@@ -363,8 +363,8 @@ def test_platform_figures_by_hand(db):
     completed and one cancelled among those that ended; one application from a suggestion
     and three suggestions still offered."""
     from companies.platform import platform_figures
-    from matching.models import Suggestion
     from missions.models import Application
+    from tests.suggestions import store_list
 
     now = timezone.now()
     answered = factories.MissionFactory(published_at=now - datetime.timedelta(days=20))
@@ -377,13 +377,7 @@ def test_platform_figures_by_hand(db):
         created_at=now - datetime.timedelta(days=17)
     )
     for _ in range(3):
-        Suggestion.objects.create(
-            direction=Suggestion.Direction.FOR_VOLUNTEER,
-            mission=factories.MissionFactory(),
-            volunteer=factories.VolunteerFactory(),
-            score=0.5,
-            rank=1,
-        )
+        store_list(volunteer=factories.VolunteerFactory(), others=[factories.MissionFactory()])
     figures = platform_figures(today=timezone.localdate())
     assert figures["published_long_enough"] == 2
     assert figures["answered_within_window"] == 1

@@ -10,9 +10,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import Suggestion
 from missions.models import Application, Mission
 from tests import factories
+from tests.suggestions import store_list
 from volunteers.models import Favourite
 
 pytestmark = pytest.mark.django_db
@@ -23,18 +23,6 @@ SUGGESTIONS = "/benevole/missions-pour-vous/"
 def text(response) -> str:
     """The page with entities decoded: translated strings are not escaped, values are."""
     return html.unescape(response.content.decode())
-
-
-def suggest(volunteer, mission, rank=1, fr="Vos compétences en droit.", en="Your legal skills."):
-    return Suggestion.objects.create(
-        direction=Suggestion.Direction.FOR_VOLUNTEER,
-        mission=mission,
-        volunteer=volunteer,
-        rank=rank,
-        score=0.9 - rank / 100,
-        explanation_fr=fr,
-        explanation_en=en,
-    )
 
 
 # --- Suggestions ------------------------------------------------------------------------
@@ -50,23 +38,23 @@ def test_suggestions_need_a_profile(client, outsider):
 def test_suggestions_are_listed_by_rank_with_their_explanation(client, volunteer, association):
     second = factories.MissionFactory(association=association, title="Deuxième mission")
     first = factories.MissionFactory(association=association, title="Première mission")
-    suggest(volunteer, second, rank=2, fr="Parce que deux.")
-    suggest(volunteer, first, rank=1, fr="Parce que un.")
+    store_list(volunteer=volunteer, others=[first, second], km=[7, 23])
     client.force_login(volunteer.user)
 
-    content = client.get(SUGGESTIONS).content.decode()
+    content = text(client.get(SUGGESTIONS))
 
     assert content.index("Première mission") < content.index("Deuxième mission")
-    assert "Parce que un." in content
+    assert "Mission ouverte à tous les profils · 7 km" in content
+    assert content.index("· 7 km") < content.index("· 23 km")
     assert reverse("volunteers:apply", args=[first.pk]) in content
 
 
 def test_suggestions_are_explained_in_english_under_en(client, volunteer, mission):
-    suggest(volunteer, mission, fr="Explication française.", en="English explanation.")
+    store_list(volunteer=volunteer, others=[mission], km=[None])
     client.force_login(volunteer.user)
-    content = client.get("/en" + SUGGESTIONS).content.decode()
-    assert "English explanation." in content
-    assert "Explication française." not in content
+    content = text(client.get("/en" + SUGGESTIONS))
+    assert "Open to every profile · remote" in content
+    assert "Mission ouverte à tous les profils" not in content
 
 
 def test_closed_missions_and_applied_ones_are_not_suggested(client, volunteer, association):
@@ -77,8 +65,7 @@ def test_closed_missions_and_applied_ones_are_not_suggested(client, volunteer, a
     )
     applied = factories.MissionFactory(association=association, title="Déjà candidaté")
     factories.ApplicationFactory(mission=applied, volunteer=volunteer)
-    suggest(volunteer, closed, rank=1)
-    suggest(volunteer, applied, rank=2)
+    store_list(volunteer=volunteer, others=[closed, applied])
     client.force_login(volunteer.user)
 
     content = client.get(SUGGESTIONS).content.decode()
@@ -98,12 +85,13 @@ def test_suggestions_say_what_the_profile_lacks(client, volunteer):
 def test_suggestions_stay_within_the_query_budget(
     client, volunteer, association, django_assert_max_num_queries
 ):
-    for rank in range(1, 8):
-        mission = factories.MissionFactory(association=association)
+    missions = []
+    for _ in range(1, 8):
+        missions.append(factories.MissionFactory(association=association))
         factories.ApplicationFactory(
             mission=factories.MissionFactory(association=association), state="accepted"
         )
-        suggest(volunteer, mission, rank=rank)
+    store_list(volunteer=volunteer, others=missions)
     client.force_login(volunteer.user)
     with django_assert_max_num_queries(10):
         response = client.get(SUGGESTIONS)

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from matching.models import Suggestion
+from matching.selectors import volunteer_suggestions
 from matching.services import forget_index
 from missions.models import Mission
 from taxonomy.models import Cause, Skill
@@ -103,11 +103,9 @@ def test_saving_the_profile_refreshes_the_volunteers_suggestions(
     with django_capture_on_commit_callbacks(execute=True):
         profile = save(outsider, skills={skill.pk: 3}, causes=[mission.cause])
 
-    suggestion = Suggestion.objects.get(
-        volunteer=profile, direction=Suggestion.Direction.FOR_VOLUNTEER
-    )
+    (suggestion,) = volunteer_suggestions(profile)
     assert suggestion.mission == mission
-    assert suggestion.explanation_fr
+    assert "compétence requise" in suggestion.explanation_fr
 
 
 def test_missing_for_matching_names_what_to_fill_in(volunteer):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from matching.models import MatchingRun, Suggestion
+from matching.models import MatchingRun, SuggestionList
 from matching.tasks import recompute_all
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty=False, **options):
-        if if_empty and Suggestion.objects.exists():
+        if if_empty and SuggestionList.objects.exists():
             self.stdout.write("Suggestions already computed: nothing to do.")
             return
         run = MatchingRun.objects.create(scope=MatchingRun.Scope.FULL)

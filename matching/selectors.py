@@ -1,0 +1,194 @@
+"""Reading suggestions: the stored lists, with the current state of each pair.
+
+A list is kept as the engine computed it; what happened since is applied on reading:
+a mission closed or filled, a profile hidden, an application made, a suggestion the
+association hid. Staff proposals come first on a mission's list. Each function runs a
+constant number of queries, whatever the length of the list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.utils.translation import get_language
+
+from missions.models import Mission
+from taxonomy.models import Skill
+from volunteers.models import VolunteerProfile
+
+from .explain import SkillNames, explain_details
+from .models import HiddenSuggestion, Proposal, SuggestionList, SuggestionSource
+from .storage import StoredList
+from .weights import FACTORS
+
+
+@dataclass
+class SuggestedPair:
+    """One suggestion as shown: a volunteer for a mission, with the reasons."""
+
+    mission_id: int
+    volunteer_id: int
+    rank: int
+    score: float
+    factors: dict[str, float]
+    explanation_fr: str
+    explanation_en: str
+    computed_at: dt.datetime
+    source: str = SuggestionSource.ENGINE
+    note: str = ""
+    proposed_by_id: int | None = None
+    mission: Mission | None = field(default=None, repr=False)
+    volunteer: VolunteerProfile | None = field(default=None, repr=False)
+
+    @property
+    def explanation(self) -> str:
+        english = (get_language() or "fr").startswith("en")
+        return self.explanation_en if english else self.explanation_fr
+
+
+def _skill_names(stored: list[StoredList]) -> tuple[np.ndarray, SkillNames]:
+    """Skill primary keys (sorted) and their names, for the entries of ``stored``."""
+    pks = np.unique(np.concatenate([s.entries["skill"] for s in stored] or [np.zeros(0, int)]))
+    found = {
+        pk: (code, fr, en)
+        for pk, code, fr, en in Skill.objects.filter(pk__in=pks.tolist()).values_list(
+            "pk", "code", "name_fr", "name_en"
+        )
+    }
+    gone = ("", "compétence retirée", "withdrawn skill")
+    rows = [found.get(pk, gone) for pk in pks.tolist()]
+    return pks, SkillNames(
+        tuple(r[0] for r in rows), tuple(r[1] for r in rows), tuple(r[2] for r in rows)
+    )
+
+
+def _pairs(row: SuggestionList, stored: StoredList, skill_pks, names) -> list[SuggestedPair]:
+    owner_is_mission = row.mission_id is not None
+    owner = row.mission_id if owner_is_mission else row.volunteer_id
+    details = stored.details(owner=owner, owner_is_mission=owner_is_mission)
+    details.entry_skill = np.searchsorted(skill_pks, details.entry_skill)
+    explanations = explain_details(details, names)
+    factors = np.round(stored.pairs["factors"].astype(np.float64), 3).tolist()
+    scores = np.round(stored.pairs["score"].astype(np.float64), 4).tolist()
+    return [
+        SuggestedPair(
+            mission_id=m,
+            volunteer_id=v,
+            rank=rank,
+            score=scores[i],
+            factors=dict(zip(FACTORS, factors[i], strict=True)),
+            explanation_fr=explanation.text_fr,
+            explanation_en=explanation.text_en,
+            computed_at=row.computed_at,
+        )
+        for i, (m, v, rank, explanation) in enumerate(
+            zip(
+                details.missions.tolist(),
+                details.volunteers.tolist(),
+                stored.pairs["rank"].tolist(),
+                explanations,
+                strict=True,
+            )
+        )
+    ]
+
+
+def _read(row: SuggestionList | None, stored: StoredList | None, allowed) -> list[SuggestedPair]:
+    """The pairs of ``row`` (decoded: ``stored``) whose other side is in ``allowed``."""
+    if row is None:
+        return []
+    stored = stored.take([i for i, pk in enumerate(stored.others) if pk in allowed])
+    skill_pks, names = _skill_names([stored])
+    return _pairs(row, stored, skill_pks, names)
+
+
+def _stored(row: SuggestionList | None) -> tuple[StoredList | None, list[int]]:
+    if row is None:
+        return None, []
+    stored = row.decoded()
+    return stored, stored.others
+
+
+def mission_suggestions(mission: Mission, volunteers=None) -> list[SuggestedPair]:
+    """The volunteers suggested for ``mission``, staff proposals first, then by rank.
+
+    Only visible, active volunteers who have not applied and whom the association did
+    not hide. ``volunteers``: the queryset they are read from (to select or prefetch
+    what the caller shows); ``pair.volunteer`` is set from it.
+    """
+    volunteers = VolunteerProfile.objects.all() if volunteers is None else volunteers
+    eligible = (
+        volunteers.visible()
+        .exclude(applications__mission=mission)
+        .exclude(pk__in=HiddenSuggestion.objects.filter(mission=mission).values("volunteer"))
+    )
+    row = SuggestionList.objects.filter(mission=mission).first()
+    proposals = list(Proposal.objects.filter(mission=mission).order_by("created_at"))
+    stored, others = _stored(row)
+    found = {
+        v.pk: v for v in eligible.filter(pk__in={*others, *(p.volunteer_id for p in proposals)})
+    }
+    pairs = _read(row, stored, found.keys())
+    by_volunteer = {pair.volunteer_id: pair for pair in pairs}
+    staff = []
+    for proposal in proposals:
+        if proposal.volunteer_id not in found:
+            continue
+        # The engine's reasons stay beside the team's note when it scored the pair too.
+        engine_pair = by_volunteer.pop(proposal.volunteer_id, None)
+        staff.append(
+            SuggestedPair(
+                mission_id=mission.pk,
+                volunteer_id=proposal.volunteer_id,
+                rank=0,
+                score=engine_pair.score if engine_pair else 0.0,
+                factors=engine_pair.factors if engine_pair else {},
+                explanation_fr=engine_pair.explanation_fr if engine_pair else "",
+                explanation_en=engine_pair.explanation_en if engine_pair else "",
+                computed_at=proposal.created_at,
+                source=SuggestionSource.STAFF,
+                note=proposal.note,
+                proposed_by_id=proposal.proposed_by_id,
+            )
+        )
+    result = staff + [pair for pair in pairs if pair.volunteer_id in by_volunteer]
+    for pair in result:
+        pair.volunteer = found[pair.volunteer_id]
+    return result
+
+
+def volunteer_suggestions(profile: VolunteerProfile, missions=None) -> list[SuggestedPair]:
+    """The missions suggested to ``profile``, by rank: open ones it has not applied to,
+    and that no association hid it from. ``missions``: the queryset they are read from;
+    ``pair.mission`` is set from it."""
+    missions = Mission.objects.all() if missions is None else missions
+    row = SuggestionList.objects.filter(volunteer=profile).first()
+    if row is None:
+        return []
+    eligible = (
+        missions.open_for_applications()
+        .exclude(applications__volunteer=profile)
+        .exclude(pk__in=HiddenSuggestion.objects.filter(volunteer=profile).values("mission"))
+    )
+    stored, others = _stored(row)
+    found = {m.pk: m for m in eligible.filter(pk__in=others)}
+    pairs = _read(row, stored, found.keys())
+    for pair in pairs:
+        pair.mission = found[pair.mission_id]
+    return pairs
+
+
+def stored_pair(*, mission_id: int, volunteer_id: int) -> SuggestedPair | None:
+    """The engine's stored suggestion of this volunteer for this mission, if any."""
+    row = SuggestionList.objects.filter(mission_id=mission_id).first()
+    stored, _others = _stored(row)
+    return next(iter(_read(row, stored, {volunteer_id})), None)
+
+
+def lists_explained(rows: list[SuggestionList]) -> list[list[SuggestedPair]]:
+    """Every pair of each list as stored, explained (for staff screens)."""
+    stored = [row.decoded() for row in rows]
+    skill_pks, names = _skill_names(stored)
+    return [_pairs(row, s, skill_pks, names) for row, s in zip(rows, stored, strict=True)]

@@ -1,0 +1,210 @@
+"""How a list of suggestions is stored: one compact binary record per owner.
+
+A mission's top 50 volunteers (or a volunteer's top 50 missions) is one row of
+:class:`matching.models.SuggestionList`, whose ``items`` hold, for each suggested pair,
+its rank, score, factors and every fact its explanation is worded from (distance,
+same cause, share of the dates covered, hours, languages, the status of each of the
+mission's skills...). The explanation stored with a suggestion is thus exactly the one
+computed with it, and it is worded in the reader's language when read
+(:func:`matching.explain.explain_details` over :func:`decode`).
+
+Why not one database row per pair: the nightly recompute writes 4.8 million pairs; as
+rows with their sentences that is gigabytes of table, index and WAL, and most of the
+run. As 110,000 records of a few kilobytes, writing costs little next to the scoring.
+
+Pure numpy (no Django). Layout: a header (format, pair and entry counts, the weights
+the scores were computed with), then one :data:`PAIR` record per pair, best first,
+then one :data:`ENTRY` record per mission skill per pair, pair after pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import engine as E
+from .weights import FACTORS
+
+FORMAT = 1
+
+_FLAGS = (
+    "same_departement",
+    "same_region",
+    "same_cause",
+    "cause_stated",
+    "mission_has_dates",
+    "programme_eligible",
+    "no_applicant",
+    "small_association",
+)
+
+HEADER = np.dtype(
+    [("format", "u1"), ("pairs", "<u2"), ("entries", "<u4"), ("weights", "<f4", (len(FACTORS),))]
+)
+PAIR = np.dtype(
+    [
+        ("other", "<i8"),  # the suggested mission's (volunteer's) primary key
+        ("rank", "<u2"),
+        ("score", "<f4"),
+        ("factors", "<f4", (len(FACTORS),)),
+        ("distance_km", "<f4"),
+        ("dates_fit", "<f4"),
+        ("hours_fit", "<f4"),
+        ("need_hours_month", "<f4"),
+        ("hours_per_month", "<f4"),
+        ("missing_languages", "<u4"),
+        ("mission_languages", "<u4"),
+        ("location_mode", "i1"),
+        ("preferred_seniority", "i1"),
+        ("seniority", "i1"),
+        ("flags", "u1"),  # one bit per _FLAGS
+        ("entries", "<u2"),  # how many ENTRY records follow for this pair
+    ]
+)
+ENTRY = np.dtype(
+    [
+        ("skill", "<i8"),  # the skill's primary key
+        ("credit", "<f4"),
+        ("required", "u1"),
+        ("status", "i1"),
+        ("min_level", "i1"),
+        ("level", "i1"),
+    ]
+)
+
+
+def encode(
+    owners: np.ndarray,
+    others: np.ndarray,
+    ranks: np.ndarray,
+    details: E.PairDetails,
+    skill_pks: np.ndarray,
+) -> Iterator[tuple[int, int, bytes]]:
+    """``(owner, number of pairs, bytes)`` for each owner, from pairs grouped by owner.
+
+    ``owners[i]`` and ``others[i]``: primary keys of pair i's owner and suggested side;
+    ``ranks[i]`` its rank; ``details``: :func:`matching.engine.pair_details` of the same
+    pairs; ``skill_pks``: skill primary key by engine skill index.
+    """
+    n = len(owners)
+    if not n:
+        return
+    pairs = np.zeros(n, PAIR)
+    pairs["other"] = others
+    pairs["rank"] = ranks
+    pairs["score"] = details.scores
+    pairs["factors"] = np.nan_to_num(details.factors)
+    for name in ("distance_km", "dates_fit", "hours_fit", "need_hours_month", "hours_per_month"):
+        pairs[name] = getattr(details, name)
+    for name in ("missing_languages", "mission_languages", "location_mode"):
+        pairs[name] = getattr(details, name)
+    pairs["preferred_seniority"] = details.preferred_seniority
+    pairs["seniority"] = details.seniority
+    flags = np.zeros(n, np.uint8)
+    for bit, name in enumerate(_FLAGS):
+        flags |= getattr(details, name).astype(np.uint8) << bit
+    pairs["flags"] = flags
+    per_pair = np.bincount(details.entry_pair, minlength=n)
+    pairs["entries"] = per_pair
+    entries = np.zeros(len(details.entry_pair), ENTRY)
+    entries["skill"] = skill_pks[details.entry_skill]
+    entries["credit"] = details.entry_credit
+    entries["required"] = details.entry_required
+    entries["status"] = details.entry_status
+    entries["min_level"] = details.entry_min_level
+    entries["level"] = details.entry_level
+
+    header = np.zeros(1, HEADER)
+    header["format"] = FORMAT
+    header["weights"] = details.weights
+    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+    ends = np.r_[starts[1:], n]
+    entry_ends = np.cumsum(per_pair)
+    entry_starts = entry_ends - per_pair
+    owner_pks = owners[starts].tolist()
+    for owner, a, b in zip(owner_pks, starts.tolist(), ends.tolist(), strict=True):
+        ea, eb = int(entry_starts[a]), int(entry_ends[b - 1])
+        header["pairs"], header["entries"] = b - a, eb - ea
+        yield owner, b - a, header.tobytes() + pairs[a:b].tobytes() + entries[ea:eb].tobytes()
+
+
+@dataclass(frozen=True)
+class StoredList:
+    """One owner's suggestions as stored: pairs best first."""
+
+    pairs: np.ndarray  # PAIR records
+    entries: np.ndarray  # ENTRY records
+    weights: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    @property
+    def others(self) -> list[int]:
+        return self.pairs["other"].tolist()
+
+    def take(self, positions) -> StoredList:
+        """The pairs at ``positions`` (in that order), with their skill entries."""
+        positions = np.asarray(positions, dtype=np.int64)
+        ends = np.cumsum(self.pairs["entries"].astype(np.int64))
+        starts = ends - self.pairs["entries"]
+        entry_positions = np.concatenate(
+            [np.arange(starts[i], ends[i]) for i in positions.tolist()] or [np.zeros(0, int)]
+        )
+        return StoredList(self.pairs[positions], self.entries[entry_positions], self.weights)
+
+    def details(self, *, owner: int, owner_is_mission: bool) -> E.PairDetails:
+        """The pairs as :class:`matching.engine.PairDetails`, for the explanations.
+
+        ``volunteers`` and ``missions`` hold primary keys (not engine indices), and
+        ``entry_skill`` skill primary keys."""
+        p, n = self.pairs, len(self.pairs)
+        owners = np.full(n, owner, dtype=np.int64)
+        others = p["other"].astype(np.int64)
+        volunteers, missions = (others, owners) if owner_is_mission else (owners, others)
+        flags = {name: (p["flags"] >> bit & 1).astype(bool) for bit, name in enumerate(_FLAGS)}
+        e = self.entries
+        return E.PairDetails(
+            volunteers=volunteers,
+            missions=missions,
+            scores=p["score"].astype(np.float32),
+            factors=p["factors"].astype(np.float32),
+            blocked=np.zeros(n, dtype=np.int64),
+            distance_km=p["distance_km"].astype(np.float32),
+            location_mode=p["location_mode"].astype(np.int8),
+            dates_fit=p["dates_fit"].astype(np.float32),
+            hours_fit=p["hours_fit"].astype(np.float32),
+            need_hours_month=p["need_hours_month"].astype(np.float32),
+            hours_per_month=p["hours_per_month"].astype(np.float32),
+            missing_languages=p["missing_languages"].astype(np.uint32),
+            mission_languages=p["mission_languages"].astype(np.uint32),
+            preferred_seniority=p["preferred_seniority"].astype(np.int8),
+            seniority=p["seniority"].astype(np.int8),
+            entry_pair=np.repeat(np.arange(n, dtype=np.int64), p["entries"]),
+            entry_skill=e["skill"].astype(np.int64),
+            entry_required=e["required"].astype(bool),
+            entry_min_level=e["min_level"].astype(np.int64),
+            entry_level=e["level"].astype(np.int64),
+            entry_status=e["status"].astype(np.int8),
+            entry_credit=e["credit"].astype(np.float32),
+            weights=self.weights.astype(np.float32),
+            **flags,
+        )
+
+
+def decode(data: bytes) -> StoredList:
+    """The list stored by :func:`encode`; ValueError if ``data`` is not one."""
+    data = bytes(data)
+    if len(data) < HEADER.itemsize:
+        raise ValueError("not a stored suggestion list: too short")
+    header = np.frombuffer(data, HEADER, count=1)[0]
+    if header["format"] != FORMAT:
+        raise ValueError(f"unknown suggestion list format {header['format']}")
+    n, k = int(header["pairs"]), int(header["entries"])
+    if len(data) != HEADER.itemsize + n * PAIR.itemsize + k * ENTRY.itemsize:
+        raise ValueError("not a stored suggestion list: wrong length")
+    pairs = np.frombuffer(data, PAIR, count=n, offset=HEADER.itemsize)
+    entries = np.frombuffer(data, ENTRY, count=k, offset=HEADER.itemsize + n * PAIR.itemsize)
+    return StoredList(pairs, entries, header["weights"].copy())
