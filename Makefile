@@ -55,7 +55,7 @@ bench: bench-matching
 
 # The end-to-end benchmark needs PostgreSQL; its database is seeded on first use.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/probono_bench
-BENCH_WORKERS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/probono_bench_workers
+BENCH_WORKERS_DATABASE_URL ?= $(BENCH_DATABASE_URL)
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 
 bench-matching: $(STAMP)

@@ -1,7 +1,8 @@
 """Full recompute through real Celery workers: 1 worker, then 2, and the speed-up.
 
 Needs PostgreSQL (``DATABASE_URL``, seeded by ``seed_demo`` at ``BENCH_VOLUNTEERS`` /
-``BENCH_MISSIONS`` when empty) and Redis (``REDIS_URL``). Each worker is a separate
+``BENCH_MISSIONS`` when empty: 100,000 volunteers and 10,000 open missions by default,
+the database of bench_matching_db.py) and Redis (``REDIS_URL``). Each worker is a separate
 process with one execution slot, as on a machine per worker.
 """
 
@@ -76,9 +77,9 @@ def main():
     if not VolunteerProfile.objects.exists():
         call_command(
             "seed_demo",
-            volunteers=int(os.environ.get("BENCH_VOLUNTEERS", 20_000)),
-            missions=int(os.environ.get("BENCH_MISSIONS", 2_000)),
-            associations=int(os.environ.get("BENCH_ASSOCIATIONS", 400)),
+            volunteers=int(os.environ.get("BENCH_VOLUNTEERS", 100_000)),
+            missions=int(os.environ.get("BENCH_MISSIONS", 22_500)),
+            associations=int(os.environ.get("BENCH_ASSOCIATIONS", 2_000)),
             verbosity=0,
         )
     results = {}

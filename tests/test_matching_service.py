@@ -279,3 +279,21 @@ def test_staff_browse_the_lists_by_direction(client, staff, submitted, web_volun
     row = SuggestionList.objects.get(volunteer=web_volunteers[0])
     page = client.get(reverse("admin:matching_suggestionlist_change", args=[row.pk]))
     assert escape(str(submitted)) in page.content.decode()
+
+
+def test_many_lists_are_replaced_through_copy_on_postgresql(
+    postgresql, submitted, web_volunteers, monkeypatch
+):
+    from matching import services
+    from matching.services import suggestions_compute_missions, suggestions_compute_volunteers
+
+    monkeypatch.setattr(services, "COPY_FROM", 0)  # a chunk of the nightly run, small here
+    Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
+    loaded = services.current_index()
+    volunteer_pks = [v.pk for v in web_volunteers]
+    first = suggestions_compute_volunteers(loaded, volunteer_pks)
+    assert first == suggestions_compute_volunteers(loaded, volunteer_pks) > 0  # replaced
+    assert SuggestionList.objects.filter(volunteer__in=web_volunteers).count() == first
+    assert suggestions_compute_missions(loaded, [submitted.pk]) == len(stored(submitted)) > 0
+    (row,) = volunteer_suggestions(web_volunteers[0])
+    assert row.mission == submitted and "compétence" in row.explanation_fr
