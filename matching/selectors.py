@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import Q
 from django.utils.translation import get_language
 
 from missions.models import Mission
@@ -185,6 +186,21 @@ def stored_pair(*, mission_id: int, volunteer_id: int) -> SuggestedPair | None:
     row = SuggestionList.objects.filter(mission_id=mission_id).first()
     stored, _others = _stored(row)
     return next(iter(_read(row, stored, {volunteer_id})), None)
+
+
+def suggested_factors(*, mission_id: int, volunteer_id: int) -> dict[str, float] | None:
+    """The factors of the pair as the engine last suggested it (to the volunteer, or to
+    the mission's association), None when it did not."""
+    rows = SuggestionList.objects.filter(Q(volunteer_id=volunteer_id) | Q(mission_id=mission_id))
+    # The volunteer's own list first: what the volunteer was shown.
+    for row in sorted(rows, key=lambda row: row.mission_id is not None):
+        stored = row.decoded()
+        other = mission_id if row.volunteer_id else volunteer_id
+        positions = np.flatnonzero(stored.pairs["other"] == other)
+        if len(positions):
+            values = np.round(stored.pairs["factors"][positions[0]].astype(np.float64), 3)
+            return dict(zip(FACTORS, values.tolist(), strict=True))
+    return None
 
 
 def lists_explained(rows: list[SuggestionList]) -> list[list[SuggestedPair]]:

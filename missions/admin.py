@@ -200,9 +200,10 @@ class ApplicationAdmin(StaffRoleAdmin):
         "decided_at",
         "created_at",
         "updated_at",
+        "suggestion_factors",
     )
     fieldsets = (
-        (None, {"fields": ("mission", "volunteer", "origin", "message")}),
+        (None, {"fields": ("mission", "volunteer", "origin", "message", "suggestion_factors")}),
         (
             _("Décision"),
             {

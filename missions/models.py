@@ -339,6 +339,15 @@ class Application(models.Model):
     origin = models.CharField(
         _("origine"), max_length=16, choices=Origin.choices, default=Origin.APPLIED
     )
+    suggestion_factors = models.JSONField(
+        _("facteurs de la suggestion"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Quand la plateforme suggérait cette mise en relation : ses facteurs au moment "
+            "de la candidature, pour mesurer quels facteurs mènent aux engagements."
+        ),
+    )
     message = models.TextField(_("message"), blank=True)
     state = models.CharField(
         _("état"), max_length=16, choices=State.choices, default=State.APPLIED, db_index=True

@@ -21,7 +21,7 @@ from core.permissions import require, require_staff_for
 from core.states import TransitionNotAllowed
 from taxonomy.services import place_fields
 
-from .models import Application, Evaluation, HoursEntry, Mission, MissionSkill
+from .models import Application, Evaluation, HoursEntry, Invitation, Mission, MissionSkill
 
 
 def _is_member(actor, mission: Mission) -> bool:
@@ -286,6 +286,20 @@ def _approval_for(volunteer, is_work_time: bool) -> str:
     return Application.Approval.APPROVED
 
 
+def _origin_of(mission: Mission, volunteer) -> tuple[str, dict | None]:
+    """Why a volunteer applies on their own: after the association's invitation, or a
+    suggestion of the platform (whose factors are kept, to learn which lead to
+    engagements), or spontaneously."""
+    from matching.selectors import suggested_factors
+
+    factors = suggested_factors(mission_id=mission.pk, volunteer_id=volunteer.pk)
+    if Invitation.objects.filter(mission=mission, volunteer=volunteer).exists():
+        return Application.Origin.INVITED, factors
+    if factors is not None:
+        return Application.Origin.SUGGESTED, factors
+    return Application.Origin.APPLIED, None
+
+
 @transaction.atomic
 def application_create(
     *,
@@ -313,11 +327,15 @@ def application_create(
         raise ValidationError(
             _("Vous avez déjà candidaté à cette mission."), code="already_applied"
         )
+    factors = None
+    if origin == Application.Origin.APPLIED:
+        origin, factors = _origin_of(mission, volunteer)
     full = mission.free_seats == 0
     application = Application(
         mission=mission,
         volunteer=volunteer,
         origin=origin,
+        suggestion_factors=factors or {},
         message=message.strip(),
         is_work_time=is_work_time,
         approval_state=_approval_for(volunteer, is_work_time),

@@ -320,3 +320,46 @@ def test_evaluation_opens_only_once_completed(mission, owner):
     with pytest.raises(ValidationError) as error:
         evaluation_submit(application_id=application.pk, actor=owner, rating=4, objectives="met")
     assert error.value.code == "not_completed"
+
+
+# --- Where an application comes from ----------------------------------------------------
+
+
+def test_applying_to_a_suggested_mission_keeps_the_suggestions_factors(db, mission, volunteer):
+    from matching.selectors import volunteer_suggestions
+    from tests.suggestions import store_list
+
+    store_list(volunteer=volunteer, others=[factories.MissionFactory(), mission])
+    (_other, shown) = volunteer_suggestions(volunteer)
+    application = apply(mission, volunteer)
+    assert application.origin == Application.Origin.SUGGESTED
+    assert application.suggestion_factors == shown.factors
+    assert set(application.suggestion_factors) >= {"skills", "place", "time"}
+
+
+def test_a_volunteer_suggested_to_the_association_applies_from_a_suggestion_too(
+    db, mission, volunteer
+):
+    from tests.suggestions import store_list
+
+    store_list(mission=mission, others=[volunteer])
+    assert apply(mission, volunteer).origin == Application.Origin.SUGGESTED
+
+
+def test_applying_after_an_invitation_says_so(db, mission, volunteer):
+    from missions.models import Invitation
+    from tests.suggestions import store_list
+
+    store_list(mission=mission, others=[volunteer])
+    Invitation.objects.create(mission=mission, volunteer=volunteer)
+    application = apply(mission, volunteer)
+    assert application.origin == Application.Origin.INVITED
+    assert application.suggestion_factors  # it was suggested before being invited
+
+
+def test_a_spontaneous_application_has_no_suggestion_factors(db, mission, volunteer):
+    from tests.suggestions import store_list
+
+    store_list(volunteer=volunteer, others=[factories.MissionFactory()])
+    application = apply(mission, volunteer)
+    assert (application.origin, application.suggestion_factors) == ("applied", {})
