@@ -173,6 +173,9 @@ def _upsert_copied(owner_field: str, lists, now) -> None:
             "CREATE TEMPORARY TABLE incoming_lists (owner bigint, size smallint, items bytea)"
             " ON COMMIT DROP"
         )
+        # Uncompressed here, so that the table compresses them its own way (lz4): a
+        # value compressed here would be stored as it is, with the slower default.
+        cursor.execute("ALTER TABLE incoming_lists ALTER COLUMN items SET STORAGE EXTERNAL")
         with cursor.copy("COPY incoming_lists FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(["int8", "int2", "bytea"])
             for row in lists:
