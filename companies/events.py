@@ -288,4 +288,18 @@ def notify_programme_teams(programme_id: int) -> int:
                 key=f"programme-team:{programme.pk}:asso:{member.pk}:{mission.pk}",
             ):
                 sent += 1
+    # Those left without a team hear it too, rather than wait for news that never comes.
+    placed = {volunteer.pk for team in teams.values() for volunteer in team}
+    for registration in programme.registrations.exclude(volunteer__in=placed).select_related(
+        "volunteer__user"
+    ):
+        if notify(
+            registration.volunteer.user,
+            Notification.Kind.TEAM_PUBLISHED,
+            target=programme,
+            url=link("companies:programme", programme.pk),
+            context={"programme": programme.name, "without_team": True},
+            key=f"programme-team:{programme.pk}:{registration.volunteer_id}",
+        ):
+            sent += 1
     return sent

@@ -361,6 +361,17 @@ def _testimonial_received(c: dict) -> Wording:
 
 
 def _team_published(c: dict) -> Wording:
+    if c.get("without_team"):
+        return Wording(
+            title=_("Équipes publiées : %(programme)s") % c,
+            text=_(
+                "Les équipes de %(programme)s sont publiées ; il n'y a pas eu de place pour "
+                "vous dans l'une d'elles cette fois-ci. Merci de votre inscription : l'équipe "
+                "organisatrice peut vous en dire plus."
+            )
+            % c,
+            action=_("Voir le programme"),
+        )
     if c.get("for_association"):
         text = _(
             "L'équipe de %(programme)s pour votre mission « %(mission)s » est connue : %(names)s."

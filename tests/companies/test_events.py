@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from companies import events
 from companies.models import CompanyMember, Programme, TeamAssignment
@@ -155,6 +155,30 @@ def test_publishing_tells_everyone_their_team(
     with pytest.raises(ValidationError):
         events.teams_propose(programme_id=programme.pk, actor=programme_admin)
     # Running the announcement again sends nothing new.
+    assert events.notify_programme_teams(programme.pk) == 0
+
+
+def test_a_registrant_left_without_a_team_is_told(
+    event, programme_admin, company, django_capture_on_commit_callbacks
+):
+    """Four seats for five registrants: the fifth hears that the teams are out."""
+    programme = event["programme"]
+    member = factories.CompanyMemberFactory(company=company)
+    factories.VolunteerFactory(user=member.user, employer=company)
+    events.programme_register(programme_id=programme.pk, actor=member.user)
+    events.teams_propose(programme_id=programme.pk, actor=programme_admin)
+    (left_out,) = [
+        r.volunteer.user
+        for r in programme.registrations.select_related("volunteer__user")
+        if not TeamAssignment.objects.filter(programme=programme, volunteer=r.volunteer).exists()
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        events.teams_publish(programme_id=programme.pk, actor=programme_admin)
+    notification = Notification.objects.get(recipient=left_out)
+    wording = word(notification.kind, notification.context)
+    assert "pas eu de place pour vous" in wording.text and programme.name in wording.title
+    with translation.override("en"):
+        assert "no room for you" in word(notification.kind, notification.context).text
     assert events.notify_programme_teams(programme.pk) == 0
 
 
