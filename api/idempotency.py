@@ -5,13 +5,17 @@ a failed call may be retried with the same key once corrected. The same key with
 different request (method, path, query string or body) is refused (422), as Stripe and
 pretix do. The replay carries the first answer's ``ETag`` and ``Location`` too: a
 client that lost the first answer learns where the object lives and its version.
+
+Twins sent at the same moment (a client retrying before the first answer came back)
+do not both act: on PostgreSQL, the key is held under an advisory lock from the
+check to the stored answer, so the second waits and gets the replay.
 """
 
 import hashlib
 import json
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -34,10 +38,31 @@ class _Replay(exceptions.APIException):
         super().__init__()
 
 
+def _lock_id(owner: str, key: str) -> int:
+    """A signed 64-bit number for PostgreSQL's advisory locks, from the owner and key."""
+    digest = hashlib.sha256(f"{owner}\0{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _hold(lock_id: int) -> bool:
+    """Take the advisory lock (waiting for a twin to finish); False where there is none."""
+    if connection.vendor != "postgresql":
+        return False  # SQLite, for development, runs one write at a time anyway
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [lock_id])
+    return True
+
+
+def _release(lock_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id])
+
+
 class IdempotencyMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self._idempotency = None
+        self._idempotency_lock = None
         key = request.headers.get(HEADER, "").strip()
         owner = Requester.of(request).owner_tag
         if request.method != "POST" or not key or not owner:
@@ -62,6 +87,9 @@ class IdempotencyMixin:
         except RawPostDataException:  # multipart already read by the CSRF check
             digest.update(repr(sorted(request._request.FILES.items())).encode())
         fingerprint = digest.hexdigest()
+        lock_id = _lock_id(owner, key)
+        if _hold(lock_id):
+            self._idempotency_lock = lock_id  # released at the end of dispatch
         since = timezone.now() - timezone.timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
         record = IdempotentRequest.objects.filter(
             owner=owner, key=key, created_at__gte=since
@@ -84,6 +112,15 @@ class IdempotencyMixin:
             response["Idempotent-Replayed"] = "true"
             return response
         return super().handle_exception(exc)
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:  # after the answer is stored (finalize_response), even on a crash
+            lock_id = getattr(self, "_idempotency_lock", None)
+            if lock_id is not None:
+                self._idempotency_lock = None
+                _release(lock_id)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

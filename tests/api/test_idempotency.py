@@ -85,3 +85,48 @@ def test_a_key_with_control_characters_is_refused_with_a_clear_error(owner_key, 
     assert answer.json()["code"] == "invalid_header"
     assert "Idempotency-Key" in answer.json()["message"]
     assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_twins_sent_at_once_act_once(postgresql, owner_key, association, monkeypatch):
+    """A client that retries before the first answer came back: the second call waits
+    for the first and gets its answer."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from missions import services
+
+    create = services.mission_create
+
+    def slow_create(**kwargs):
+        time.sleep(0.5)  # the twin arrives while the first call is still at work
+        return create(**kwargs)
+
+    monkeypatch.setattr(services, "mission_create", slow_create)
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def post():
+        try:
+            barrier.wait()
+            answers.append(
+                client_for(secret=owner_key).post(
+                    "/api/v1/missions/", mission_payload(), HTTP_IDEMPOTENCY_KEY="twins"
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert [answer.status_code for answer in answers] == [201, 201]
+    assert sorted(answer.get("Idempotent-Replayed", "no") for answer in answers) == ["no", "true"]
+    assert answers[0].json() == answers[1].json()
+    assert association.missions.count() == 1
