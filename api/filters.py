@@ -1,10 +1,14 @@
 """Filters of the API's lists, mirroring the public mission search."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from missions.models import Application, HoursEntry, Mission
+from search.forms import DEFAULT_RADIUS_KM, locate_typed
+from search.services import missions_near
 from taxonomy.choices import LocationMode
 
 # Ids beyond a 64-bit integer would overflow the database driver.
@@ -13,6 +17,30 @@ ID_BOUNDS = {"min_value": 1, "max_value": 2**62}
 
 class CodeInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
     pass
+
+
+class MissionFilterForm(forms.Form):
+    """Locates ``near`` once for the whole query, with an error on the field if unknown."""
+
+    def clean(self):
+        cleaned = super().clean()
+        near, within = cleaned.get("near"), cleaned.get("within_km")
+        # On the form, not in cleaned_data: the filter set runs a filter per cleaned value.
+        self.location = None
+        if near:
+            self.location = locate_typed(near)
+            if self.location is None:
+                self.add_error(
+                    "near",
+                    _(
+                        "Nous ne trouvons pas la ville « %(city)s » : vérifiez l'orthographe ou "
+                        "indiquez son code postal."
+                    )
+                    % {"city": " ".join(near.split())},
+                )
+        elif within is not None:
+            self.add_error("near", _("Indiquez la ville autour de laquelle chercher."))
+        return cleaned
 
 
 class MissionFilter(django_filters.FilterSet):
@@ -38,15 +66,37 @@ class MissionFilter(django_filters.FilterSet):
     )
     starts_after = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
     starts_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte")
+    near = django_filters.CharFilter(
+        method="filter_near",
+        max_length=120,
+        help_text=(
+            "A city name or a postcode: missions within `within_km` of it (30 km by default). "
+            "Remote missions, done from anywhere, always pass."
+        ),
+    )
+    within_km = django_filters.NumberFilter(
+        method="filter_within",
+        min_value=1,
+        max_value=500,
+        help_text="The radius around `near`, in km (1 to 500).",
+    )
 
     class Meta:
         model = Mission
         fields = []
+        form = MissionFilterForm
 
     def filter_q(self, queryset, name, value):
         for word in value.split()[:8]:
             queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word))
         return queryset
+
+    def filter_near(self, queryset, name, value):
+        radius = self.form.cleaned_data.get("within_km") or DEFAULT_RADIUS_KM
+        return missions_near(queryset, self.form.location, float(radius))
+
+    def filter_within(self, queryset, name, value):
+        return queryset  # applied with ``near``
 
     def filter_open(self, queryset, name, value):
         today = timezone.localdate()

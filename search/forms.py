@@ -21,6 +21,13 @@ DEFAULT_RADIUS_KM = 30
 POSTCODE = re.compile(r"^\d{5}$")
 
 
+def locate_typed(place: str):
+    """A city name or a postcode as a person typed it, located; None if unknown."""
+    place = " ".join(place.split())
+    postcode = place if POSTCODE.match(place) else ""
+    return locate(city="" if postcode else place, postcode=postcode)
+
+
 DURATIONS = [
     ("week", _("Une semaine au plus")),
     ("month", _("D'une semaine à un mois")),
@@ -189,8 +196,7 @@ class MissionSearchForm(forms.Form):
         city, radius = cleaned.get("city"), cleaned.get("radius")
         cleaned["location"] = None
         if city:
-            postcode = city if POSTCODE.match(city) else ""
-            location = locate(city="" if postcode else city, postcode=postcode)
+            location = locate_typed(city)
             if location is None:
                 self.add_error(
                     "city",

@@ -53,7 +53,7 @@ def _distance_km(latitude: float, longitude: float):
     )
 
 
-def _near(missions: QuerySet, location, radius_km: int) -> QuerySet:
+def missions_near(missions: QuerySet, location, radius_km: int) -> QuerySet:
     """Missions within ``radius_km`` of ``location``; remote missions, done from anywhere,
     always pass. A bounding box (indexable) narrows the rows before the exact distance."""
     dlat = radius_km / KM_PER_DEGREE
@@ -118,7 +118,7 @@ def search_missions(cleaned_data: dict) -> QuerySet:
             Q(location_mode=LocationMode.REMOTE) | Q(departement=departement)
         )
     if location := cleaned_data.get("location"):
-        missions = _near(missions, location, cleaned_data["radius"])
+        missions = missions_near(missions, location, cleaned_data["radius"])
     if cleaned_data.get("remote_only"):
         missions = missions.filter(location_mode=LocationMode.REMOTE)
     if modes := cleaned_data.get("location_modes"):

@@ -155,6 +155,49 @@ def test_missions_filter_like_the_search_page(association):
     assert client.get("/api/v1/missions/", {"location_mode": "moon"}).status_code == 400
 
 
+def test_missions_near_a_city_like_the_search_page(association):
+    # Lyon (45.76, 4.84): Villeurbanne 4 km away, Vienne about 27 km, Paris about 390 km.
+    for title, mode, latitude, longitude in (
+        ("Villeurbanne", "on_site", 45.7667, 4.8803),
+        ("Vienne", "hybrid", 45.5255, 4.8741),
+        ("Paris", "on_site", 48.8534, 2.3488),
+        ("À distance", "remote", None, None),
+    ):
+        factories.MissionFactory(
+            association=association,
+            title=title,
+            location_mode=mode,
+            latitude=latitude,
+            longitude=longitude,
+        )
+    client = client_for()
+
+    def titles(**params):
+        answer = client.get("/api/v1/missions/", {**params, "ordering": "title"})
+        assert answer.status_code == 200, answer.json()
+        return [m["title"] for m in answer.json()["results"]]
+
+    assert titles(near="Lyon", within_km=10) == ["Villeurbanne", "À distance"]
+    assert titles(near="lyon") == ["Vienne", "Villeurbanne", "À distance"]  # 30 km
+    assert titles(near="69001", within_km=500) == ["Paris", "Vienne", "Villeurbanne", "À distance"]
+
+
+@pytest.mark.parametrize(
+    "params, field, message",
+    [
+        ({"near": "Atlantide"}, "near", "Nous ne trouvons pas la ville « Atlantide »"),
+        ({"within_km": "10"}, "near", "Indiquez la ville autour de laquelle chercher."),
+        ({"near": "Lyon", "within_km": "0"}, "within_km", "1"),
+    ],
+)
+def test_a_place_that_cannot_be_used_is_a_field_error(association, params, field, message):
+    answer = client_for().get("/api/v1/missions/", params)
+    assert answer.status_code == 400
+    body = answer.json()
+    assert message in str(body), body
+    assert field in str(body)
+
+
 def test_lists_cost_a_bounded_number_of_queries(
     association, owner_key, django_assert_max_num_queries
 ):
