@@ -38,7 +38,8 @@ def assert_accessible(page) -> None:
 
 def check_page(page, name: str) -> None:
     """Audit the page and save it at desktop and phone width; at phone width nothing
-    may overflow horizontally (usable at 375 px)."""
+    may overflow horizontally (usable at 375 px), and the audit runs again (a menu or a
+    table laid out for the phone must be accessible too)."""
     assert_accessible(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     viewport = page.viewport_size or DESKTOP
@@ -49,5 +50,7 @@ def check_page(page, name: str) -> None:
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     page.screenshot(path=SCREENSHOTS / f"{name}-mobile.png", full_page=True)
+    phone_violations = axe_violations(page)
     page.set_viewport_size(viewport)
     assert overflow <= 1, f"{page.url} overflows by {overflow}px at 375 px wide"
+    assert not phone_violations, f"{page.url} at 375 px wide: {phone_violations}"
