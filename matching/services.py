@@ -212,6 +212,21 @@ def suggestions_compute_volunteers(loaded: LoadedIndex, volunteer_pks: Sequence[
     return _replace(Direction.FOR_VOLUNTEER, volunteer_pks, lists)
 
 
+def suggestions_drop_out_of_scope() -> int:
+    """Delete the lists of missions no longer open and of volunteers no longer visible.
+
+    A refresh empties the list of the one mission (volunteer) it finds closed, and
+    readers skip such lists anyway; this is the nightly sweep of the others, so that the
+    table holds the lists of today's open missions and visible volunteers only."""
+    for_closed_missions = SuggestionList.objects.filter(mission__isnull=False).exclude(
+        mission__in=open_missions().values("pk")
+    )
+    for_hidden_volunteers = SuggestionList.objects.filter(volunteer__isnull=False).exclude(
+        volunteer__in=VolunteerProfile.objects.visible().values("pk")
+    )
+    return for_closed_missions.delete()[0] + for_hidden_volunteers.delete()[0]
+
+
 def suggestion_refresh_mission(mission_pk: int) -> int:
     """One mission against every volunteer, within milliseconds.
 

@@ -27,6 +27,7 @@ from .services import (
     suggestion_refresh_volunteer,
     suggestions_compute_missions,
     suggestions_compute_volunteers,
+    suggestions_drop_out_of_scope,
 )
 
 RETRY = {
@@ -179,9 +180,11 @@ def fail_recompute(run_id: int) -> None:
 
 @shared_task(acks_late=True)
 def finish_recompute(run_id: int) -> None:
-    MatchingRun.objects.filter(pk=run_id, state=MatchingRun.State.RUNNING).update(
+    finished = MatchingRun.objects.filter(pk=run_id, state=MatchingRun.State.RUNNING).update(
         state=MatchingRun.State.SUCCEEDED, finished_at=timezone.now()
     )
+    if finished:
+        suggestions_drop_out_of_scope()
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # Every list was just rewritten: make the old versions' room reusable tonight
         # rather than whenever autovacuum comes by (a plain VACUUM blocks nobody).

@@ -198,6 +198,27 @@ def test_a_full_recompute_runs_in_chunks_and_reports_progress(
     assert SuggestionList.objects.filter(volunteer__isnull=False).exists()
 
 
+def test_a_full_recompute_drops_the_lists_of_missions_closed_and_volunteers_gone(
+    submitted, web_volunteers, association, skill
+):
+    Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
+    other = factories.MissionFactory(association=association)
+    factories.MissionSkillFactory(mission=other, skill=skill, min_level=1)
+    recompute_all.delay().get()
+    gone = web_volunteers[0]
+    assert SuggestionList.objects.filter(mission=submitted).exists()
+    assert SuggestionList.objects.filter(volunteer=gone).exists()
+    Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.CANCELLED)
+    type(gone).objects.filter(pk=gone.pk).update(is_visible=False)
+    forget_index()
+    recompute_all.delay().get()
+    assert not SuggestionList.objects.filter(mission=submitted).exists()
+    assert not SuggestionList.objects.filter(volunteer=gone).exists()
+    # The others keep theirs, without the cancelled mission.
+    assert stored(other) and gone.pk not in stored(other)
+    assert stored(volunteer=web_volunteers[1]) == [other.pk]
+
+
 def test_staff_follow_runs_and_launch_one_from_the_admin(client, staff, submitted):
     client.force_login(staff)
     response = client.post(reverse("admin:matching_matchingrun_recompute"))
