@@ -1,3 +1,7 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -5,33 +9,22 @@ from django.utils import translation
 from .models import SignupRole
 
 
-def _has_volunteer_profile(user) -> bool:
-    from volunteers.models import VolunteerProfile
+@dataclass(frozen=True)
+class OnboardingStep:
+    """The page where a person who signed up with a role starts, and how to tell that
+    the space it creates exists already."""
 
-    return VolunteerProfile.objects.filter(user=user).exists()
-
-
-def _is_association_member(user) -> bool:
-    from associations.models import AssociationMember
-
-    return AssociationMember.objects.filter(user=user).exists()
+    url_name: str
+    done: Callable[[Any], bool]
 
 
-def _runs_a_company(user) -> bool:
-    from companies.models import CompanyMember
-
-    # Joining as an employee through one's e-mail domain is not representing the company.
-    return (
-        CompanyMember.objects.filter(user=user).exclude(role=CompanyMember.Role.EMPLOYEE).exists()
-    )
+# Filled by each side's app (volunteers, associations, companies) from its ``ready()``:
+# accounts sits below them and must not import them.
+ONBOARDING: dict[str, OnboardingStep] = {}
 
 
-# Per sign-up role: the onboarding page, and whether that space already exists.
-ONBOARDING = {
-    SignupRole.VOLUNTEER: ("volunteers:profile", _has_volunteer_profile),
-    SignupRole.ASSOCIATION: ("asso:register", _is_association_member),
-    SignupRole.COMPANY: ("companies:register", _runs_a_company),
-}
+def register_onboarding(role: str, *, url_name: str, done: Callable[[Any], bool]) -> None:
+    ONBOARDING[role] = OnboardingStep(url_name=url_name, done=done)
 
 
 def onboarding_url(user) -> str | None:
@@ -40,11 +33,10 @@ def onboarding_url(user) -> str | None:
     step = ONBOARDING.get(getattr(user, "signup_role", ""))
     if step is None:
         return None
-    url_name, done = step
-    if done(user):
+    if step.done(user):
         return None
     try:
-        return reverse(url_name)
+        return reverse(step.url_name)
     except NoReverseMatch:  # that space's pages are not installed
         return None
 

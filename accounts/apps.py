@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Utilisateurs et rôles")
-
-    def ready(self):
-        from . import receivers  # noqa: F401

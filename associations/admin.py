@@ -6,12 +6,12 @@ from core.admin import (
     IN_SCOPE,
     VIEW_ONLY,
     ActionLogInline,
-    LocatedAdminMixin,
     StaffRoleAdmin,
     StaffTabularInline,
     transition_action,
 )
 from missions.models import MissionTemplate, MissionTemplateSkill
+from taxonomy.admin import LocatedAdminMixin
 
 from . import services
 from .models import Association, AssociationMember

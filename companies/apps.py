@@ -2,9 +2,23 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def runs_a_company(user) -> bool:
+    from .models import CompanyMember
+
+    # Joining as an employee through one's e-mail domain is not representing the company.
+    return (
+        CompanyMember.objects.filter(user=user).exclude(role=CompanyMember.Role.EMPLOYEE).exists()
+    )
+
+
 class CompaniesConfig(AppConfig):
     name = "companies"
     verbose_name = _("Entreprises et fondations")
 
     def ready(self):
-        from . import listeners  # noqa: F401  (registers the audit-log listeners)
+        from accounts.adapters import register_onboarding
+        from accounts.models import SignupRole
+
+        from . import listeners, receivers  # noqa: F401  (audit-log listeners, allauth signals)
+
+        register_onboarding(SignupRole.COMPANY, url_name="companies:register", done=runs_a_company)

@@ -28,7 +28,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core.models import ActionLog
 from core.states import StateMachine
-from taxonomy.services import place_fields
 
 # What a territorial referent may do with a model's admin.
 NO_ACCESS = "none"
@@ -118,26 +117,6 @@ class StaffRoleMixin:
 
 class StaffRoleAdmin(StaffRoleMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-
-class LocatedAdminMixin:
-    """Locate again a place whose city or postcode staff corrected.
-
-    Coordinates and département typed by hand in the same save are kept as typed.
-    """
-
-    def save_model(self, request, obj, form, change):
-        changed = set(form.changed_data)
-        if changed & {"city", "postcode"} and not changed & {
-            "latitude",
-            "longitude",
-            "departement",
-        }:
-            located = {"departement": None, "latitude": None, "longitude": None}
-            located.update(place_fields(city=obj.city, postcode=obj.postcode))
-            for field, value in located.items():
-                setattr(obj, field, value)
-        super().save_model(request, obj, form, change)
 
 
 class StaffRoleInlineMixin:

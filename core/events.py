@@ -1,21 +1,31 @@
-"""Whoever needs to react to what happened (in-app notifications, partner webhooks)
-listens to the audit log rather than to each service, as pretix does with its log
-entries: every ``ActionLog`` entry whose action has a listener is handed, once its
-transaction commits, to a Celery task that calls the listeners registered for it.
+"""Whoever needs to react to what happened (suggestions to refresh, notifications,
+partner webhooks) listens to the audit log rather than to each service, as pretix does
+with its log entries. This is how a lower app is heard by a higher one without
+importing it: ``missions`` logs ``mission.publish``, and ``matching``, ``search``,
+``notifications`` and ``api`` have registered listeners for it.
 
 A listener is ``def handler(entry: ActionLog) -> None``, registered from its app's
 ``ready()`` with ``@on_action("application.accept", ...)`` (``"*"`` for every action).
-The task may run again after a failure, so listeners must be idempotent."""
+Once the entry's transaction commits, each listener gets a task of its own
+(``core.tasks.run_listener``): one that keeps failing uses up its own retries, never
+those of the others, and listeners do not depend on the order apps are installed in.
+A task may run again after a failure, so listeners must be idempotent."""
 
 from collections import defaultdict
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import ActionLog
+
+Listener = Callable[["ActionLog"], Any]
 
 ALL = "*"
-_listeners: dict[str, list[Callable]] = defaultdict(list)
+_listeners: dict[str, list[Listener]] = defaultdict(list)
 
 
-def on_action(*actions: str):
-    def register(handler: Callable) -> Callable:
+def on_action(*actions: str) -> Callable[[Listener], Listener]:
+    def register(handler: Listener) -> Listener:
         for action in actions:
             if handler not in _listeners[action]:
                 _listeners[action].append(handler)
@@ -24,16 +34,37 @@ def on_action(*actions: str):
     return register
 
 
-def listeners_for(action: str) -> list[Callable]:
-    return [*_listeners.get(action, ()), *_listeners.get(ALL, ())]
+def listener_name(handler: Listener) -> str:
+    """The name a task carries to find its listener again in the worker."""
+    return f"{handler.__module__}.{handler.__qualname__}"
 
 
-def announce(entry) -> None:
+def listeners_for(action: str) -> list[Listener]:
+    """The listeners of ``action``, in the order of their names (not of registration)."""
+    found = {listener_name(h): h for h in [*_listeners.get(action, ()), *_listeners.get(ALL, ())]}
+    return [found[name] for name in sorted(found)]
+
+
+def listener_for(action: str, name: str) -> Listener | None:
+    return next((h for h in listeners_for(action) if listener_name(h) == name), None)
+
+
+def announce(entry: "ActionLog") -> None:
     """Hand ``entry`` to its listeners after the current transaction commits."""
-    if not listeners_for(entry.action):
+    names = [listener_name(handler) for handler in listeners_for(entry.action)]
+    if not names:
         return
     from django.db import transaction
 
-    from .tasks import dispatch_action
+    from .tasks import run_listener
 
-    transaction.on_commit(lambda: dispatch_action.delay(entry.pk))
+    def enqueuer(name: str) -> Callable[[], None]:
+        def enqueue_listener() -> None:
+            run_listener.delay(entry.pk, name)
+
+        return enqueue_listener
+
+    for name in names:
+        # Robust: a listener that fails when run in-process (no broker) is logged and
+        # does not stop the next one.
+        transaction.on_commit(enqueuer(name), robust=True)

@@ -3,20 +3,38 @@ from celery import shared_task
 from . import events
 from .models import ActionLog
 
+RETRIED = {
+    "acks_late": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "max_retries": 5,
+}
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=5,
-)
+
+@shared_task(**RETRIED)
 def dispatch_action(entry_id: int) -> int:
-    """Call the listeners of one audit-log entry; returns how many were called."""
-    entry = ActionLog.objects.select_related("actor", "content_type").filter(pk=entry_id).first()
+    """Give each listener of one audit-log entry a task of its own; returns how many.
+
+    For replaying an entry by hand (listeners are idempotent); a new entry's tasks are
+    enqueued directly once its transaction commits (``core.events.announce``)."""
+    entry = ActionLog.objects.filter(pk=entry_id).only("action").first()
     if entry is None:
         return 0
     listeners = events.listeners_for(entry.action)
     for listener in listeners:
-        listener(entry)
+        run_listener.delay(entry_id, events.listener_name(listener))
     return len(listeners)
+
+
+@shared_task(**RETRIED)
+def run_listener(entry_id: int, listener: str) -> bool:
+    """Call one listener of one audit-log entry; False if either is gone."""
+    entry = ActionLog.objects.select_related("actor", "content_type").filter(pk=entry_id).first()
+    if entry is None:
+        return False
+    handler = events.listener_for(entry.action, listener)
+    if handler is None:
+        return False
+    handler(entry)
+    return True

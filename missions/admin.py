@@ -6,13 +6,13 @@ from django.utils.translation import ngettext
 from core.admin import (
     IN_SCOPE,
     ActionLogInline,
-    LocatedAdminMixin,
     StaffRoleAdmin,
     StaffTabularInline,
     transition_action,
 )
+from core.models import log_action
 from matching.admin import MissionSuggestionsMixin
-from matching.tasks import request_mission_refresh
+from taxonomy.admin import LocatedAdminMixin
 from taxonomy.choices import Language
 
 from . import services
@@ -163,7 +163,7 @@ class MissionAdmin(MissionSuggestionsMixin, LocatedAdminMixin, StaffRoleAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if form.instance.state == Mission.State.PUBLISHED:
-            request_mission_refresh(form.instance.pk)
+            log_action(form.instance, "mission.change", actor=request.user)
 
 
 class HoursEntryInline(StaffTabularInline):

@@ -151,9 +151,6 @@ def mission_publish(*, mission_id: int, actor) -> Mission:
     Mission.states.apply(
         mission, "publish", actor=actor, update_fields=["published_at", "state_reason"]
     )
-    from matching.tasks import request_mission_refresh
-
-    request_mission_refresh(mission.pk)
     return mission
 
 

@@ -5,6 +5,27 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import VIEW_ONLY, StaffRoleAdmin
 
 from .models import Cause, Departement, Region, Skill, SkillFamily
+from .services import place_fields
+
+
+class LocatedAdminMixin:
+    """Locate again a place whose city or postcode staff corrected.
+
+    Coordinates and département typed by hand in the same save are kept as typed.
+    """
+
+    def save_model(self, request, obj, form, change):
+        changed = set(form.changed_data)
+        if changed & {"city", "postcode"} and not changed & {
+            "latitude",
+            "longitude",
+            "departement",
+        }:
+            located = {"departement": None, "latitude": None, "longitude": None}
+            located.update(place_fields(city=obj.city, postcode=obj.postcode))
+            for field, value in located.items():
+                setattr(obj, field, value)
+        super().save_model(request, obj, form, change)
 
 
 class ReferenceDataAdmin(StaffRoleAdmin):

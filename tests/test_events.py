@@ -48,3 +48,35 @@ def test_an_action_nobody_listens_to_schedules_nothing(
         log_action(association, "association.verify")
     assert callbacks == []
     assert ActionLog.objects.filter(action="association.verify").exists()
+
+
+def test_each_listener_runs_apart_so_a_failing_one_does_not_stop_the_others(
+    listeners, django_capture_on_commit_callbacks
+):
+    heard = []
+
+    def a_broken_listener(entry):
+        raise RuntimeError("down")
+
+    listeners.on_action("association.verify")(a_broken_listener)
+    listeners.on_action("association.verify")(heard.append)
+    association = factories.AssociationFactory()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        entry = log_action(association, "association.verify")
+
+    assert len(callbacks) == 2
+    assert heard == [entry]
+
+
+def test_listeners_run_in_the_order_of_their_names_not_of_registration(listeners):
+    def b_second(entry):
+        pass
+
+    def a_first(entry):
+        pass
+
+    listeners.on_action("association.verify")(b_second)
+    listeners.on_action("association.verify")(a_first)
+
+    assert listeners.listeners_for("association.verify") == [a_first, b_second]

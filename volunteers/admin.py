@@ -2,7 +2,9 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import LocatedAdminMixin, StaffRoleAdmin, StaffTabularInline
+from core.admin import StaffRoleAdmin, StaffTabularInline
+from core.models import log_action
+from taxonomy.admin import LocatedAdminMixin
 from taxonomy.choices import Language
 
 from .models import TimeSlot, VolunteerProfile, VolunteerSkill
@@ -44,9 +46,7 @@ class VolunteerProfileAdmin(LocatedAdminMixin, StaffRoleAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        from matching.tasks import request_volunteer_refresh
-
-        request_volunteer_refresh(form.instance.pk)
+        log_action(form.instance, "volunteerprofile.change", actor=request.user)
 
     list_display = (
         "user",

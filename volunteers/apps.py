@@ -2,6 +2,20 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def has_volunteer_profile(user) -> bool:
+    from .models import VolunteerProfile
+
+    return VolunteerProfile.objects.filter(user=user).exists()
+
+
 class VolunteersConfig(AppConfig):
     name = "volunteers"
     verbose_name = _("Bénévoles")
+
+    def ready(self):
+        from accounts.adapters import register_onboarding
+        from accounts.models import SignupRole
+
+        register_onboarding(
+            SignupRole.VOLUNTEER, url_name="volunteers:profile", done=has_volunteer_profile
+        )

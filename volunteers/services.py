@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import log_action
 from core.permissions import require
 from taxonomy.models import Cause, Skill
 from taxonomy.services import place_fields
@@ -89,9 +90,7 @@ def volunteer_profile_save(
     profile.save()
     profile.causes.set(causes)
     _replace_skills(profile, levels)
-    from matching.tasks import request_volunteer_refresh
-
-    request_volunteer_refresh(profile.pk)
+    log_action(profile, "volunteerprofile.save", actor=actor)
     return profile
 
 
