@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from core.admin import IN_SCOPE, StaffRoleAdmin
 
 from .models import HiddenSuggestion, MatchingRun, Proposal, SuggestionList, SuggestionSource
-from .selectors import lists_explained, mission_suggestions
+from .selectors import lists_explained
 from .services import suggestion_check_proposal, suggestion_propose
 from .tasks import recompute_all
 
@@ -268,16 +268,3 @@ class HiddenSuggestionAdmin(StaffRoleAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-class MissionSuggestionsMixin:
-    """A mission's change page shows its suggested volunteers, best first, with why."""
-
-    @admin.display(description=gettext_lazy("bénévoles suggérés (meilleurs d'abord)"))
-    def suggested_volunteers(self, mission) -> str:
-        from volunteers.models import VolunteerProfile
-
-        if mission.pk is None:
-            return "—"
-        pairs = mission_suggestions(mission, VolunteerProfile.objects.select_related("user"))
-        return suggestions_table(pairs, show="volunteer")

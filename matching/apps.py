@@ -7,4 +7,20 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Mise en relation")
 
     def ready(self):
+        from missions import suggestions
+
         from . import listeners  # noqa: F401  (registers the audit-log listeners)
+        from .admin import suggestions_table
+        from .forms import HideForm
+        from .selectors import mission_suggestions, suggested_factors
+        from .services import suggestion_hide
+
+        suggestions.provide(
+            suggestions.SuggestionProvider(
+                for_mission=mission_suggestions,
+                factors=suggested_factors,
+                hide=suggestion_hide,
+                hide_form=HideForm,
+                staff_table=suggestions_table,
+            )
+        )

@@ -11,11 +11,11 @@ from core.admin import (
     transition_action,
 )
 from core.models import log_action
-from matching.admin import MissionSuggestionsMixin
 from taxonomy.admin import LocatedAdminMixin
 from taxonomy.choices import Language
+from volunteers.models import VolunteerProfile
 
-from . import services
+from . import services, suggestions
 from .models import Application, Evaluation, HoursEntry, Mission, MissionSkill
 
 
@@ -85,7 +85,7 @@ cancel = transition_action(
 
 
 @admin.register(Mission)
-class MissionAdmin(MissionSuggestionsMixin, LocatedAdminMixin, StaffRoleAdmin):
+class MissionAdmin(LocatedAdminMixin, StaffRoleAdmin):
     referent_access = IN_SCOPE
     # Referents cannot see companies or people: they leave these links as they are.
     referent_readonly_fields = ("programme", "created_by")
@@ -159,6 +159,12 @@ class MissionAdmin(MissionSuggestionsMixin, LocatedAdminMixin, StaffRoleAdmin):
     )
     inlines = (MissionSkillInline, ActionLogInline)
     actions = (publish, request_changes, cancel)
+
+    @admin.display(description=_("bénévoles suggérés (meilleurs d'abord)"))
+    def suggested_volunteers(self, mission) -> str:
+        if mission.pk is None:
+            return "—"
+        return suggestions.staff_table(mission, VolunteerProfile.objects.select_related("user"))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

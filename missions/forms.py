@@ -3,7 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import HiddenSuggestion
 from taxonomy.choices import Language
 from taxonomy.models import Skill
 from volunteers.models import SkillLevel
@@ -114,11 +113,6 @@ class InviteForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-class HideForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Motif"), choices=HiddenSuggestion.Reason.choices)
-    comment = forms.CharField(label=_("Commentaire (facultatif)"), required=False, max_length=500)
 
 
 class AcceptForm(forms.Form):

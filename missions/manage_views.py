@@ -17,16 +17,13 @@ from django.views.decorators.http import require_POST
 
 from associations.selectors import SLOW_ANSWER, member_associations
 from associations.views import add_service_errors
-from matching.selectors import mission_suggestions
-from matching.services import suggestion_hide
 from volunteers.models import VolunteerProfile
 
-from . import outreach, services
+from . import outreach, services, suggestions
 from .forms import (
     AcceptForm,
     DeclineForm,
     EvaluationForm,
-    HideForm,
     HoursRejectForm,
     InviteForm,
     MissionForm,
@@ -149,12 +146,13 @@ def _pipeline(request, mission: Mission, *, bound=None, status=200):
     """The pipeline page; ``bound`` is ``(key, form)`` of an action that failed, shown
     again in place with what was typed and what is wrong."""
     is_open = mission.is_open_for_applications()
-    suggestions = mission_suggestions(mission, VolunteerProfile.objects.select_related("user"))[
+    suggested = suggestions.for_mission(mission, VolunteerProfile.objects.select_related("user"))[
         :SUGGESTIONS_SHOWN
     ]
+    provider = suggestions.provider()
     invited = set(
         Invitation.objects.filter(
-            mission=mission, volunteer__in=[suggestion.volunteer_id for suggestion in suggestions]
+            mission=mission, volunteer__in=[suggestion.volunteer_id for suggestion in suggested]
         ).values_list("volunteer_id", flat=True)
     )
     applications = list(
@@ -179,10 +177,11 @@ def _pipeline(request, mission: Mission, *, bound=None, status=200):
         return bound_form if key == bound_key else form_class(prefix=key)
 
     now = timezone.now()
-    for suggestion in suggestions:
+    for suggestion in suggested:
         suggestion.invited = suggestion.volunteer_id in invited
         suggestion.invite_form = form_for(f"invite-{suggestion.volunteer_id}", InviteForm)
-        suggestion.hide_form = form_for(f"hide-{suggestion.volunteer_id}", HideForm)
+        if provider is not None:
+            suggestion.hide_form = form_for(f"hide-{suggestion.volunteer_id}", provider.hide_form)
     groups = {state: [] for state in Application.State.values}
     for application in applications:
         application.is_slow = (
@@ -203,7 +202,7 @@ def _pipeline(request, mission: Mission, *, bound=None, status=200):
             "mission": mission,
             "association": mission.association,
             "is_open": is_open,
-            "suggestions": suggestions,
+            "suggestions": suggested,
             "waiting": groups[S.APPLIED],
             "waitlisted": groups[S.WAITLISTED],
             "engaged": groups[S.ACCEPTED] + groups[S.ACTIVE],
@@ -264,15 +263,18 @@ def invite(request, pk: int, volunteer_pk: int):
 @require_POST
 def hide(request, pk: int, volunteer_pk: int):
     mission = _mission(request, pk)
-    if not any(s.volunteer_id == volunteer_pk for s in mission_suggestions(mission)):
+    provider = suggestions.provider()
+    if provider is None or not any(
+        s.volunteer_id == volunteer_pk for s in suggestions.for_mission(mission)
+    ):
         raise Http404
     key = f"hide-{volunteer_pk}"
     return _act(
         request,
         mission,
         key,
-        HideForm(request.POST, prefix=key),
-        lambda data: suggestion_hide(
+        provider.hide_form(request.POST, prefix=key),
+        lambda data: provider.hide(
             mission_id=mission.pk,
             volunteer_id=volunteer_pk,
             actor=request.user,

@@ -257,22 +257,8 @@ def invitation_send(*, mission_id: int, volunteer_id: int, actor, message: str =
         raise ValidationError(
             _("Cette personne a déjà été invitée sur cette mission."), code="already_invited"
         ) from error
+    # The volunteer is told by the notifications' listener of this action.
     log_action(invitation, "invitation.create", actor=actor, data={"mission": mission.pk})
-    from notifications.models import Notification
-    from notifications.services import notify
-
-    notify(
-        volunteer.user,
-        Notification.Kind.INVITATION_RECEIVED,
-        target=mission,
-        actor=actor,
-        url=mission.get_absolute_url(),
-        context={
-            "mission": mission.title,
-            "association": mission.association.name,
-            "message": invitation.message,
-        },
-    )
     return invitation
 
 
@@ -306,27 +292,9 @@ def testimonial_submit(*, application_id: int, actor, text: str) -> Testimonial:
     testimonial = Testimonial(application=application, text=text)
     testimonial.full_clean()
     testimonial.save()
+    # The association's members are told by the notifications' listener of this action.
     log_action(testimonial, "testimonial.create", actor=actor)
-    from notifications.models import Notification
-    from notifications.services import notify
-
-    mission = application.mission
-    for member in mission.association.members.select_related("user"):
-        notify(
-            member.user,
-            Notification.Kind.TESTIMONIAL_RECEIVED,
-            target=testimonial,
-            actor=actor,
-            url=_pipeline_url(mission),
-            context={"mission": mission.title, "association": mission.association.name},
-        )
     return testimonial
-
-
-def _pipeline_url(mission: Mission) -> str:
-    from django.urls import reverse
-
-    return reverse("asso:mission_pipeline", args=[mission.pk])
 
 
 def _locked_testimonial(testimonial_id: int, actor) -> Testimonial:

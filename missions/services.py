@@ -21,6 +21,7 @@ from core.permissions import require, require_staff_for
 from core.states import TransitionNotAllowed
 from taxonomy.services import place_fields
 
+from . import suggestions
 from .models import Application, Evaluation, HoursEntry, Invitation, Mission, MissionSkill
 
 
@@ -287,9 +288,7 @@ def _origin_of(mission: Mission, volunteer) -> tuple[str, dict | None]:
     """Why a volunteer applies on their own: after the association's invitation, or a
     suggestion of the platform (whose factors are kept, to learn which lead to
     engagements), or spontaneously."""
-    from matching.selectors import suggested_factors
-
-    factors = suggested_factors(mission_id=mission.pk, volunteer_id=volunteer.pk)
+    factors = suggestions.suggested_factors(mission_id=mission.pk, volunteer_id=volunteer.pk)
     if Invitation.objects.filter(mission=mission, volunteer=volunteer).exists():
         return Application.Origin.INVITED, factors
     if factors is not None:

@@ -289,3 +289,52 @@ def mission_decided(entry: ActionLog) -> None:
             "reason": entry.data.get("reason", ""),
         },
     )
+
+
+@on_action("invitation.create")
+def invitation_created(entry: ActionLog) -> None:
+    from missions.models import Invitation
+
+    invitation = (
+        Invitation.objects.select_related("mission__association", "volunteer__user")
+        .filter(pk=entry.object_id)
+        .first()
+    )
+    if invitation is None:
+        return
+    mission = invitation.mission
+    notify(
+        invitation.volunteer.user,
+        Kind.INVITATION_RECEIVED,
+        target=mission,
+        actor=entry.actor,
+        url=mission.get_absolute_url(),
+        context={
+            "mission": mission.title,
+            "association": mission.association.name,
+            "message": invitation.message,
+        },
+        key=_key(entry, Kind.INVITATION_RECEIVED),
+    )
+
+
+@on_action("testimonial.create")
+def testimonial_created(entry: ActionLog) -> None:
+    from missions.models import Testimonial
+
+    testimonial = (
+        Testimonial.objects.select_related("application__mission__association")
+        .filter(pk=entry.object_id)
+        .first()
+    )
+    if testimonial is None:
+        return
+    mission = testimonial.application.mission
+    _tell_members(
+        entry,
+        mission.association_id,
+        Kind.TESTIMONIAL_RECEIVED,
+        target=testimonial,
+        url=link("asso:mission_pipeline", mission.pk),
+        context={"mission": mission.title, "association": mission.association.name},
+    )

@@ -70,9 +70,11 @@ def fingerprint() -> dict:
 
 
 @pytest.fixture
-def demo(db):
-    """The default-size dataset."""
-    return seed()
+def demo(db, django_capture_on_commit_callbacks):
+    """The default-size dataset, with what its transaction leaves for after the commit
+    (the listeners of the logged actions), as ``seed_demo`` runs outside a test."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return seed()
 
 
 def test_small_run_creates_the_requested_counts_and_runs_once(db):

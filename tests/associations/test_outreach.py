@@ -20,12 +20,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_volunteer_of_a_completed_engagement_submits_a_testimonial(
-    completed_application, owner, colleague
+    completed_application, owner, colleague, django_capture_on_commit_callbacks
 ):
     volunteer_user = completed_application.volunteer.user
-    testimonial = outreach.testimonial_submit(
-        application_id=completed_application.pk, actor=volunteer_user, text="  Très riche.  "
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        testimonial = outreach.testimonial_submit(
+            application_id=completed_application.pk, actor=volunteer_user, text="  Très riche.  "
+        )
     assert testimonial.text == "Très riche."
     assert testimonial.published_at is None
     notified = set(
@@ -73,10 +74,13 @@ def test_members_publish_and_unpublish_testimonials(completed_application, colle
 # --- Invitations ----------------------------------------------------------------------
 
 
-def test_invitation_notifies_the_volunteer(mission, owner, volunteer):
-    invitation = outreach.invitation_send(
-        mission_id=mission.pk, volunteer_id=volunteer.pk, actor=owner, message="Bonjour"
-    )
+def test_invitation_notifies_the_volunteer(
+    mission, owner, volunteer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = outreach.invitation_send(
+            mission_id=mission.pk, volunteer_id=volunteer.pk, actor=owner, message="Bonjour"
+        )
     assert invitation.message == "Bonjour"
     notification = Notification.objects.get(recipient=volunteer.user)
     assert notification.kind == Notification.Kind.INVITATION_RECEIVED
