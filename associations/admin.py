@@ -10,7 +10,6 @@ from core.admin import (
     StaffTabularInline,
     transition_action,
 )
-from missions.models import MissionTemplate, MissionTemplateSkill
 from taxonomy.admin import LocatedAdminMixin
 
 from . import services
@@ -127,28 +126,3 @@ class AssociationAdmin(LocatedAdminMixin, StaffRoleAdmin):
     )
     inlines = (AssociationMemberInline, ActionLogInline)
     actions = (verify, reject, suspend, reinstate)
-
-
-# Mission templates feed the needs diagnosis of associations: registered here because
-# the diagnosis is this app's, while the model lives beside the missions it drafts.
-class MissionTemplateSkillInline(StaffTabularInline):
-    model = MissionTemplateSkill
-    extra = 1
-    autocomplete_fields = ("skill",)
-
-
-@admin.register(MissionTemplate)
-class MissionTemplateAdmin(StaffRoleAdmin):
-    list_display = ("title_fr", "domain", "format", "effort_hours", "is_active")
-    list_filter = ("domain", "format", "is_active")
-    search_fields = ("code", "title_fr", "title_en")
-    inlines = (MissionTemplateSkillInline,)
-    fieldsets = (
-        (None, {"fields": ("code", "domain", "is_active")}),
-        (_("Textes"), {"fields": ("title_fr", "title_en", "summary_fr", "summary_en")}),
-        (_("Livrable"), {"fields": ("deliverable_fr", "deliverable_en")}),
-        (
-            _("Engagement"),
-            {"fields": ("format", "location_mode", "effort_hours", "hours_per_week")},
-        ),
-    )

@@ -16,7 +16,15 @@ from taxonomy.choices import Language
 from volunteers.models import VolunteerProfile
 
 from . import services, suggestions
-from .models import Application, Evaluation, HoursEntry, Mission, MissionSkill
+from .models import (
+    Application,
+    Evaluation,
+    HoursEntry,
+    Mission,
+    MissionSkill,
+    MissionTemplate,
+    MissionTemplateSkill,
+)
 
 
 class MissionSkillInline(StaffTabularInline):
@@ -266,3 +274,27 @@ class EvaluationAdmin(StaffRoleAdmin):
     )
     autocomplete_fields = ("application", "author")
     readonly_fields = ("created_at",)
+
+
+# Mission templates feed the needs diagnosis of associations (drafts of missions).
+class MissionTemplateSkillInline(StaffTabularInline):
+    model = MissionTemplateSkill
+    extra = 1
+    autocomplete_fields = ("skill",)
+
+
+@admin.register(MissionTemplate)
+class MissionTemplateAdmin(StaffRoleAdmin):
+    list_display = ("title_fr", "domain", "format", "effort_hours", "is_active")
+    list_filter = ("domain", "format", "is_active")
+    search_fields = ("code", "title_fr", "title_en")
+    inlines = (MissionTemplateSkillInline,)
+    fieldsets = (
+        (None, {"fields": ("code", "domain", "is_active")}),
+        (_("Textes"), {"fields": ("title_fr", "title_en", "summary_fr", "summary_en")}),
+        (_("Livrable"), {"fields": ("deliverable_fr", "deliverable_en")}),
+        (
+            _("Engagement"),
+            {"fields": ("format", "location_mode", "effort_hours", "hours_per_week")},
+        ),
+    )

@@ -1,4 +1,5 @@
-"""The association's pages on its own missions: the editor and the pipeline.
+"""The association's pages on its own missions: its board, the needs diagnosis that
+drafts missions, the editor and the pipeline.
 
 Every mission is looked up among the missions of the requester's associations, so that
 another association's mission, or a guessed id, is a 404; the services check again.
@@ -15,11 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from associations.selectors import SLOW_ANSWER, member_associations
-from associations.views import add_service_errors
+from associations.diagnosis import templates_for
+from associations.forms import DiagnosisForm
+from associations.selectors import member_associations
+from core.forms import add_service_errors
 from volunteers.models import VolunteerProfile
 
-from . import outreach, services, suggestions
+from . import outreach, selectors, services, suggestions
 from .forms import (
     AcceptForm,
     DeclineForm,
@@ -139,6 +142,43 @@ def mission_split(request, pk: int):
     return redirect(reverse("asso:mission_edit", args=[mission.pk]) + "#parts")
 
 
+# --- The association's board and needs diagnosis ---------------------------------------
+
+
+@login_required
+def dashboard(request):
+    boards = selectors.dashboard(request.user)
+    if not boards:
+        return redirect("asso:register")
+    return render(request, "associations/dashboard.html", {"boards": boards})
+
+
+@login_required
+def diagnosis(request, slug: str):
+    association = get_object_or_404(member_associations(request.user), slug=slug)
+    form = DiagnosisForm(request.POST or None, association=association)
+    if request.method == "POST" and form.is_valid():
+        try:
+            drafts = outreach.diagnosis_create_drafts(
+                association_id=association.pk,
+                actor=request.user,
+                template_codes=templates_for(form.answers()),
+                cause=form.cleaned_data["cause"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(count)d brouillon(s) de mission préparé(s) : relisez-les et complétez-les.")
+                % {"count": len(drafts)},
+            )
+            return redirect("asso:mission_edit", pk=drafts[0].pk)
+    return render(
+        request, "associations/diagnosis.html", {"association": association, "form": form}
+    )
+
+
 # --- Pipeline -------------------------------------------------------------------------
 
 
@@ -186,7 +226,7 @@ def _pipeline(request, mission: Mission, *, bound=None, status=200):
     for application in applications:
         application.is_slow = (
             application.state == Application.State.APPLIED
-            and now - application.created_at > SLOW_ANSWER
+            and now - application.created_at > selectors.SLOW_ANSWER
         )
         application.accept_form = form_for(f"accept-{application.pk}", AcceptForm)
         application.decline_form = form_for(f"decline-{application.pk}", DeclineForm)

@@ -1,6 +1,7 @@
 """What an association does around its missions besides the state changes of
 ``missions.services``: editing drafts, splitting a too-wide mission, inviting suggested
-volunteers, and the testimonials volunteers leave after an engagement."""
+volunteers, the testimonials volunteers leave after an engagement, and the drafts a
+needs diagnosis prepares from mission templates."""
 
 import datetime
 
@@ -10,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from associations.models import Association
 from core.models import log_action
 from core.permissions import require
 from taxonomy.models import Skill
@@ -22,8 +24,10 @@ from .models import (
     Invitation,
     Mission,
     MissionSkill,
+    MissionTemplate,
     Testimonial,
 )
+from .services import mission_create
 
 INVITATION_WINDOW = datetime.timedelta(days=30)
 # More unrelated skill groups than this in one mission: a "mouton à 5 pattes".
@@ -328,3 +332,50 @@ def testimonial_unpublish(*, testimonial_id: int, actor) -> Testimonial:
         testimonial.save(update_fields=["published_at"])
         log_action(testimonial, "testimonial.unpublish", actor=actor)
     return testimonial
+
+
+# --- Drafts from the needs diagnosis ----------------------------------------------------
+
+
+@transaction.atomic
+def diagnosis_create_drafts(*, association_id: int, actor, template_codes: list[str], cause):
+    """Turn the templates the needs diagnosis chose into mission drafts to review.
+
+    The drafts take the template's texts in the actor's language, its format, effort and
+    skills; the association edits them before submitting them for publication.
+    """
+    association = Association.objects.get(pk=association_id)
+    require(
+        association.has_member(actor),
+        _("Seuls les membres de l'association peuvent créer ses missions."),
+    )
+    templates = list(
+        MissionTemplate.objects.filter(code__in=template_codes, is_active=True).prefetch_related(
+            "skills__skill"
+        )
+    )
+    if not templates:
+        raise ValidationError(
+            _("Vos réponses ne font apparaître aucun besoin : cochez ce qui vous freine."),
+            code="no_need",
+        )
+    order = {code: index for index, code in enumerate(template_codes)}
+    templates.sort(key=lambda template: order[template.code])
+    drafts = []
+    for template in templates:
+        drafts.append(
+            mission_create(
+                association=association,
+                actor=actor,
+                skills=[(s.skill, s.min_level, s.importance) for s in template.skills.all()],
+                title=template.title,
+                summary=template.summary,
+                deliverable=template.deliverable,
+                cause=cause,
+                format=template.format,
+                location_mode=template.location_mode,
+                effort_hours=template.effort_hours,
+                hours_per_week=template.hours_per_week,
+            )
+        )
+    return drafts

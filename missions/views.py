@@ -1,38 +1,11 @@
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from search.forms import MissionSearchForm, SavedSearchForm
-from search.services import search_missions
+from associations.models import Association
 
+from . import selectors
 from .models import Mission
 
 PUBLIC_STATES = (Mission.State.PUBLISHED, Mission.State.IN_PROGRESS, Mission.State.COMPLETED)
-PAGE_SIZE = 20
-
-
-def mission_list(request):
-    """Public search of open missions (anyone). Read-only: the GET form filters it."""
-    return render_mission_search(request, request.GET)
-
-
-def render_mission_search(request, query, *, save_form=None):
-    """The search page for ``query`` (GET parameters); the saved-search view reuses it
-    to show its own errors beside the results."""
-    form = MissionSearchForm(query)
-    missions = search_missions(form.cleaned_data) if form.is_valid() else Mission.objects.none()
-    page = Paginator(missions, PAGE_SIZE).get_page(query.get("page"))
-    if save_form is None and form.is_valid() and form.has_filters():
-        save_form = SavedSearchForm(initial={"query": form.querystring()})
-    context = {
-        "form": form,
-        "query": query,
-        "page": page,
-        "active_filters": form.active_filters(),
-        "querystring": form.querystring(),
-        "show_distance": form.is_valid() and form.cleaned_data.get("location") is not None,
-        "save_form": save_form,
-    }
-    return render(request, "missions/mission_list.html", context)
 
 
 def mission_detail(request, pk: int):
@@ -45,3 +18,27 @@ def mission_detail(request, pk: int):
     )
     skills = mission.skills.select_related("skill__family").order_by("importance", "skill__name_fr")
     return render(request, "missions/mission_detail.html", {"mission": mission, "skills": skills})
+
+
+def association_detail(request, slug: str):
+    association = get_object_or_404(
+        Association.objects.verified().select_related("departement__region"), slug=slug
+    )
+    missions = (
+        Mission.objects.open_for_applications()
+        .filter(association=association)
+        .select_related("cause", "departement")
+        .with_taken_seats()
+        .newest_first()
+    )
+    return render(
+        request,
+        "associations/association_detail.html",
+        {
+            "association": association,
+            "missions": missions,
+            "causes": association.causes.all(),
+            "responsiveness": selectors.responsiveness(association),
+            "testimonials": selectors.published_testimonials(association)[:10],
+        },
+    )

@@ -5,6 +5,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from associations import space_urls as association_space_urls
+from missions import manage_urls as mission_manage_urls
+from missions import urls as mission_urls
+from search import urls as search_urls
+
 from . import views
 
 admin.site.site_header = _("Administration de probono")
@@ -20,9 +25,19 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
-    path("missions/", include("missions.urls")),
-    path("associations/", include("associations.urls")),
-    path("association/", include("associations.space_urls")),
+    # A namespace may gather the pages of several apps: each page lives in the lowest app
+    # that holds all it shows (see "A tour of the code" in the README).
+    path(
+        "missions/",
+        include((search_urls.mission_urlpatterns + mission_urls.urlpatterns, "missions")),
+    ),
+    path("associations/", include((mission_manage_urls.association_urlpatterns, "associations"))),
+    path(
+        "association/",
+        include(
+            (association_space_urls.urlpatterns + mission_manage_urls.urlpatterns, "asso"),
+        ),
+    ),
     path("benevole/", include("volunteers.urls")),
     path("entreprise/", include("companies.urls")),
     path("organisation/", include("api.page_urls")),

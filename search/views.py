@@ -1,19 +1,47 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from missions.views import render_mission_search
+from missions.models import Mission
 
 from . import services
 from .forms import MissionSearchForm, SavedSearchForm
 from .models import SavedSearch
+from .services import search_missions
 
 signed_in = login_required(login_url="account_login")
+PAGE_SIZE = 20
+
+
+def mission_list(request):
+    """Public search of open missions (anyone). Read-only: the GET form filters it."""
+    return render_mission_search(request, request.GET)
+
+
+def render_mission_search(request, query, *, save_form=None):
+    """The search page for ``query`` (GET parameters); the saved-search view reuses it
+    to show its own errors beside the results."""
+    form = MissionSearchForm(query)
+    missions = search_missions(form.cleaned_data) if form.is_valid() else Mission.objects.none()
+    page = Paginator(missions, PAGE_SIZE).get_page(query.get("page"))
+    if save_form is None and form.is_valid() and form.has_filters():
+        save_form = SavedSearchForm(initial={"query": form.querystring()})
+    context = {
+        "form": form,
+        "query": query,
+        "page": page,
+        "active_filters": form.active_filters(),
+        "querystring": form.querystring(),
+        "show_distance": form.is_valid() and form.cleaned_data.get("location") is not None,
+        "save_form": save_form,
+    }
+    return render(request, "missions/mission_list.html", context)
 
 
 @signed_in

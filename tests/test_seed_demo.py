@@ -313,8 +313,8 @@ def test_pending_and_rejected_associations_have_listed_admins(demo):
 def test_the_demo_volunteer_has_a_story(demo, client):
     from django.utils.html import escape
 
-    from associations.selectors import published_testimonials
     from missions.models import Testimonial  # not at the top: pytest would collect it
+    from missions.selectors import published_testimonials
     from search.services import saved_search_form
 
     profile = VolunteerProfile.objects.get(user__email="benevole@probono.test")

@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from associations import selectors, services
+from associations import services
 from associations.diagnosis import DOMAINS, QUESTIONS, templates_for
 from associations.models import Association, AssociationMember
+from missions import outreach, selectors
 from missions.models import Mission, MissionTemplate
 from taxonomy.models import Cause
 from tests import factories
@@ -64,7 +65,7 @@ def test_templates_for_follows_the_answers_without_repeats():
 
 def test_diagnosis_creates_drafts_from_templates(association, colleague):
     cause = Cause.objects.order_by("pk").last()
-    drafts = services.diagnosis_create_drafts(
+    drafts = outreach.diagnosis_create_drafts(
         association_id=association.pk,
         actor=colleague,
         template_codes=["crm_setup", "budget_treasury"],
@@ -87,11 +88,11 @@ def test_diagnosis_creates_drafts_from_templates(association, colleague):
 def test_diagnosis_without_need_or_by_outsider_is_refused(association, owner, outsider):
     cause = Cause.objects.first()
     with pytest.raises(ValidationError):
-        services.diagnosis_create_drafts(
+        outreach.diagnosis_create_drafts(
             association_id=association.pk, actor=owner, template_codes=[], cause=cause
         )
     with pytest.raises(PermissionDenied):
-        services.diagnosis_create_drafts(
+        outreach.diagnosis_create_drafts(
             association_id=association.pk, actor=outsider, template_codes=["crm_setup"], cause=cause
         )
 
