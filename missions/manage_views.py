@@ -22,7 +22,7 @@ from associations.selectors import member_associations
 from core.forms import add_service_errors
 from volunteers.models import VolunteerProfile
 
-from . import outreach, selectors, services, suggestions
+from . import access, outreach, selectors, services, suggestions
 from .forms import (
     AcceptForm,
     DeclineForm,
@@ -37,13 +37,10 @@ from .models import Application, Evaluation, HoursEntry, Invitation, Mission
 SUGGESTIONS_SHOWN = 20
 
 
-def member_missions(user):
-    return Mission.objects.filter(association__members__user=user)
-
-
 def _mission(request, pk: int) -> Mission:
     return get_object_or_404(
-        member_missions(request.user).select_related("association", "cause", "parent"), pk=pk
+        access.manageable_by(request.user).select_related("association", "cause", "parent"),
+        pk=pk,
     )
 
 

@@ -18,6 +18,7 @@ from taxonomy.models import Skill
 from taxonomy.services import place_fields
 from volunteers.models import VolunteerProfile
 
+from . import access
 from .models import (
     MISSION_INPUT_FIELDS,
     Application,
@@ -44,7 +45,7 @@ def _locked_member_mission(mission_id: int, actor) -> Mission:
         .get(pk=mission_id)
     )
     require(
-        mission.association.has_member(actor),
+        access.is_member(actor, mission),
         _("Seuls les membres de l'association peuvent gérer cette mission."),
     )
     return mission
@@ -308,7 +309,7 @@ def _locked_testimonial(testimonial_id: int, actor) -> Testimonial:
         .get(pk=testimonial_id)
     )
     require(
-        testimonial.application.mission.association.has_member(actor),
+        access.is_member(actor, testimonial.application.mission),
         _("Seuls les membres de l'association publient ses témoignages."),
     )
     return testimonial

@@ -21,18 +21,13 @@ from core.permissions import require, require_staff_for
 from core.states import TransitionNotAllowed
 from taxonomy.services import place_fields
 
-from . import suggestions
+from . import access, suggestions
 from .models import Application, Evaluation, HoursEntry, Invitation, Mission, MissionSkill
-
-
-def _is_member(actor, mission: Mission) -> bool:
-    return mission.association.has_member(actor)
 
 
 def _require_member_or_staff(actor, mission: Mission) -> None:
     require(
-        _is_member(actor, mission)
-        or (actor.is_authenticated and actor.can_moderate_departement(mission.departement_id)),
+        access.can_manage(actor, mission),
         _("Seuls les membres de l'association peuvent gérer cette mission."),
     )
 
@@ -102,7 +97,8 @@ def mission_create(
 def mission_submit(*, mission_id: int, actor) -> Mission:
     mission = _locked_mission(mission_id)
     require(
-        _is_member(actor, mission), _("Seuls les membres de l'association peuvent la soumettre.")
+        access.is_member(actor, mission),
+        _("Seuls les membres de l'association peuvent la soumettre."),
     )
     if not mission.association.is_verified:
         raise ValidationError(
@@ -374,7 +370,9 @@ def _promote_waitlisted(mission: Mission) -> Application | None:
 @transaction.atomic
 def application_accept(*, application_id: int, actor, message: str = "") -> Application:
     mission, application = _locked_application(application_id)
-    require(_is_member(actor, mission), _("Seule l'association peut accepter une candidature."))
+    require(
+        access.is_member(actor, mission), _("Seule l'association peut accepter une candidature.")
+    )
     if application.state == Application.State.APPLIED and mission.free_seats == 0:
         raise TransitionNotAllowed(
             _(
@@ -397,7 +395,9 @@ def application_decline(
     *, application_id: int, actor, reason: str, message: str = ""
 ) -> Application:
     mission, application = _locked_application(application_id)
-    require(_is_member(actor, mission), _("Seule l'association peut décliner une candidature."))
+    require(
+        access.is_member(actor, mission), _("Seule l'association peut décliner une candidature.")
+    )
     if reason not in Application.DeclineReason.values:
         raise ValidationError({"reason": _("Choisissez un motif dans la liste.")})
     application.decline_reason = reason
@@ -459,7 +459,7 @@ def application_complete(*, application_id: int, actor) -> Application:
 def application_abandon(*, application_id: int, actor, message: str = "") -> Application:
     mission, application = _locked_application(application_id)
     require(
-        application.volunteer.user_id == actor.pk or _is_member(actor, mission),
+        application.volunteer.user_id == actor.pk or access.is_member(actor, mission),
         _("Seuls le bénévole et l'association peuvent interrompre cet engagement."),
     )
     application.state_message = message.strip()
@@ -642,7 +642,7 @@ def _locked_entry(entry_id: int) -> HoursEntry:
 def hours_validate(*, entry_id: int, actor) -> HoursEntry:
     entry = _locked_entry(entry_id)
     require(
-        _is_member(actor, entry.application.mission),
+        access.is_member(actor, entry.application.mission),
         _("Seule l'association valide les heures."),
     )
     return HoursEntry.states.apply(entry, "validate", actor=actor)
@@ -652,7 +652,7 @@ def hours_validate(*, entry_id: int, actor) -> HoursEntry:
 def hours_reject(*, entry_id: int, actor, reason: str) -> HoursEntry:
     entry = _locked_entry(entry_id)
     require(
-        _is_member(actor, entry.application.mission),
+        access.is_member(actor, entry.application.mission),
         _("Seule l'association refuse des heures."),
     )
     reason = (reason or "").strip()
@@ -682,7 +682,7 @@ def evaluation_submit(
     mission, application = _locked_application(application_id)
     if application.volunteer.user_id == actor.pk:
         side = Evaluation.Side.VOLUNTEER
-    elif _is_member(actor, mission):
+    elif access.is_member(actor, mission):
         side = Evaluation.Side.ASSOCIATION
     else:
         require(False, _("Seuls le bénévole et l'association évaluent cet engagement."))
