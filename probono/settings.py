@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "notifications",
     "api",
     "search",
+    "demo",
 ]
 
 MIDDLEWARE = [
