@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 		(echo "Python 3.11 or newer is required ($(PYTHON))." && exit 1)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,demo]'
 	touch $(STAMP)
 
 # Serve the product on http://$(HOST) with demo data. With REDIS_URL set, a Celery

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "notifications",
     "api",
     "search",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -109,7 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "core.context_processors.spaces",
+                "probono.context_processors.spaces",
             ],
         },
     },

@@ -15,7 +15,9 @@ from stdnum.fr import siren, siret
 from accounts.models import User
 from associations.models import Association, AssociationMember
 from companies.models import Company, CompanyDomain, CompanyMember, Programme
-from core.demo import (
+from core.models import ActionLog
+from core.validators import departement_code_for_postcode
+from demo.options import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     ENGLISH_VOLUNTEER_EMAIL,
@@ -23,8 +25,6 @@ from core.demo import (
     PENDING_ASSOCIATION_EMAIL,
     REJECTED_ASSOCIATION_EMAIL,
 )
-from core.models import ActionLog
-from core.validators import departement_code_for_postcode
 from missions.models import (
     Application,
     Evaluation,
@@ -437,11 +437,11 @@ def test_postgresql_copy_path(db, monkeypatch):
     """Big tables go through COPY on PostgreSQL: force it on a small run."""
     from django.db import connection
 
-    from core import demo
+    from demo import bulk
 
     if connection.vendor != "postgresql":
         pytest.skip("COPY is PostgreSQL's")
-    monkeypatch.setattr(demo, "COPY_THRESHOLD", 1)
+    monkeypatch.setattr(bulk, "COPY_THRESHOLD", 1)
     seed(**SMALL)
     assert VolunteerProfile.objects.count() == 30
     assert EmailAddress.objects.filter(verified=True).count() == User.objects.count()

@@ -1,6 +1,14 @@
+"""What every page's navigation needs: which personal spaces the signed-in person has."""
+
 from dataclasses import dataclass
 
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.functional import SimpleLazyObject
+
+from accounts.models import User
+from associations.models import AssociationMember
+from companies.models import CompanyMember
+from volunteers.models import VolunteerProfile
 
 
 @dataclass(frozen=True)
@@ -20,13 +28,6 @@ class Spaces:
 def _spaces_for(user) -> Spaces:
     if not user.is_authenticated:
         return Spaces()
-    from django.db.models import Count, Exists, OuterRef, Q, Subquery
-
-    from accounts.models import User
-    from associations.models import AssociationMember
-    from companies.models import CompanyMember
-    from volunteers.models import VolunteerProfile
-
     row = (
         User.objects.filter(pk=user.pk)
         .annotate(

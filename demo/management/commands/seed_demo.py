@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import DEMO_PASSWORD, MARKER_EMAIL, DemoOptions, seed_demo
+from demo.builder import seed_demo
+from demo.options import DEMO_PASSWORD, MARKER_EMAIL, DemoOptions
 
 
 class Command(BaseCommand):

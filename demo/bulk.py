@@ -1,0 +1,105 @@
+"""How the big tables are written: ``bulk_create`` in batches, or PostgreSQL's COPY from
+``COPY_THRESHOLD`` rows, which keeps 100,000 volunteers (the benchmarks' size) to a
+couple of minutes. Every row written is counted under its model's label."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import operator
+from collections.abc import Sequence
+
+from django.db import connection, models
+
+BATCH_SIZE = 2000
+COPY_THRESHOLD = 5000  # rows from which PostgreSQL gets COPY instead of INSERT
+
+
+class BulkWriter:
+    def __init__(self, *, now: datetime.datetime, counts: dict[str, int]):
+        self.now = now  # what automatic dates get when COPY bypasses the model
+        self.counts = counts
+
+    def insert(
+        self, model, objects: list, label: str | None = None, key: str = "", pks: bool = True
+    ) -> None:
+        """Insert ``objects``, setting their pks unless ``pks`` is False.
+
+        On PostgreSQL, big tables go through COPY when their pks are not needed or can be
+        read back through ``key``, a unique column.
+        """
+        copy_ok = key or not pks
+        if copy_ok and connection.vendor == "postgresql" and len(objects) >= COPY_THRESHOLD:
+            self._copy(model, objects, key)
+        else:
+            model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+        label = label or model._meta.label
+        self.counts[label] = self.counts.get(label, 0) + len(objects)
+
+    def insert_rows(self, model, fields: Sequence[str], rows: list[tuple], label: str = ""):
+        """Insert plain tuples (``fields`` are attnames), skipping model instances when
+        PostgreSQL's COPY can take them: for the big tables whose pks nobody needs.
+
+        COPY bypasses the model, and the database has no defaults of its own: the other
+        columns get their field's default (automatic dates: now), as an INSERT would."""
+        if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
+            meta = model._meta
+            given = [meta.get_field(name) for name in fields]
+            others = [
+                f
+                for f in meta.concrete_fields
+                if f not in given and not (f.primary_key and f.auto_created)
+            ]
+            defaults = []
+            for f in others:
+                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                    defaults.append(lambda now=self.now: now)
+                elif isinstance(f, models.JSONField):
+                    defaults.append(lambda f=f: json.dumps(f.get_default(), cls=f.encoder))
+                else:
+                    defaults.append(f.get_default)
+            qn = connection.ops.quote_name
+            columns = ", ".join(qn(f.column) for f in given + others)
+            sql = f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN"
+            with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row((*row, *(default() for default in defaults)))
+            label = label or model._meta.label
+            self.counts[label] = self.counts.get(label, 0) + len(rows)
+        else:
+            objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+            self.insert(model, objects, label or None, pks=False)
+
+    def _copy(self, model, objects: list, key: str) -> None:
+        """PostgreSQL's COPY: several times faster than INSERT for the big tables.
+
+        It skips ``Field.pre_save``, so automatic dates are filled in here.
+        """
+        meta = model._meta
+        fields = [f for f in meta.concrete_fields if not (f.primary_key and f.auto_created)]
+        if not meta.pk.auto_created:
+            raise ValueError(f"COPY needs an automatic primary key ({meta.label}).")
+        getters = []
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                getters.append(lambda obj, now=self.now: now)
+            elif isinstance(f, models.JSONField):
+                getters.append(
+                    lambda obj, name=f.attname, enc=f.encoder: json.dumps(
+                        getattr(obj, name), cls=enc
+                    )
+                )
+            else:
+                getters.append(operator.attrgetter(f.attname))
+        qn = connection.ops.quote_name
+        sql = f"COPY {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) FROM STDIN"
+        last_pk = model.objects.aggregate(last=models.Max("pk"))["last"] or 0
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for obj in objects:
+                # Copies the pks of related objects saved since (as bulk_create does).
+                obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                copy.write_row([get(obj) for get in getters])
+        if key:
+            pks = dict(model.objects.filter(pk__gt=last_pk).values_list(key, "pk"))
+            for obj in objects:
+                obj.pk = pks[getattr(obj, key)]

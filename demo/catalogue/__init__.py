@@ -1,0 +1,1 @@
+"""The words the demo dataset is made of: plain data, no database access."""

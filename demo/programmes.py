@@ -1,0 +1,342 @@
+"""What the companies run and report on: programmes (a foundation's factory, a pro bono
+week, a marathon, end-of-career sponsorship, a yearly campaign), hourly costs, sites,
+cost bands and managers, a track record of completed work-time engagements, approvals
+waiting and refused, and the marathon's registrations."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from decimal import Decimal
+
+from companies.models import Company, CompanyMember, CostBand, Programme, ProgrammeRegistration
+from demo.base import BuilderBase, weighted
+from demo.catalogue.engagement_texts import (
+    APPLICATION_MESSAGES,
+    APPROVAL_REFUSAL_REASONS,
+    EVALUATION_ASSOCIATION,
+    HOURS_DESCRIPTIONS,
+)
+from demo.options import FIRST_DRAWN_VOLUNTEER
+from missions.models import Application, Evaluation, HoursEntry, Mission
+from volunteers.models import VolunteerProfile
+
+
+class ProgrammesMixin(BuilderBase):
+    # --- programmes --------------------------------------------------------------------
+
+    def _programmes(self) -> None:
+        self.programmes: dict[str, object] = {}
+        if not self.companies:
+            return
+        today = self.today
+        year = today.year
+        specs = []
+        if self.foundation is not None:
+            specs.append(
+                (
+                    "factory",
+                    self.foundation,
+                    "Probono Factory Emploi – Rhône",
+                    Programme.Kind.FACTORY,
+                    "Une mobilisation de six mois autour d'une cause : lever les freins à "
+                    "l'emploi dans le Rhône, avec les associations d'insertion du territoire.",
+                    today - datetime.timedelta(days=60),
+                    today + datetime.timedelta(days=120),
+                    600,
+                )
+            )
+        specs.append(
+            (
+                "week",
+                self.companies[0],
+                f"Semaine du pro bono {(today + datetime.timedelta(days=40)).year}",
+                Programme.Kind.WEEK,
+                "Une semaine pendant laquelle chaque salarié peut consacrer une journée à une "
+                "association.",
+                today + datetime.timedelta(days=40),
+                today + datetime.timedelta(days=46),
+                None,
+            )
+        )
+        if len(self.companies) > 1:
+            start = today + datetime.timedelta(days=25)
+            specs.append(
+                (
+                    "marathon",
+                    self.companies[1],
+                    f"Probono Marathon {self.companies[1].name.split()[0]}",
+                    Programme.Kind.MARATHON,
+                    "Une journée intensive : des équipes de salariés relèvent chacune le défi "
+                    "d'une association.",
+                    start,
+                    start,
+                    400,
+                )
+            )
+        if len(self.companies) > 2:
+            specs.append(
+                (
+                    "end_of_career",
+                    self.companies[2],
+                    "Mécénat de fin de carrière",
+                    Programme.Kind.END_OF_CAREER,
+                    "Les salariés à moins de trois ans de la retraite peuvent consacrer jusqu'à "
+                    "la moitié de leur temps à une association.",
+                    today - datetime.timedelta(days=200),
+                    today + datetime.timedelta(days=530),
+                    None,
+                )
+            )
+        if len(self.companies) > 3:
+            specs.append(
+                (
+                    "campaign",
+                    self.companies[3],
+                    "Campagne annuelle : inclusion numérique",
+                    Programme.Kind.CAMPAIGN,
+                    "Toute l'année, des missions pour réduire la fracture numérique.",
+                    datetime.date(year, 1, 1),
+                    datetime.date(year, 12, 31),
+                    1000,
+                )
+            )
+        programmes = []
+        for key, company, name, kind, description, starts, ends, budget in specs:
+            programme = Programme(
+                company=company,
+                name=name,
+                kind=kind,
+                description=description,
+                starts_on=starts,
+                ends_on=ends,
+                hours_budget=budget,
+            )
+            programmes.append(programme)
+            self.programmes[key] = programme
+        self.bulk.insert(Programme, programmes)
+        if "factory" in self.programmes:
+            factory = self.programmes["factory"]
+            factory.causes.set([self.causes["employment_integration"]])
+            factory.departements.set([self.departements["69"]])
+        if "campaign" in self.programmes:
+            self.programmes["campaign"].causes.set([self.causes["digital_inclusion"]])
+        if "marathon" in self.programmes:
+            verified = [a for a in self.associations if a.verification_state == "verified"]
+            self.programmes["marathon"].invited_associations.set(verified[:8])
+
+    # --- company settings, sites, cost bands; event registrations ---------------------
+
+    def _company_settings(self) -> None:
+        """What the reports need: hourly costs, turnover, sites, cost bands, managers;
+        one company approves small missions automatically, one counts a fiscal year."""
+        costs = [Decimal("62"), Decimal("71"), Decimal("58"), Decimal("66"), Decimal("54")]
+        sites = ["Paris – La Défense", "Lyon Part-Dieu", "Nantes", "Lille"]
+        for i, company in enumerate(self.companies):
+            headcount = self.company_specs[i][1]
+            company.loaded_hourly_cost = costs[i % len(costs)]
+            company.annual_turnover = Decimal(headcount) * Decimal("2500000")
+            company.verified_at = self.now
+            company.auto_approval_max_hours = 8 if i == 1 else None
+            company.year_start_month = 9 if i == 2 else 1
+        Company.objects.bulk_update(
+            self.companies,
+            [
+                "loaded_hourly_cost",
+                "annual_turnover",
+                "verified_at",
+                "auto_approval_max_hours",
+                "year_start_month",
+            ],
+        )
+        if self.foundation is not None:
+            Company.objects.filter(pk=self.foundation.pk).update(verified_at=self.now)
+        if not self.companies:
+            return
+        first = self.companies[0]
+        bands = [
+            CostBand(company=first, name="Cadres", hourly_cost=Decimal("74")),
+            CostBand(company=first, name="Experts et direction", hourly_cost=Decimal("112")),
+        ]
+        self.bulk.insert(CostBand, bands)
+        members = list(
+            CompanyMember.objects.filter(company__in=self.companies).order_by("company_id", "pk")
+        )
+        managers: dict[int, list[int]] = {}
+        for member in members:
+            if member.role == CompanyMember.Role.MANAGER:
+                managers.setdefault(member.company_id, []).append(member.user_id)
+        for n, member in enumerate(members):
+            member.site = sites[n % len(sites)]
+            if member.company_id == first.pk and member.role == CompanyMember.Role.EMPLOYEE:
+                member.cost_band = bands[1] if n % 7 == 0 else bands[0] if n % 3 == 0 else None
+                pool = managers.get(first.pk, [])
+                member.manager_id = pool[n % len(pool)] if pool and n % 2 == 0 else None
+        CompanyMember.objects.bulk_update(members, ["site", "cost_band", "manager"], 2000)
+
+    def _company_track_record(self) -> None:
+        """Past work-time engagements of the first two companies' employees on completed
+        missions, with validated hours and evaluations, so that their impact reports show
+        real numbers. A mission gets a seat more for each engagement added to it."""
+        rng = self.rng
+        missions = list(
+            Mission.objects.filter(state=Mission.State.COMPLETED)
+            .select_related("association")
+            .order_by("pk")
+        )
+        if not missions:
+            return
+        taken = set(Application.objects.values_list("volunteer_id", "mission_id"))
+        admins = dict(zip([a.pk for a in self.associations], self.association_admin, strict=False))
+        added: list = []
+        for company, wanted in zip(self.companies[:2], (14, 10), strict=False):
+            employees = list(
+                VolunteerProfile.objects.filter(employer=company)
+                .exclude(pk__in=[p.pk for p in self.profiles[:FIRST_DRAWN_VOLUNTEER]])
+                .select_related("user")
+                .order_by("pk")[:wanted]
+            )
+            for n, profile in enumerate(employees):
+                mission = missions[(n * 3 + len(added)) % len(missions)]
+                if (profile.pk, mission.pk) in taken:
+                    continue
+                taken.add((profile.pk, mission.pk))
+                added.append(
+                    Application(
+                        mission=mission,
+                        volunteer=profile,
+                        origin=rng.choice(["applied", "suggested", "applied"]),
+                        state=Application.State.COMPLETED,
+                        is_work_time=True,
+                        approval_state=Application.Approval.APPROVED,
+                        planned_hours=rng.choice([8, 12, 16]),
+                        decided_at=self.now,
+                    )
+                )
+        if not added:
+            return
+        self.bulk.insert(Application, added)
+        extra = Counter(a.mission.pk for a in added)
+        for mission in missions:
+            if extra[mission.pk]:
+                mission.seats = min(100, mission.seats + extra[mission.pk])
+        Mission.objects.bulk_update([m for m in missions if extra[m.pk]], ["seats"])
+        hours, evaluations = [], []
+        for application in added:
+            mission = application.mission
+            last = min(mission.end_date or self.today, self.today)
+            first = max(mission.start_date or last, last - datetime.timedelta(days=300))
+            span = max(0, (last - first).days)
+            for _ in range(rng.randint(2, 4)):
+                hours.append(
+                    HoursEntry(
+                        application=application,
+                        date=first + datetime.timedelta(days=rng.randint(0, span)),
+                        hours=Decimal(rng.choice(["1.5", "2", "2.5", "3", "4"])),
+                        description=rng.choice(HOURS_DESCRIPTIONS),
+                        state=HoursEntry.State.VALIDATED,
+                    )
+                )
+            rating = weighted(rng, [5, 4, 3, 2], [45, 35, 15, 5])
+            objectives = "met" if rating >= 4 else "partly" if rating >= 3 else "not_met"
+            if rng.random() < 0.85:
+                skills, autonomy, comment = rng.choice(EVALUATION_ASSOCIATION)
+                evaluations.append(
+                    Evaluation(
+                        application=application,
+                        side=Evaluation.Side.ASSOCIATION,
+                        author=admins.get(mission.association.pk),
+                        rating=rating,
+                        objectives=objectives,
+                        skills_transferred=skills,
+                        autonomy_gained=autonomy,
+                        can_continue_alone=weighted(rng, [True, False, None], [60, 30, 10]),
+                        comment=comment,
+                    )
+                )
+        self.bulk.insert(HoursEntry, hours, pks=False)
+        self.bulk.insert(Evaluation, evaluations, pks=False)
+
+    def _company_approvals(self) -> None:
+        """Whatever the draws gave, the first two companies (both with a programme and a
+        track record) have a work-time application waiting for their approval and one
+        they refused, so that every approval state shows on their pages and reports.
+        On open missions of other associations than the demo one, by employees other
+        than the listed volunteers; neither takes a seat."""
+        rng = self.rng
+        A = Application
+        missions = [
+            mission
+            for mission in Mission.objects.published()
+            .exclude(association=self.associations[0])
+            .order_by("pk")
+            if mission.is_open_for_applications(self.today)
+        ]
+        if not missions:
+            return
+        listed = [p.pk for p in self.profiles[:FIRST_DRAWN_VOLUNTEER]]
+        taken = set(Application.objects.values_list("volunteer_id", "mission_id"))
+        added = []
+        for company in self.companies[:2]:
+            if not company.work_time_requires_approval:
+                continue
+            # Small enough missions are approved automatically: never asked, never refused.
+            limit = company.auto_approval_max_hours
+            eligible = [m for m in missions if not limit or m.effort_hours > limit]
+            if not eligible:
+                continue
+            employees = list(
+                VolunteerProfile.objects.filter(employer=company)
+                .exclude(pk__in=listed)
+                .order_by("-pk")
+                .values_list("pk", flat=True)
+            )
+            used: set[int] = set()
+            for approval in (A.Approval.PENDING, A.Approval.REFUSED):
+                shift = len(added)
+                rotated = eligible[shift % len(eligible) :] + eligible[: shift % len(eligible)]
+                pair = next(
+                    (
+                        (volunteer, mission)
+                        for mission in rotated
+                        for volunteer in employees
+                        if volunteer not in used and (volunteer, mission.pk) not in taken
+                    ),
+                    None,
+                )
+                if pair is None:
+                    continue
+                volunteer, mission = pair
+                used.add(volunteer)
+                taken.add((volunteer, mission.pk))
+                refused = approval == A.Approval.REFUSED
+                added.append(
+                    Application(
+                        mission=mission,
+                        volunteer_id=volunteer,
+                        origin="applied",
+                        message=rng.choice(APPLICATION_MESSAGES),
+                        # Refused, the volunteer withdrew: that is the reason given.
+                        state=A.State.WITHDRAWN if refused else A.State.APPLIED,
+                        withdrawal_reason="approval_refused" if refused else "",
+                        state_message=rng.choice(APPROVAL_REFUSAL_REASONS) if refused else "",
+                        is_work_time=True,
+                        approval_state=approval,
+                    )
+                )
+        self.bulk.insert(Application, added)
+
+    def _event_registrations(self) -> None:
+        """The marathon's employees register; its teams are left for staff to compute."""
+        marathon = self.programmes.get("marathon")
+        if marathon is None:
+            return
+        profiles = list(
+            VolunteerProfile.objects.filter(employer=marathon.company_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:16]
+        )
+        self.bulk.insert(
+            ProgrammeRegistration,
+            [ProgrammeRegistration(programme=marathon, volunteer_id=pk) for pk in profiles],
+        )
