@@ -68,14 +68,10 @@ def volunteer_profile_save(
     for name, value in fields.items():
         setattr(profile, name, value)
     if profile.employer_id is None:
-        # An employee of a company on the platform may engage on work time.
-        from companies.models import CompanyMember
-
+        # An employee of a company on the platform may engage on work time. The
+        # membership is read through the user, as companies sit above volunteers.
         profile.employer_id = (
-            CompanyMember.objects.filter(user=actor)
-            .order_by("pk")
-            .values_list("company_id", flat=True)
-            .first()
+            actor.company_memberships.order_by("pk").values_list("company_id", flat=True).first()
         )
     place = {"departement": None, "latitude": None, "longitude": None}
     place.update(place_fields(city=city, postcode=postcode))
