@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from missions import services as missions_services
+from missions.attestation import render_attestation
 from missions.models import Application, Mission
 from missions.outreach import testimonial_submit
 
@@ -27,7 +28,6 @@ from .forms import (
     TestimonialForm,
     WithdrawForm,
 )
-from .pdf import render_attestation
 
 signed_in = login_required(login_url="account_login")
 
