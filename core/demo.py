@@ -3865,10 +3865,10 @@ class DemoBuilder:
         from missions.services import (
             application_create,
             evaluation_submit,
+            favourite_toggle,
             hours_log,
             hours_validate,
         )
-        from volunteers.services import favourite_toggle
 
         profile = self._listed_volunteer(0)
         user = profile.user

@@ -5,11 +5,18 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from missions import volunteer_urls as missions_volunteer_urls
+from volunteers import urls as volunteers_urls
+
 from . import views
 
 admin.site.site_header = _("Administration de probono")
 admin.site.site_title = _("probono")
 admin.site.index_title = _("Équipe de la plateforme")
+
+# The volunteer's space spans several apps: each page lives in the lowest app that holds
+# what it shows (the profile in volunteers, engagements in missions), under one namespace.
+volunteer_space = volunteers_urls.urlpatterns + missions_volunteer_urls.urlpatterns
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -23,7 +30,7 @@ urlpatterns += i18n_patterns(
     path("missions/", include("missions.urls")),
     path("associations/", include("associations.urls")),
     path("association/", include("associations.space_urls")),
-    path("benevole/", include("volunteers.urls")),
+    path("benevole/", include((volunteer_space, "volunteers"))),
     path("entreprise/", include("companies.urls")),
     path("organisation/", include("api.page_urls")),
     path("recherches/", include("search.urls")),
