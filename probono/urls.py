@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from matching import urls as matching_urls
 from missions import volunteer_urls as missions_volunteer_urls
 from volunteers import urls as volunteers_urls
 
@@ -15,8 +16,13 @@ admin.site.site_title = _("probono")
 admin.site.index_title = _("Équipe de la plateforme")
 
 # The volunteer's space spans several apps: each page lives in the lowest app that holds
-# what it shows (the profile in volunteers, engagements in missions), under one namespace.
-volunteer_space = volunteers_urls.urlpatterns + missions_volunteer_urls.urlpatterns
+# what it shows (the profile in volunteers, engagements in missions, suggestions in
+# matching), under one namespace.
+volunteer_space = (
+    volunteers_urls.urlpatterns
+    + missions_volunteer_urls.urlpatterns
+    + matching_urls.volunteer_urlpatterns
+)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

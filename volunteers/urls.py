@@ -8,5 +8,4 @@ from . import views
 
 urlpatterns = [
     path("profil/", views.profile_edit, name="profile"),
-    path("missions-pour-vous/", views.suggestions, name="suggestions"),
 ]

@@ -16,8 +16,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from missions.selectors import with_taken_seats
-
 from . import selectors, services
 from .forms import ProfileForm
 
@@ -91,18 +89,4 @@ def profile_edit(request):
         request,
         "volunteers/profile_form.html",
         {"form": form, "creating": creating, "next": safe_next(request, "")},
-    )
-
-
-@volunteer_required
-def suggestions(request, profile):
-    found = list(selectors.suggestions_for(profile)[:50])
-    with_taken_seats([suggestion.mission for suggestion in found])
-    return render(
-        request,
-        "volunteers/suggestions.html",
-        {
-            "suggestions": found,
-            "missing": services.missing_for_matching(profile),
-        },
     )
