@@ -35,12 +35,12 @@ from missions.outreach import invitation_send, testimonial_publish, testimonial_
 from missions.services import (
     application_create,
     evaluation_submit,
+    favourite_toggle,
     hours_log,
     hours_validate,
     mission_create,
 )
 from volunteers.models import VolunteerProfile
-from volunteers.services import favourite_toggle
 
 
 class StoriesMixin(BuilderBase):

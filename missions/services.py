@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.permissions import require, require_staff_for
 from core.states import TransitionNotAllowed
 from taxonomy.services import place_fields
+from volunteers.models import Favourite, VolunteerProfile
 
 from . import access, suggestions
 from .models import Application, Evaluation, HoursEntry, Invitation, Mission, MissionSkill
@@ -706,3 +707,25 @@ def evaluation_submit(
     evaluation.full_clean()
     evaluation.save()
     return evaluation
+
+
+# Missions shown publicly, hence ones a volunteer may keep (as missions.views shows them).
+FAVOURABLE_STATES = (Mission.State.PUBLISHED, Mission.State.IN_PROGRESS, Mission.State.COMPLETED)
+
+
+@transaction.atomic
+def favourite_toggle(*, actor, mission_id: int) -> bool:
+    """Add the mission to ``actor``'s favourites, or remove it; True if now a favourite."""
+    require(
+        actor is not None and actor.is_authenticated,
+        _("Connectez-vous pour gérer votre profil de bénévole."),
+    )
+    profile = VolunteerProfile.objects.filter(user=actor).first()
+    require(profile is not None, _("Créez votre profil de bénévole pour garder des favoris."))
+    deleted, _rows = Favourite.objects.filter(volunteer=profile, mission_id=mission_id).delete()
+    if deleted:
+        return False
+    if not Mission.objects.filter(pk=mission_id, state__in=FAVOURABLE_STATES).exists():
+        raise Mission.DoesNotExist
+    Favourite.objects.get_or_create(volunteer=profile, mission_id=mission_id)
+    return True

@@ -6,15 +6,27 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from associations import space_urls as association_space_urls
+from matching import urls as matching_urls
 from missions import manage_urls as mission_manage_urls
 from missions import urls as mission_urls
+from missions import volunteer_urls as missions_volunteer_urls
 from search import urls as search_urls
+from volunteers import urls as volunteers_urls
 
 from . import views
 
 admin.site.site_header = _("Administration de probono")
 admin.site.site_title = _("probono")
 admin.site.index_title = _("Équipe de la plateforme")
+
+# The volunteer's space spans several apps: each page lives in the lowest app that holds
+# what it shows (the profile in volunteers, engagements in missions, suggestions in
+# matching), under one namespace.
+volunteer_space = (
+    volunteers_urls.urlpatterns
+    + missions_volunteer_urls.urlpatterns
+    + matching_urls.volunteer_urlpatterns
+)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -38,7 +50,7 @@ urlpatterns += i18n_patterns(
             (association_space_urls.urlpatterns + mission_manage_urls.urlpatterns, "asso"),
         ),
     ),
-    path("benevole/", include("volunteers.urls")),
+    path("benevole/", include((volunteer_space, "volunteers"))),
     path("entreprise/", include("companies.urls")),
     path("organisation/", include("api.page_urls")),
     path("recherches/", include("search.urls")),

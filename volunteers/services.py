@@ -1,6 +1,6 @@
-"""Workflows of the volunteer's own space: the profile and favourite missions.
+"""Workflows of the volunteer's own profile.
 
-Applications, hours and evaluations are engagements shared with the association: their
+Applications, hours, evaluations and favourite missions involve missions: their
 workflows live in ``missions.services``.
 """
 
@@ -14,7 +14,7 @@ from core.permissions import require
 from taxonomy.models import Cause, Skill
 from taxonomy.services import place_fields
 
-from .models import Favourite, SkillLevel, VolunteerProfile, VolunteerSkill
+from .models import SkillLevel, VolunteerProfile, VolunteerSkill
 
 # The profile fields a volunteer edits directly (place and lists are handled apart).
 PROFILE_FIELDS = (
@@ -68,14 +68,10 @@ def volunteer_profile_save(
     for name, value in fields.items():
         setattr(profile, name, value)
     if profile.employer_id is None:
-        # An employee of a company on the platform may engage on work time.
-        from companies.models import CompanyMember
-
+        # An employee of a company on the platform may engage on work time. The
+        # membership is read through the user, as companies sit above volunteers.
         profile.employer_id = (
-            CompanyMember.objects.filter(user=actor)
-            .order_by("pk")
-            .values_list("company_id", flat=True)
-            .first()
+            actor.company_memberships.order_by("pk").values_list("company_id", flat=True).first()
         )
     place = {"departement": None, "latitude": None, "longitude": None}
     place.update(place_fields(city=city, postcode=postcode))
@@ -129,24 +125,3 @@ def missing_for_matching(profile: VolunteerProfile | None) -> list[str]:
     if profile.available_until and profile.available_until < timezone.localdate():
         missing.append(_("Vos disponibilités sont passées : mettez-les à jour."))
     return missing
-
-
-# Missions shown publicly, hence ones a volunteer may keep (as missions.views shows them).
-FAVOURABLE_STATES = ("published", "in_progress", "completed")
-
-
-@transaction.atomic
-def favourite_toggle(*, actor, mission_id: int) -> bool:
-    """Add the mission to ``actor``'s favourites, or remove it; True if now a favourite."""
-    from missions.models import Mission
-
-    _require_signed_in(actor)
-    profile = VolunteerProfile.objects.filter(user=actor).first()
-    require(profile is not None, _("Créez votre profil de bénévole pour garder des favoris."))
-    deleted, _rows = Favourite.objects.filter(volunteer=profile, mission_id=mission_id).delete()
-    if deleted:
-        return False
-    if not Mission.objects.filter(pk=mission_id, state__in=FAVOURABLE_STATES).exists():
-        raise Mission.DoesNotExist
-    Favourite.objects.get_or_create(volunteer=profile, mission_id=mission_id)
-    return True

@@ -1,18 +1,11 @@
+"""The volunteer's own pages. The ``volunteers`` namespace also gathers the volunteer's
+pages that live in higher apps (engagements in ``missions``, suggestions in
+``matching``): ``probono.urls`` composes it."""
+
 from django.urls import path
 
 from . import views
 
-app_name = "volunteers"
 urlpatterns = [
     path("profil/", views.profile_edit, name="profile"),
-    path("missions-pour-vous/", views.suggestions, name="suggestions"),
-    path("favoris/", views.favourites, name="favourites"),
-    path("favoris/<int:pk>/", views.favourite_toggle, name="favourite_toggle"),
-    path("candidater/<int:pk>/", views.apply, name="apply"),
-    path("engagements/", views.engagements, name="engagements"),
-    path("engagements/<int:pk>/retrait/", views.withdraw, name="withdraw"),
-    path("engagements/<int:pk>/heures/", views.log_hours, name="log_hours"),
-    path("engagements/<int:pk>/evaluation/", views.evaluate, name="evaluate"),
-    path("engagements/<int:pk>/temoignage/", views.testimonial, name="testimonial"),
-    path("engagements/<int:pk>/attestation/", views.attestation, name="attestation"),
 ]

@@ -1,41 +1,31 @@
-"""The volunteer's space. Who may see what: every page is for the signed-in person's
-own profile and engagements; objects are looked up scoped to that person, so that
-another volunteer's ids lead to a 404. Staff may also download attestations."""
+"""The volunteer's own profile page, and the access rules every page of the volunteer's
+space shares: the pages about engagements and favourites live in ``missions``, the
+suggestions in ``matching``; the ``volunteers`` URL namespace gathers them.
+
+Who may see what: every page is for the signed-in person's own profile and engagements;
+objects are looked up scoped to that person, so that another volunteer's ids lead to a
+404."""
 
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from missions import services as missions_services
-from missions.models import Application, Mission
-from missions.outreach import testimonial_submit
+from core.forms import add_service_errors
 
 from . import selectors, services
-from .forms import (
-    ApplyForm,
-    EvaluationForm,
-    HoursForm,
-    ProfileForm,
-    TestimonialForm,
-    WithdrawForm,
-)
-from .pdf import render_attestation
+from .forms import ProfileForm
 
 signed_in = login_required(login_url="account_login")
 
-# Missions anyone may look at (as on the public mission page).
-PUBLIC_STATES = (Mission.State.PUBLISHED, Mission.State.IN_PROGRESS, Mission.State.COMPLETED)
 
-
-def _safe_next(request, default: str) -> str:
+def safe_next(request, default: str) -> str:
+    """The ``next`` parameter if it points to this site, else ``default``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -59,17 +49,6 @@ def volunteer_required(view):
     return wrapper
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-# --- Profile ----------------------------------------------------------------------------
-
-
 @signed_in
 def profile_edit(request):
     profile = selectors.profile_for(request.user)
@@ -86,7 +65,7 @@ def profile_edit(request):
                 **form.profile_fields(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if creating:
                 messages.success(
@@ -96,264 +75,11 @@ def profile_edit(request):
                         "qui vous correspondent."
                     ),
                 )
-                return redirect(_safe_next(request, reverse("volunteers:suggestions")))
+                return redirect(safe_next(request, reverse("volunteers:suggestions")))
             messages.success(request, _("Votre profil est enregistré."))
-            return redirect(_safe_next(request, reverse("volunteers:profile")))
+            return redirect(safe_next(request, reverse("volunteers:profile")))
     return render(
         request,
         "volunteers/profile_form.html",
-        {"form": form, "creating": creating, "next": _safe_next(request, "")},
+        {"form": form, "creating": creating, "next": safe_next(request, "")},
     )
-
-
-# --- Suggestions and favourites ---------------------------------------------------------
-
-
-@volunteer_required
-def suggestions(request, profile):
-    found = list(selectors.suggestions_for(profile)[:50])
-    selectors.with_taken_seats([suggestion.mission for suggestion in found])
-    return render(
-        request,
-        "volunteers/suggestions.html",
-        {
-            "suggestions": found,
-            "missing": services.missing_for_matching(profile),
-        },
-    )
-
-
-@volunteer_required
-def favourites(request, profile):
-    kept = list(selectors.favourites_for(profile))
-    selectors.with_taken_seats([favourite.mission for favourite in kept])
-    return render(request, "volunteers/favourites.html", {"favourites": kept})
-
-
-@signed_in
-@require_POST
-def favourite_toggle(request, pk: int):
-    try:
-        is_favourite = services.favourite_toggle(actor=request.user, mission_id=pk)
-    except Mission.DoesNotExist as error:
-        raise Http404 from error
-    if request.headers.get("HX-Request"):
-        return render(
-            request,
-            "volunteers/_favourite_button.html",
-            {"mission_pk": pk, "is_favourite": is_favourite, "next": _safe_next(request, "")},
-        )
-    if is_favourite:
-        messages.success(request, _("Mission ajoutée à vos favoris."))
-    else:
-        messages.success(request, _("Mission retirée de vos favoris."))
-    return redirect(_safe_next(request, reverse("missions:detail", args=[pk])))
-
-
-# --- Applying ---------------------------------------------------------------------------
-
-
-@volunteer_required
-def apply(request, profile, pk: int):
-    mission = get_object_or_404(
-        Mission.objects.filter(state__in=PUBLIC_STATES)
-        .select_related("association")
-        .with_taken_seats(),
-        pk=pk,
-    )
-    existing = Application.objects.filter(mission=mission, volunteer=profile).first()
-    form = ApplyForm(request.POST or None, employer=profile.employer)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = missions_services.application_create(
-                mission_id=mission.pk,
-                volunteer=profile,
-                actor=request.user,
-                message=form.cleaned_data["message"],
-                is_work_time=form.cleaned_data.get("time") == "work",
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict") and "is_work_time" in error.error_dict:
-                field = "time" if "time" in form.fields else None
-                form.add_error(field, error.error_dict["is_work_time"])
-            else:
-                _add_errors(form, error)
-        else:
-            if application.state == Application.State.WAITLISTED:
-                messages.success(
-                    request,
-                    _(
-                        "Vous êtes sur la liste d'attente : si une place se libère, "
-                        "l'association reviendra vers vous."
-                    ),
-                )
-            elif application.approval_state == Application.Approval.PENDING:
-                messages.success(
-                    request,
-                    _(
-                        "Candidature envoyée. Votre demande de mécénat de compétences part "
-                        "aussi chez votre employeur pour accord."
-                    ),
-                )
-            else:
-                messages.success(request, _("Candidature envoyée à l'association."))
-            return redirect(f"{reverse('volunteers:engagements')}#engagement-{application.pk}")
-    return render(
-        request,
-        "volunteers/apply.html",
-        {
-            "mission": mission,
-            "profile": profile,
-            "form": form,
-            "existing": existing,
-            "is_open": mission.is_open_for_applications(),
-            # After a POST the form stays, with the message as typed and the error.
-            "show_form": form.is_bound or (existing is None and mission.is_open_for_applications()),
-            "is_full": mission.free_seats == 0,
-            "employer": profile.employer,
-        },
-    )
-
-
-# --- Engagements ------------------------------------------------------------------------
-
-
-def _engagements_page(request, profile, *, bound=None, alert=(), status=200):
-    """The engagements page; ``bound`` = (application pk, form name, form) shows a
-    submitted form with its errors in its row, ``alert`` the errors of the row itself
-    (the engagement's state does not allow the action)."""
-    rows = []
-    for application in selectors.engagements_for(profile):
-        forms = {
-            "withdraw": WithdrawForm(prefix=f"w{application.pk}"),
-            "hours": HoursForm(prefix=f"h{application.pk}"),
-            "evaluation": EvaluationForm(prefix=f"e{application.pk}"),
-            "testimonial": TestimonialForm(prefix=f"t{application.pk}"),
-        }
-        row = {"application": application, "forms": forms, "open_form": "", "alert": ()}
-        if bound and bound[0] == application.pk:
-            forms[bound[1]] = bound[2]
-            row.update(open_form=bound[1], alert=alert)
-        rows.append(row)
-    return render(
-        request,
-        "volunteers/engagements.html",
-        {"rows": rows, "State": Application.State, "Approval": Application.Approval},
-        status=status,
-    )
-
-
-@volunteer_required
-def engagements(request, profile):
-    return _engagements_page(request, profile)
-
-
-def _own_application(profile, pk: int) -> Application:
-    return get_object_or_404(Application.objects.filter(volunteer=profile), pk=pk)
-
-
-def _engagement_action(kind: str, form_class, act, success_message: str):
-    """A POST on one of the volunteer's own applications: validate, call the service,
-    redirect to the row; on error, the engagements page with the form in its row."""
-
-    @volunteer_required
-    @require_POST
-    def view(request, profile, pk: int):
-        application = _own_application(profile, pk)
-        form = form_class(request.POST, prefix=f"{kind[0]}{application.pk}")
-        alert = ()
-        if form.is_valid():
-            try:
-                act(request.user, application, form.cleaned_data)
-            except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    _add_errors(form, error)
-                else:
-                    alert = error.messages
-            else:
-                messages.success(request, success_message())
-                return redirect(f"{reverse('volunteers:engagements')}#engagement-{application.pk}")
-        return _engagements_page(
-            request, profile, bound=(application.pk, kind, form), alert=alert, status=400
-        )
-
-    view.__name__ = f"{kind}_view"
-    return view
-
-
-withdraw = _engagement_action(
-    "withdraw",
-    WithdrawForm,
-    lambda actor, application, data: missions_services.application_withdraw(
-        application_id=application.pk,
-        actor=actor,
-        reason=data["reason"],
-        message=data["message"],
-    ),
-    lambda: _("Votre candidature est retirée ; l'association en est informée."),
-)
-
-log_hours = _engagement_action(
-    "hours",
-    HoursForm,
-    lambda actor, application, data: missions_services.hours_log(
-        application_id=application.pk,
-        actor=actor,
-        date=data["date"],
-        hours=data["hours"],
-        description=data["description"],
-    ),
-    lambda: _("Heures enregistrées : l'association va les valider."),
-)
-
-evaluate = _engagement_action(
-    "evaluation",
-    EvaluationForm,
-    lambda actor, application, data: missions_services.evaluation_submit(
-        application_id=application.pk,
-        actor=actor,
-        rating=data["rating"],
-        objectives=data["objectives"],
-        skills_transferred=data["skills_transferred"],
-        comment=data["comment"],
-    ),
-    lambda: _("Merci pour votre évaluation."),
-)
-
-testimonial = _engagement_action(
-    "testimonial",
-    TestimonialForm,
-    lambda actor, application, data: testimonial_submit(
-        application_id=application.pk, actor=actor, text=data["text"]
-    ),
-    lambda: _("Merci pour votre témoignage : l'association le lira avec attention."),
-)
-
-
-# --- Attestation ------------------------------------------------------------------------
-
-
-@signed_in
-def attestation(request, pk: int):
-    if request.user.is_staff:
-        application = get_object_or_404(
-            Application.objects.select_related("mission__association", "volunteer__user"), pk=pk
-        )
-        mission = application.mission
-        is_own = application.volunteer.user_id == request.user.pk
-        if not is_own and not request.user.can_moderate_departement(
-            mission.departement_id or mission.association.departement_id
-        ):
-            raise Http404
-    else:
-        application = get_object_or_404(
-            Application.objects.select_related("mission__association", "volunteer__user").filter(
-                volunteer__user=request.user
-            ),
-            pk=pk,
-        )
-    if application.state != Application.State.COMPLETED:
-        raise Http404
-    response = HttpResponse(render_attestation(application), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="attestation-probono-{pk}.pdf"'
-    return response

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from missions import models as mission_models
+from missions.attestation import attestation_reference, reference_is_valid, render_attestation
 from missions.models import Application, Evaluation, HoursEntry
 from tests import factories
-from volunteers.pdf import attestation_reference, reference_is_valid, render_attestation
 
 pytestmark = pytest.mark.django_db
 

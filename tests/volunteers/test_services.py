@@ -7,10 +7,11 @@ from django.utils import timezone
 from matching.selectors import volunteer_suggestions
 from matching.services import forget_index
 from missions.models import Mission
+from missions.services import favourite_toggle
 from taxonomy.models import Cause, Skill
 from tests import factories
 from volunteers.models import Favourite, VolunteerProfile
-from volunteers.services import favourite_toggle, missing_for_matching, volunteer_profile_save
+from volunteers.services import missing_for_matching, volunteer_profile_save
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from missions.models import Application, HoursEntry
+from volunteers.templatetags.volunteers_tags import hours as format_hours
 
-from .templatetags.volunteers_tags import hours as format_hours
+from .models import Application, HoursEntry
 
 
 def attestation_reference(application: Application) -> str:
