@@ -54,11 +54,6 @@ from .services import (
     webhook_endpoint_delete,
 )
 
-PUBLIC_MISSION_STATES = (
-    Mission.State.PUBLISHED,
-    Mission.State.IN_PROGRESS,
-    Mission.State.COMPLETED,
-)
 MAX_ID = 2**62
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -290,7 +285,7 @@ class MissionViewSet(
         if self.requester.is_staff:
             return queryset
         return queryset.filter(
-            Q(state__in=PUBLIC_MISSION_STATES)
+            Q(state__in=Mission.PUBLIC_STATES)
             | Q(association_id__in=self.requester.association_ids)
         )
 
@@ -604,7 +599,7 @@ class ApplicationViewSet(
         if volunteer is None:
             raise ApiPermissionDenied(_("Créez d'abord votre profil de bénévole."))
         mission_id = body.validated_data["mission"]
-        if not Mission.objects.filter(pk=mission_id, state__in=PUBLIC_MISSION_STATES).exists():
+        if not Mission.objects.public().filter(pk=mission_id).exists():
             raise ApiError(_("Certaines données sont invalides."), code="invalid") from None
         application = mission_services.application_create(
             mission_id=mission_id,

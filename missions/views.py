@@ -6,7 +6,6 @@ from search.services import search_missions
 
 from .models import Mission
 
-PUBLIC_STATES = (Mission.State.PUBLISHED, Mission.State.IN_PROGRESS, Mission.State.COMPLETED)
 PAGE_SIZE = 20
 
 
@@ -38,7 +37,7 @@ def render_mission_search(request, query, *, save_form=None):
 def mission_detail(request, pk: int):
     """A public mission page (anyone): drafts and missions never published are not found."""
     mission = get_object_or_404(
-        Mission.objects.filter(state__in=PUBLIC_STATES)
+        Mission.objects.public()
         .select_related("association", "cause", "departement", "programme")
         .with_taken_seats(),
         pk=pk,

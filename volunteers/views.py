@@ -31,9 +31,6 @@ from .pdf import render_attestation
 
 signed_in = login_required(login_url="account_login")
 
-# Missions anyone may look at (as on the public mission page).
-PUBLIC_STATES = (Mission.State.PUBLISHED, Mission.State.IN_PROGRESS, Mission.State.COMPLETED)
-
 
 def _safe_next(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -156,9 +153,7 @@ def favourite_toggle(request, pk: int):
 @volunteer_required
 def apply(request, profile, pk: int):
     mission = get_object_or_404(
-        Mission.objects.filter(state__in=PUBLIC_STATES)
-        .select_related("association")
-        .with_taken_seats(),
+        Mission.objects.public().select_related("association").with_taken_seats(),
         pk=pk,
     )
     existing = Application.objects.filter(mission=mission, volunteer=profile).first()
