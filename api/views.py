@@ -4,10 +4,7 @@ Every queryset is built from the requester's scope (``api.scope.Requester``): an
 object outside it answers 404, an action the services refuse answers 403 or 409.
 """
 
-import hashlib
-
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
@@ -34,6 +31,7 @@ from companies.models import Company, CompanyMember, Programme
 from matching.selectors import mission_suggestions, volunteer_suggestions
 from missions import services as mission_services
 from missions.models import Application, Evaluation, HoursEntry, Mission, MissionSkill
+from missions.outreach import EDITABLE_FIELDS, MissionChanged, mission_etag, mission_update
 from taxonomy.models import Cause, Departement, Skill
 from volunteers.models import VolunteerProfile, VolunteerSkill
 from volunteers.services import PROFILE_FIELDS, volunteer_profile_save
@@ -198,11 +196,6 @@ class AssociationViewSet(PublicReadMixin, ApiViewMixin, viewsets.ReadOnlyModelVi
 # --- Missions -------------------------------------------------------------------------
 
 
-def mission_etag(mission: Mission) -> str:
-    version = f"{mission.pk}:{mission.updated_at.isoformat()}"
-    return '"' + hashlib.sha256(version.encode()).hexdigest()[:32] + '"'
-
-
 MISSION_EXAMPLE = OpenApiExample(
     "A mission",
     request_only=True,
@@ -340,8 +333,6 @@ class MissionViewSet(
         return response
 
     def update(self, request, *args, **kwargs):
-        from missions.outreach import EDITABLE_FIELDS, mission_update
-
         partial = kwargs.pop("partial", False)
         mission = self.get_object()
         require_key_reach(self.requester, association_id=mission.association_id)
@@ -349,8 +340,8 @@ class MissionViewSet(
             raise ApiPermissionDenied(
                 _("Seuls les membres de l'association peuvent gérer cette mission.")
             )
-        expected = request.headers.get("If-Match", "").strip()
-        if not expected:
+        if_match = request.headers.get("If-Match", "").strip()
+        if not if_match:
             raise ApiError(
                 _("Envoyez l'en-tête If-Match avec l'ETag de la mission."),
                 code="precondition_required",
@@ -359,33 +350,24 @@ class MissionViewSet(
         serializer = s.MissionWriteSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        data.pop("association", None)
-        with transaction.atomic():
-            current = Mission.objects.select_for_update(of=("self",)).get(pk=mission.pk)
-            if expected not in ("*", mission_etag(current)):
-                raise ApiError(
-                    _("La mission a changé depuis votre lecture : relisez-la puis réessayez."),
-                    code="precondition_failed",
-                    status_code=412,
-                )
-            fields = {name: getattr(current, name) for name in EDITABLE_FIELDS}
-            fields.update({k: v for k, v in data.items() if k in EDITABLE_FIELDS})
-            if "skills" in data:
-                skills = s.skills_as_tuples(data["skills"])
-            else:
-                skills = [
-                    (row.skill, row.min_level, row.importance)
-                    for row in current.skills.select_related("skill")
-                ]
+        try:
             mission_update(
-                mission_id=current.pk,
+                mission_id=mission.pk,
                 actor=request.user,
-                skills=skills,
-                city=data.get("city", current.city),
-                postcode=data.get("postcode", current.postcode),
-                **fields,
+                # "*": whatever the current version (RFC 9110).
+                expected_etag=None if if_match == "*" else if_match,
+                skills=s.skills_as_tuples(data["skills"]) if "skills" in data else None,
+                city=data.get("city"),
+                postcode=data.get("postcode"),
+                **{name: value for name, value in data.items() if name in EDITABLE_FIELDS},
             )
-        return self._respond(current)
+        except MissionChanged:
+            raise ApiError(
+                _("La mission a changé depuis votre lecture : relisez-la puis réessayez."),
+                code="precondition_failed",
+                status_code=412,
+            ) from None
+        return self._respond(mission)
 
     def _transition(self, service, **arguments) -> Response:
         mission = self.get_object()
