@@ -14,8 +14,15 @@ from missions.models import Application, Evaluation, HoursEntry, Mission
 from .. import serializers as s
 from ..errors import ApiError
 from ..filters import ApplicationFilter, HoursFilter
+from ..permissions import (
+    Authenticated,
+    KeyReach,
+    KeyReachesApplicationAssociation,
+    KeyReachesApplicationEmployer,
+    KeyReachesHoursAssociation,
+)
 from ..scope import Requester
-from .base import IDEMPOTENCY_HEADER, ApiViewMixin, refuse_keys, require_key_reach
+from .base import IDEMPOTENCY_HEADER, ApiViewMixin, refuse_keys
 
 
 def _engagements_filter(requester: Requester, prefix: str = "") -> Q:
@@ -41,67 +48,11 @@ def _visible_applications(requester: Requester):
     return Application.objects.filter(_engagements_filter(requester))
 
 
-BY_ASSOCIATION = {"accept", "decline", "activate", "complete", "abandon"}
-BY_EMPLOYER = {"approve", "refuse"}
-
-
-def _application_actions():
-    def transition(name, service, body=None, summary=""):
-        def view(self, request, pk=None):
-            application = self.get_object()
-            require_key_reach(
-                self.requester,
-                association_id=application.mission.association_id
-                if name in BY_ASSOCIATION
-                else None,
-                company_id=application.volunteer.employer_id if name in BY_EMPLOYER else None,
-            )
-            arguments = {}
-            if body is not None:
-                parsed = body(data=request.data)
-                parsed.is_valid(raise_exception=True)
-                arguments = dict(parsed.validated_data)
-            service(application_id=application.pk, actor=request.user, **arguments)
-            fresh = self.get_queryset().get(pk=application.pk)
-            return Response(s.ApplicationSerializer(fresh).data)
-
-        # DRF routes an action by its function name: name it before decorating.
-        view.__name__ = view.__qualname__ = name
-        view = action(detail=True, methods=["post"], url_path=name)(view)
-        return extend_schema(
-            summary=summary,
-            request=body,
-            responses={200: s.ApplicationSerializer},
-            tags=["applications"],
-        )(view)
-
-    ms = mission_services
-    return {
-        "accept": transition(
-            "accept", ms.application_accept, s.MessageSerializer, "Accept (association)"
-        ),
-        "decline": transition(
-            "decline", ms.application_decline, s.DeclineSerializer, "Decline (association)"
-        ),
-        "withdraw": transition(
-            "withdraw", ms.application_withdraw, s.WithdrawSerializer, "Withdraw (volunteer)"
-        ),
-        "activate": transition(
-            "activate", ms.application_activate, None, "Start the engagement (association)"
-        ),
-        "complete": transition(
-            "complete", ms.application_complete, None, "Complete the engagement (association)"
-        ),
-        "abandon": transition(
-            "abandon", ms.application_abandon, s.MessageSerializer, "Stop the engagement"
-        ),
-        "approve": transition(
-            "approve", ms.application_approve, s.ApproveSerializer, "Approve work time (employer)"
-        ),
-        "refuse": transition(
-            "refuse", ms.application_refuse, s.ReasonSerializer, "Refuse work time (employer)"
-        ),
-    }
+# The organisation whose key may act, per state change: the mission's association, the
+# volunteer's employer, or none for the volunteer's own acts.
+BY_ASSOCIATION = [Authenticated, KeyReachesApplicationAssociation]
+BY_EMPLOYER = [Authenticated, KeyReachesApplicationEmployer]
+BY_VOLUNTEER = [Authenticated, KeyReach]
 
 
 @extend_schema_view(
@@ -133,7 +84,6 @@ class ApplicationViewSet(
     filterset_class = ApplicationFilter
     ordering_fields = ["created_at", "updated_at"]
     ordering = ["-created_at", "-pk"]
-    locals().update(_application_actions())
 
     def get_queryset(self):
         queryset = Application.objects.select_related("mission", "volunteer__user", "volunteer")
@@ -160,6 +110,97 @@ class ApplicationViewSet(
         fresh = self.get_queryset().get(pk=application.pk)
         return Response(s.ApplicationSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
+    def _transition(self, service, body=None) -> Response:
+        application = self.get_object()
+        arguments = {}
+        if body is not None:
+            parsed = body(data=self.request.data)
+            parsed.is_valid(raise_exception=True)
+            arguments = dict(parsed.validated_data)
+        service(application_id=application.pk, actor=self.request.user, **arguments)
+        fresh = self.get_queryset().get(pk=application.pk)
+        return Response(s.ApplicationSerializer(fresh).data)
+
+    @extend_schema(
+        summary="Accept (association)",
+        request=s.MessageSerializer,
+        responses={200: s.ApplicationSerializer},
+        tags=["applications"],
+    )
+    @action(detail=True, methods=["post"], permission_classes=BY_ASSOCIATION)
+    def accept(self, request, pk=None):
+        return self._transition(mission_services.application_accept, s.MessageSerializer)
+
+    @extend_schema(
+        summary="Decline (association)",
+        request=s.DeclineSerializer,
+        responses={200: s.ApplicationSerializer},
+        tags=["applications"],
+    )
+    @action(detail=True, methods=["post"], permission_classes=BY_ASSOCIATION)
+    def decline(self, request, pk=None):
+        return self._transition(mission_services.application_decline, s.DeclineSerializer)
+
+    @extend_schema(
+        summary="Withdraw (volunteer)",
+        request=s.WithdrawSerializer,
+        responses={200: s.ApplicationSerializer},
+        tags=["applications"],
+    )
+    @action(detail=True, methods=["post"], permission_classes=BY_VOLUNTEER)
+    def withdraw(self, request, pk=None):
+        return self._transition(mission_services.application_withdraw, s.WithdrawSerializer)
+
+    @extend_schema(
+        summary="Start the engagement (association)",
+        request=None,
+        responses={200: s.ApplicationSerializer},
+        tags=["applications"],
+    )
+    @action(detail=True, methods=["post"], permission_classes=BY_ASSOCIATION)
+    def activate(self, request, pk=None):
+        return self._transition(mission_services.application_activate)
+
+    @extend_schema(
+        summary="Complete the engagement (association)",
+        request=None,
+        responses={200: s.ApplicationSerializer},
+        tags=["applications"],
+    )
+    @action(detail=True, methods=["post"], permission_classes=BY_ASSOCIATION)
+    def complete(self, request, pk=None):
+        return self._transition(mission_services.application_complete)
+
+    @extend_schema(
+        summary="Stop the engagement",
+        request=s.MessageSerializer,
+        responses={200: s.ApplicationSerializer},
+        tags=["applications"],
+    )
+    @action(detail=True, methods=["post"], permission_classes=BY_ASSOCIATION)
+    def abandon(self, request, pk=None):
+        return self._transition(mission_services.application_abandon, s.MessageSerializer)
+
+    @extend_schema(
+        summary="Approve work time (employer)",
+        request=s.ApproveSerializer,
+        responses={200: s.ApplicationSerializer},
+        tags=["applications"],
+    )
+    @action(detail=True, methods=["post"], permission_classes=BY_EMPLOYER)
+    def approve(self, request, pk=None):
+        return self._transition(mission_services.application_approve, s.ApproveSerializer)
+
+    @extend_schema(
+        summary="Refuse work time (employer)",
+        request=s.ReasonSerializer,
+        responses={200: s.ApplicationSerializer},
+        tags=["applications"],
+    )
+    @action(detail=True, methods=["post"], permission_classes=BY_EMPLOYER)
+    def refuse(self, request, pk=None):
+        return self._transition(mission_services.application_refuse, s.ReasonSerializer)
+
 
 @extend_schema_view(
     list=extend_schema(summary="List hours entries", tags=["hours"]),
@@ -183,11 +224,7 @@ class HoursViewSet(
     filterset_class = HoursFilter
     ordering_fields = ["date", "created_at"]
     ordering = ["-date", "-pk"]
-
-    def _reachable(self) -> HoursEntry:
-        entry = self.get_object()
-        require_key_reach(self.requester, association_id=entry.application.mission.association_id)
-        return entry
+    permission_classes = [Authenticated, KeyReachesHoursAssociation]
 
     def get_queryset(self):
         queryset = HoursEntry.objects.select_related("application__mission")
@@ -216,7 +253,7 @@ class HoursViewSet(
     )
     @action(detail=True, methods=["post"])
     def validate(self, request, pk=None):
-        entry = self._reachable()
+        entry = self.get_object()
         entry = mission_services.hours_validate(entry_id=entry.pk, actor=request.user)
         return Response(s.HoursEntrySerializer(entry).data)
 
@@ -231,7 +268,7 @@ class HoursViewSet(
         body = s.ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         entry = mission_services.hours_reject(
-            entry_id=self._reachable().pk, actor=request.user, reason=body.validated_data["reason"]
+            entry_id=self.get_object().pk, actor=request.user, reason=body.validated_data["reason"]
         )
         return Response(s.HoursEntrySerializer(entry).data)
 

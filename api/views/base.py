@@ -45,19 +45,12 @@ class ApiViewMixin(IdempotencyMixin):
         return super().get_object()
 
 
-def require_key_reach(requester: Requester, *, association_id=None, company_id=None) -> None:
-    """A key acts only on its own organisation's objects, whatever else its creator may do."""
-    key = requester.key
-    if key is None:
-        return
-    if (association_id and key.association_id == association_id) or (
-        company_id and key.company_id == company_id
-    ):
-        return
-    raise ApiPermissionDenied(_("Cette clé d'API ne permet pas d'agir sur cet objet."))
-
-
 def refuse_keys(requester: Requester) -> None:
+    """Acts a person does in their own name, never with a key.
+
+    Checked first thing in the handler rather than as a permission class, which would
+    run before throttling and the Idempotency-Key check: a key over its budget would
+    get 403 instead of 429, and its refused calls would stop counting."""
     if requester.key is not None:
         raise ApiPermissionDenied(
             _("Cette action se fait en son nom propre, pas avec une clé d'API.")

@@ -24,8 +24,14 @@ from volunteers.models import VolunteerProfile, VolunteerSkill
 from .. import serializers as s
 from ..errors import ApiError
 from ..filters import MissionFilter
-from ..permissions import KeyScope
-from .base import IDEMPOTENCY_HEADER, ApiViewMixin, require_key_reach
+from ..permissions import (
+    Authenticated,
+    KeyReachesMission,
+    MissionAssociationSuggestions,
+    MissionMembersEdit,
+    PublicListAndDetail,
+)
+from .base import IDEMPOTENCY_HEADER, ApiViewMixin
 
 IF_MATCH_HEADER = OpenApiParameter(
     "If-Match",
@@ -101,11 +107,8 @@ class MissionViewSet(
     filterset_class = MissionFilter
     ordering_fields = ["published_at", "created_at", "application_deadline", "start_date", "title"]
     ordering = ["-created_at", "-pk"]
-
-    def get_permissions(self):
-        if self.action in ("list", "retrieve"):
-            return [KeyScope()]
-        return super().get_permissions()
+    # In this order: a key acting beyond its organisation is refused before a non-member.
+    permission_classes = [PublicListAndDetail, KeyReachesMission, MissionMembersEdit]
 
     def get_queryset(self):
         queryset = (
@@ -175,11 +178,6 @@ class MissionViewSet(
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         mission = self.get_object()
-        require_key_reach(self.requester, association_id=mission.association_id)
-        if not mission.association.has_member(request.user):
-            raise ApiPermissionDenied(
-                _("Seuls les membres de l'association peuvent gérer cette mission.")
-            )
         if_match = request.headers.get("If-Match", "").strip()
         if not if_match:
             raise ApiError(
@@ -211,7 +209,6 @@ class MissionViewSet(
 
     def _transition(self, service, **arguments) -> Response:
         mission = self.get_object()
-        require_key_reach(self.requester, association_id=mission.association_id)
         service(mission_id=mission.pk, actor=self.request.user, **arguments)
         return self._respond(mission)
 
@@ -270,13 +267,13 @@ class MissionViewSet(
         filters=False,
         tags=["suggestions"],
     )
-    @action(detail=True, methods=["get"])
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[Authenticated, MissionAssociationSuggestions],
+    )
     def suggestions(self, request, pk=None):
         mission = self.get_object()
-        if mission.association_id not in self.requester.association_ids and not (
-            self.requester.is_staff
-        ):
-            raise ApiPermissionDenied(_("Seule l'association de la mission voit ses suggestions."))
         suggestions = mission_suggestions(
             mission,
             VolunteerProfile.objects.select_related("user", "departement").prefetch_related(
