@@ -2,8 +2,9 @@
 
 Every queryset is built from the requester's scope (``api.scope.Requester``): an
 object outside it answers 404, an action the services refuse answers 403 or 409.
-Who may call an endpoint at all is declared by its ``permission_classes``
-(``api.permissions``).
+Who may call an endpoint, and act on the object it fetches, is declared by its
+``permission_classes`` (``api.permissions``); refusals that depend on the request's
+body stay in the handlers, after its validation.
 """
 
 from .applications import ApplicationViewSet, EvaluationViewSet, HoursViewSet
