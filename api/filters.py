@@ -3,7 +3,6 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missions.models import Application, HoursEntry, Mission
@@ -99,11 +98,9 @@ class MissionFilter(django_filters.FilterSet):
         return queryset  # applied with ``near``
 
     def filter_open(self, queryset, name, value):
-        today = timezone.localdate()
-        is_open = Q(state=Mission.State.PUBLISHED) & (
-            Q(application_deadline__isnull=True) | Q(application_deadline__gte=today)
-        )
-        return queryset.filter(is_open) if value else queryset.exclude(is_open)
+        if value:
+            return queryset.open_for_applications()
+        return queryset.exclude(pk__in=Mission.objects.open_for_applications().values("pk"))
 
 
 class ApplicationFilter(django_filters.FilterSet):

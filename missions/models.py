@@ -19,6 +19,10 @@ class MissionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=Mission.State.PUBLISHED)
 
+    def public(self):
+        """Missions anyone may look at: on the public pages, in the API, to apply to."""
+        return self.filter(state__in=Mission.PUBLIC_STATES)
+
     def open_for_applications(self):
         today = timezone.localdate()
         return self.published().filter(
@@ -80,6 +84,10 @@ class Mission(Place):
         COMPLETED = "completed", _("Terminée")
         CANCELLED = "cancelled", _("Annulée")
         EXPIRED = "expired", _("Expirée")
+
+    # The states in which anyone may see a mission; drafts, missions under moderation,
+    # cancelled and expired ones stay with their association (and staff).
+    PUBLIC_STATES = (State.PUBLISHED, State.IN_PROGRESS, State.COMPLETED)
 
     class Format(models.TextChoices):
         MISSION = "mission", _("Mission pro bono")

@@ -4,6 +4,7 @@ volunteers, the testimonials volunteers leave after an engagement, and the draft
 needs diagnosis prepares from mission templates."""
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -78,16 +79,48 @@ def _set_skills(mission: Mission, skills: list[tuple]) -> None:
     )
 
 
+class MissionChanged(Exception):
+    """The mission is no longer the version the editor read: saving would lose the
+    changes made since."""
+
+
+def mission_etag(mission: Mission) -> str:
+    """The version of a mission as an HTTP entity tag: it changes with every save."""
+    version = f"{mission.pk}:{mission.updated_at.isoformat()}"
+    return '"' + hashlib.sha256(version.encode()).hexdigest()[:32] + '"'
+
+
 @transaction.atomic
 def mission_update(
-    *, mission_id: int, actor, skills: list[tuple], city: str = "", postcode: str = "", **fields
+    *,
+    mission_id: int,
+    actor,
+    skills: list[tuple] | None = None,
+    city: str | None = None,
+    postcode: str | None = None,
+    expected_etag: str | None = None,
+    **fields,
 ) -> Mission:
-    """Change a draft: its fields and its skills ``(skill, min_level, importance)``."""
+    """Change a draft: its fields and its skills ``(skill, min_level, importance)``.
+
+    What is left out (``None``) stays as it is. With ``expected_etag``, the draft must
+    still be that version (``mission_etag``), compared under the lock, else
+    ``MissionChanged``: two editors do not overwrite each other unknowingly.
+    """
     mission = _locked_member_mission(mission_id, actor)
+    if expected_etag is not None and expected_etag != mission_etag(mission):
+        raise MissionChanged
     _require_draft(mission)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    if skills is None:
+        skills = [
+            (row.skill, row.min_level, row.importance)
+            for row in mission.skills.select_related("skill")
+        ]
+    city = mission.city if city is None else city
+    postcode = mission.postcode if postcode is None else postcode
     for name, value in fields.items():
         setattr(mission, name, value)
     if (city, postcode) != (mission.city, mission.postcode) or not (city or postcode):

@@ -5,13 +5,11 @@ from associations.models import Association
 from . import selectors
 from .models import Mission
 
-PUBLIC_STATES = (Mission.State.PUBLISHED, Mission.State.IN_PROGRESS, Mission.State.COMPLETED)
-
 
 def mission_detail(request, pk: int):
     """A public mission page (anyone): drafts and missions never published are not found."""
     mission = get_object_or_404(
-        Mission.objects.filter(state__in=PUBLIC_STATES)
+        Mission.objects.public()
         .select_related("association", "cause", "departement", "programme")
         .with_taken_seats(),
         pk=pk,

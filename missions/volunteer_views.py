@@ -29,10 +29,6 @@ from .volunteer_forms import (
     WithdrawForm,
 )
 
-# Missions anyone may look at (as on the public mission page).
-PUBLIC_STATES = (Mission.State.PUBLISHED, Mission.State.IN_PROGRESS, Mission.State.COMPLETED)
-
-
 # --- Favourites -------------------------------------------------------------------------
 
 
@@ -69,9 +65,7 @@ def favourite_toggle(request, pk: int):
 @volunteer_required
 def apply(request, profile, pk: int):
     mission = get_object_or_404(
-        Mission.objects.filter(state__in=PUBLIC_STATES)
-        .select_related("association")
-        .with_taken_seats(),
+        Mission.objects.public().select_related("association").with_taken_seats(),
         pk=pk,
     )
     existing = Application.objects.filter(mission=mission, volunteer=profile).first()

@@ -14,10 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
 from api.models import ApiKey, WebhookEndpoint
-from api.views import mission_etag
 from companies.models import CompanyMember, Programme
 from core.models import ActionLog
 from missions.models import Application, Evaluation, HoursEntry, Mission
+from missions.outreach import mission_etag
 from taxonomy.models import Cause, Skill
 from tests import factories
 from tests.suggestions import store_list

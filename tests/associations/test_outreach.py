@@ -201,3 +201,17 @@ def test_update_changes_a_draft_and_its_skills(association, owner):
     assert mission.title == "Nouveau titre"
     assert mission.departement.code == "69"
     assert list(mission.skills.values_list("skill__code", "min_level")) == [("accounting", 3)]
+
+
+def test_update_of_a_stale_version_is_refused_and_what_is_left_out_stays(association, owner):
+    mission = _draft(association, owner, ["website_creation"])
+    read = outreach.mission_etag(mission)
+    outreach.mission_update(mission_id=mission.pk, actor=owner, title="Premier", expected_etag=read)
+    with pytest.raises(outreach.MissionChanged):
+        outreach.mission_update(
+            mission_id=mission.pk, actor=owner, title="Second", expected_etag=read
+        )
+    mission.refresh_from_db()
+    assert mission.title == "Premier"
+    assert outreach.mission_etag(mission) != read
+    assert list(mission.skills.values_list("skill__code", flat=True)) == ["website_creation"]
