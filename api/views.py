@@ -30,6 +30,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from associations.models import Association
+from companies import services as company_services
 from companies.models import Company, CompanyMember, Programme
 from matching.selectors import mission_suggestions, volunteer_suggestions
 from missions import services as mission_services
@@ -552,10 +553,16 @@ def _application_actions():
             "abandon", ms.application_abandon, s.MessageSerializer, "Stop the engagement"
         ),
         "approve": transition(
-            "approve", ms.application_approve, s.ApproveSerializer, "Approve work time (employer)"
+            "approve",
+            company_services.application_approve,
+            s.ApproveSerializer,
+            "Approve work time (employer)",
         ),
         "refuse": transition(
-            "refuse", ms.application_refuse, s.ReasonSerializer, "Refuse work time (employer)"
+            "refuse",
+            company_services.application_refuse,
+            s.ReasonSerializer,
+            "Refuse work time (employer)",
         ),
     }
 

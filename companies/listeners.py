@@ -12,7 +12,8 @@ def auto_approve_work_time_application(entry) -> None:
     """A new work-time application waiting for the employer is approved at once when the
     company chose automatic approval under a threshold and it qualifies."""
     from missions.models import Application
-    from missions.services import application_auto_approve
+
+    from .services import application_auto_approve
 
     pending = Application.objects.filter(
         pk=entry.object_id, approval_state=Application.Approval.PENDING

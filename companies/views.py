@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from missions import services as mission_services
 from missions.models import Application
 
 from . import charts, exports, selectors, services
@@ -340,7 +339,7 @@ def approval_approve(request, pk: int):
     form = ApproveForm(request.POST, prefix=f"a{pk}")
     if form.is_valid():
         try:
-            mission_services.application_approve(
+            services.application_approve(
                 application_id=pk,
                 actor=request.user,
                 planned_hours=form.cleaned_data["planned_hours"],
@@ -365,7 +364,7 @@ def approval_refuse(request, pk: int):
     form = RefuseForm(request.POST, prefix=f"r{pk}")
     if form.is_valid():
         try:
-            mission_services.application_refuse(
+            services.application_refuse(
                 application_id=pk, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
