@@ -4,10 +4,9 @@ Who may see what: managers and programme admins see their company's space (a man
 sees the approvals of the employees they manage); only programme admins invite and
 change employees, set the company's settings and create or edit its programmes;
 employees see their own allowance; association members download
-their yearly summary; platform staff see the platform figures.
+their yearly summary. (The platform figures for staff, listed under the same URL
+namespace, are the project's: ``probono/views.py``.)
 """
-
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -474,20 +473,6 @@ def association_summary(request, slug: str, year: int):
         f'attachment; filename="mecenat-competences-{association.slug}-{year}.pdf"'
     )
     return response
-
-
-@login_required
-def platform_figures(request):
-    if not request.user.is_platform_staff:
-        raise PermissionDenied(_("Cette page est réservée à l'équipe de la plateforme."))
-    from .platform import platform_figures as compute
-
-    today = timezone.localdate()
-    return render(
-        request,
-        "companies/platform_figures.html",
-        {"figures": compute(today=today), "today": today, "window": datetime.timedelta(days=14)},
-    )
 
 
 # --- programmes and events ---------------------------------------------------------------
