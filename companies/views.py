@@ -8,20 +8,22 @@ their yearly summary. (The platform figures for staff, listed under the same URL
 namespace, are the project's: ``probono/views.py``.)
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from missions.models import Application
+from associations.models import Association
+from missions.models import Application, Mission
 
-from . import charts, exports, selectors, services
+from . import charts, events, exports, selectors, services
 from .forms import (
     ApproveForm,
     CompanyRegisterForm,
@@ -33,7 +35,8 @@ from .forms import (
     ReportFilterForm,
 )
 from .models import CompanyMember, Programme
-from .reports import ReportScope, impact_report, member_rows
+from .pdf import association_summary_pdf, report_pdf
+from .reports import ReportScope, association_yearly_summary, impact_report, member_rows
 
 
 def _add_service_errors(form, error: ValidationError) -> None:
@@ -308,8 +311,6 @@ def _approvals_page(request, member, forms_for=None, status=200):
 
 
 def _reminder_days() -> int:
-    from django.conf import settings
-
     return settings.COMPANY_APPROVAL_REMINDER_DAYS
 
 
@@ -445,8 +446,6 @@ def reports_export(request, fmt: str):
         )
         response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
     elif fmt == "pdf":
-        from .pdf import report_pdf
-
         response = HttpResponse(report_pdf(report), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
     else:
@@ -457,14 +456,9 @@ def reports_export(request, fmt: str):
 @login_required
 def association_summary(request, slug: str, year: int):
     """The yearly summary of work-time engagements received, for an association's members."""
-    from associations.models import Association
-
     association = get_object_or_404(Association, slug=slug, members__user=request.user)
     if not 2000 <= year <= timezone.localdate().year:
         raise Http404
-    from .pdf import association_summary_pdf
-    from .reports import association_yearly_summary
-
     rows = association_yearly_summary(association, year)
     response = HttpResponse(
         association_summary_pdf(association, year, rows), content_type="application/pdf"
@@ -484,11 +478,6 @@ def _programme_access(request, pk: int):
 
     Visible to its company's people (and the founder's, for a foundation), to members of
     the associations it is open to, and to platform staff; 404 for anyone else."""
-    from associations.models import Association
-
-    from . import events
-    from .models import Programme
-
     programme = get_object_or_404(Programme.objects.select_related("company"), pk=pk)
     user = request.user
     roles = dict(
@@ -560,8 +549,6 @@ def _visible_programme(request, pk: int):
 
 @login_required
 def programmes(request):
-    from .models import Programme
-
     company_ids = list(
         CompanyMember.objects.filter(user=request.user).values_list("company_id", flat=True)
     )
@@ -592,12 +579,6 @@ def programmes(request):
 def programme_invitations(request):
     """For association members: the programmes their associations may submit missions to,
     and their yearly summaries of work-time engagements received."""
-    from django.db.models import Exists, OuterRef
-
-    from associations.models import Association
-
-    from .models import Programme
-
     associations = list(
         Association.objects.filter(members__user=request.user).order_by("name").distinct()
     )
@@ -634,10 +615,6 @@ def programme_invitations(request):
 
 @login_required
 def programme_detail(request, pk: int):
-    from missions.models import Mission
-
-    from . import events
-
     programme, is_member, manage, is_admin = _programme_access(request, pk)
     user = request.user
     missions = list(
@@ -718,8 +695,6 @@ def _programme_action(request, pk: int, action):
 @login_required
 @require_POST
 def programme_register(request, pk: int):
-    from . import events
-
     def action():
         if request.POST.get("cancel"):
             events.programme_unregister(programme_id=pk, actor=request.user)
@@ -733,8 +708,6 @@ def programme_register(request, pk: int):
 @login_required
 @require_POST
 def programme_submit(request, pk: int):
-    from . import events
-
     def action():
         try:
             mission_id = int(request.POST.get("mission", ""))
@@ -749,8 +722,6 @@ def programme_submit(request, pk: int):
 @login_required
 @require_POST
 def programme_teams(request, pk: int):
-    from . import events
-
     def action():
         operation = request.POST.get("operation")
         if operation == "propose":
