@@ -8,10 +8,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from associations.models import Association, AssociationMember
 from core.models import log_action
 from core.permissions import require
+from matching.events import propose_teams
+from missions.models import Mission
+from notifications.models import Notification
+from notifications.services import link, notify
+from volunteers.models import VolunteerProfile
 
 from .models import CompanyMember, Programme, ProgrammeRegistration, TeamAssignment
+from .tasks import notify_teams
 
 SUBMITTABLE_STATES = ("draft", "submitted", "published")
 
@@ -45,8 +52,6 @@ def can_manage_teams(user, programme: Programme) -> bool:
 def eligible_associations(programme: Programme):
     """Associations that may submit missions: the invited ones, or (no invitation list)
     every verified association of the eligible territories."""
-    from associations.models import Association
-
     invited = programme.invited_associations.all()
     if invited.exists():
         return invited
@@ -64,8 +69,6 @@ def _locked(programme_id: int) -> Programme:
 @transaction.atomic
 def programme_register(*, programme_id: int, actor) -> ProgrammeRegistration:
     """An employee of the company (or of the foundation's founder) signs up."""
-    from volunteers.models import VolunteerProfile
-
     programme = _locked(programme_id)
     require(
         is_programme_member(actor, programme),
@@ -99,8 +102,6 @@ def programme_unregister(*, programme_id: int, actor) -> None:
 @transaction.atomic
 def programme_submit_mission(*, programme_id: int, mission_id: int, actor):
     """An eligible association puts one of its missions forward for the programme."""
-    from missions.models import Mission
-
     programme = _locked(programme_id)
     mission = Mission.objects.select_for_update().select_related("association").get(pk=mission_id)
     require(
@@ -130,8 +131,6 @@ def programme_submit_mission(*, programme_id: int, mission_id: int, actor):
 
 
 def programme_missions(programme: Programme):
-    from missions.models import Mission
-
     return Mission.objects.filter(
         programme=programme,
         state__in=(Mission.State.PUBLISHED, Mission.State.IN_PROGRESS),
@@ -142,8 +141,6 @@ def programme_missions(programme: Programme):
 def teams_propose(*, programme_id: int, actor, time_budget: float = 5.0):
     """Compute the teams with the optimiser and store them as a proposal, replacing the
     previous proposal (hand adjustments included). Refused once published."""
-    from matching.events import propose_teams
-
     programme = _locked(programme_id)
     require(
         can_manage_teams(actor, programme), _("Seule l'équipe organisatrice forme les équipes.")
@@ -223,8 +220,6 @@ def teams_publish(*, programme_id: int, actor) -> int:
     programme.teams_published_at = timezone.now()
     programme.save(update_fields=["teams_state", "teams_published_at"])
     log_action(programme, "programme.publish_teams", actor=actor)
-    from .tasks import notify_teams
-
     transaction.on_commit(lambda: notify_teams.delay(programme.pk))
     return programme.teams.count()
 
@@ -242,11 +237,6 @@ def team_members(programme: Programme) -> dict[int, list]:
 def notify_programme_teams(programme_id: int) -> int:
     """Tell each volunteer and each association its team; the notification keys make a
     second run send nothing."""
-    from associations.models import AssociationMember
-    from missions.models import Mission
-    from notifications.models import Notification
-    from notifications.services import link, notify
-
     programme = Programme.objects.select_related("company").get(pk=programme_id)
     if programme.teams_state != Programme.Teams.PUBLISHED:
         return 0

@@ -7,14 +7,16 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from missions.models import HoursEntry
 
 from .reports import ImpactReport
 
 
 def validated_hours_between(company, start, end) -> Decimal:
     """Validated hours of the company's engagements between two dates (one query)."""
-    from missions.models import HoursEntry
-
     return HoursEntry.objects.filter(
         Q(application__volunteer__employer=company)
         | Q(application__mission__programme__company=company),
@@ -25,8 +27,6 @@ def validated_hours_between(company, start, end) -> Decimal:
 
 def programme_validated_hours(programme) -> Decimal:
     """Validated hours on the programme's missions, against its hours budget."""
-    from missions.models import HoursEntry
-
     return HoursEntry.objects.filter(
         application__mission__programme=programme, state=HoursEntry.State.VALIDATED
     ).aggregate(t=Sum("hours"))["t"] or Decimal(0)
@@ -112,9 +112,6 @@ def report_csv(report: ImpactReport) -> str:
 
 
 def report_xlsx(report: ImpactReport) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, header, rows in report_tables(report):

@@ -26,6 +26,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from missions.models import Application, Evaluation, HoursEntry, Mission, MissionSkill
 
 from .models import Company, CompanyMember
 
@@ -94,8 +97,6 @@ def tax_rules() -> dict[str, Decimal]:
 
 def engagements(scope: ReportScope):
     """The company's engagements, narrowed by programme, site and département."""
-    from missions.models import Application
-
     company = scope.company
     applications = Application.objects.filter(
         Q(volunteer__employer=company) | Q(mission__programme__company=company)
@@ -119,8 +120,6 @@ def engagements(scope: ReportScope):
 
 
 def _validated_hours(scope: ReportScope):
-    from missions.models import HoursEntry
-
     return HoursEntry.objects.filter(
         application__in=engagements(scope),
         state=HoursEntry.State.VALIDATED,
@@ -189,8 +188,6 @@ def impact_report(scope: ReportScope, members: list[MemberRow] | None = None) ->
     """Every figure of the impact report, in five queries (four with ``members`` given):
     the validated hours grouped once by everything the report breaks them down by, then
     summed in Python."""
-    from missions.models import Application, Evaluation, Mission, MissionSkill
-
     company = scope.company
     members = member_rows(company) if members is None else members
     costs = {m.user_id: m.hourly_cost for m in members}
@@ -345,8 +342,6 @@ def _as_date(value) -> datetime.date:
 
 
 def _local_date(value: datetime.datetime) -> datetime.date:
-    from django.utils import timezone
-
     return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
 
 
@@ -354,8 +349,6 @@ def association_yearly_summary(association, year: int) -> list[dict]:
     """Per company, the work-time engagements an association received in ``year``:
     validated hours and their valuation at each employee's loaded hourly cost. What the
     association needs to issue its receipts (reçus fiscaux)."""
-    from missions.models import HoursEntry
-
     rows = (
         HoursEntry.objects.filter(
             application__mission__association=association,

@@ -8,6 +8,9 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from missions.models import Application, HoursEntry
+from volunteers.models import VolunteerProfile
+
 from .models import Company, CompanyMember, Programme
 
 STAFF_ROLES = (CompanyMember.Role.MANAGER, CompanyMember.Role.PROGRAMME_ADMIN)
@@ -65,8 +68,6 @@ class Allowance:
 def allowance_for(user, *, today: datetime.date | None = None) -> Allowance | None:
     """What is left of ``user``'s yearly allowance at their employer; None if they are not
     an employee of a company on the platform, or if no allowance is set (no limit)."""
-    from volunteers.models import VolunteerProfile
-
     if user is None or not user.is_authenticated:
         return None
     profile_employer = (
@@ -88,7 +89,6 @@ def allowances_of(
 ) -> dict[int, Allowance]:
     """The allowances of several members of ``company`` (by user id), in two queries.
     Members without an allowance (none set) are left out."""
-    from missions.models import Application, HoursEntry
 
     def total(member) -> int:
         if member.allowance_hours_override is not None:
@@ -164,8 +164,6 @@ class ProgrammeBudget:
 def programme_granted_hours(programme_id: int) -> tuple[Decimal, Decimal]:
     """``(used, committed)`` on a programme's missions: validated hours, and approved
     work-time hours of running engagements not validated yet."""
-    from missions.models import Application, HoursEntry
-
     on_programme = Application.objects.filter(mission__programme_id=programme_id)
     used = HoursEntry.objects.filter(
         application__in=on_programme, state=HoursEntry.State.VALIDATED
@@ -247,8 +245,6 @@ def can_approve(user, application) -> bool:
 
 def approvals_visible_to(member: CompanyMember):
     """The work-time applications ``member`` (a manager or programme admin) may decide."""
-    from missions.models import Application
-
     applications = Application.objects.filter(
         is_work_time=True, volunteer__employer_id=member.company_id
     )

@@ -1,9 +1,10 @@
 """Workflows of companies and foundations: registration, verification, settings,
 employees, and the creation and editing of their programmes.
 
-Approvals of work-time engagements live with the other engagement transitions in
-``missions/services.py``; the rules they apply (who approves, what is left of an
-allowance) are in ``companies/selectors.py``.
+It also holds the employer's approval of work-time engagements, which takes the same
+locks as the other engagement transitions of ``missions/services.py``, in the same
+order (``application_locked``); the rules it applies (who approves, what is left of an
+allowance or of a programme's budget) are in ``companies/selectors.py``.
 """
 
 import datetime
@@ -19,10 +20,22 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from associations.models import Association
 from core.models import log_action
 from core.permissions import require
+from missions.models import Application, Mission
+from missions.services import (
+    application_join_if_under_way,
+    application_locked,
+    application_promote_waitlisted,
+)
+from taxonomy.models import Cause, Departement
+from volunteers.models import VolunteerProfile
 
 from .models import Company, CompanyDomain, CompanyMember, Programme
+from .selectors import allowance_for, can_approve, programme_budget, programme_granted_hours
+from .tasks import send_invitation
 
 
 def _unique_slug(name: str) -> str:
@@ -109,8 +122,6 @@ def company_join_by_email_domain(*, user, email: str) -> CompanyMember | None:
 
 def _attach_employer(user, company_id: int) -> None:
     """A volunteer profile without an employer gets this one (never replaced silently)."""
-    from volunteers.models import VolunteerProfile
-
     VolunteerProfile.objects.filter(user=user, employer__isnull=True).update(employer=company_id)
 
 
@@ -132,10 +143,6 @@ def employee_invite(
     staff have verified the company: an unverified structure could otherwise enrol
     anyone's address under a name it does not own.
     """
-    from accounts.models import User
-
-    from .tasks import send_invitation
-
     require(
         is_programme_admin(actor, company_id)
         or (actor.is_authenticated and actor.is_platform_staff),
@@ -318,9 +325,6 @@ def _programme_relations(
 ) -> tuple[list, list, list]:
     """The programme's causes, territories and invited associations, checked: every one
     must exist, and a newly invited association must be verified."""
-    from associations.models import Association
-    from taxonomy.models import Cause, Departement
-
     errors: dict[str, str] = {}
     cause_ids = set(cause_ids or ())
     causes = list(Cause.objects.filter(pk__in=cause_ids))
@@ -430,8 +434,6 @@ def programme_update(
 ) -> Programme:
     """A programme admin changes one of their company's programmes. The hours budget
     cannot go below what is already validated or granted on its missions."""
-    from .selectors import programme_granted_hours
-
     programme = Programme.objects.select_for_update().get(pk=programme_id)
     require(
         is_programme_admin(actor, programme.company_id),
@@ -485,3 +487,128 @@ def programme_update(
     ]
     log_action(programme, "programme.update", actor=actor, data={"fields": changed})
     return programme
+
+
+# --- employer approval of work-time engagements ------------------------------------------
+
+
+def _is_approver(actor, application: Application) -> bool:
+    return can_approve(actor, application)
+
+
+def _check_allowance(application: Application, planned_hours: int) -> None:
+    allowance = allowance_for(application.volunteer.user)
+    if allowance is not None and planned_hours > allowance.available:
+        raise ValidationError(
+            {
+                "planned_hours": _(
+                    "C'est plus que ce qui reste à ce salarié cette année (%(hours)s h)."
+                )
+                % {"hours": f"{allowance.available:g}"}
+            }
+        )
+
+
+def _check_programme_budget(mission: Mission, planned_hours: int) -> None:
+    """A mission of a company programme with an hours budget: what is granted on it must
+    fit what is left of that budget (locked, so concurrent approvals add up)."""
+    if mission.programme_id is None:
+        return
+    budget = programme_budget(mission.programme_id, lock=True)
+    if budget is not None and planned_hours > budget.available:
+        raise ValidationError(
+            {
+                "planned_hours": _(
+                    "C'est plus que ce qui reste du budget d'heures du programme "
+                    "« %(programme)s » (%(hours)s h)."
+                )
+                % {"programme": budget.programme.name, "hours": floatformat(budget.available, -2)}
+            }
+        )
+
+
+@transaction.atomic
+def application_approve(*, application_id: int, actor, planned_hours: int) -> Application:
+    """The employer approves a work-time engagement for ``planned_hours`` hours, within
+    what is left of the employee's yearly allowance and of the programme's hours budget
+    when the mission belongs to one."""
+    mission, application = application_locked(application_id)
+    require(
+        _is_approver(actor, application),
+        _("Seuls les managers et responsables de programme de l'employeur peuvent valider."),
+    )
+    if not planned_hours or planned_hours < 1:
+        raise ValidationError({"planned_hours": _("Indiquez le nombre d'heures accordées.")})
+    if Application.approvals.can(application, "approve"):
+        _check_allowance(application, planned_hours)
+        _check_programme_budget(mission, planned_hours)
+    application.planned_hours = planned_hours
+    Application.approvals.apply(
+        application,
+        "approve",
+        actor=actor,
+        data={"planned_hours": planned_hours},
+        update_fields=["planned_hours"],
+    )
+    application_join_if_under_way(mission, application, actor=actor)
+    return application
+
+
+@transaction.atomic
+def application_auto_approve(*, application_id: int) -> Application | None:
+    """Approve a pending work-time application without waiting, when the employer chose
+    automatic approval under a threshold: the mission's effort is at most that many
+    hours and fits what is left of the employee's allowance (and of the programme's
+    hours budget, for a programme's mission). None when it does not qualify (the
+    approvers then decide); safe to call again."""
+    mission, application = application_locked(application_id)
+    employer = application.volunteer.employer
+    if (
+        application.approval_state != Application.Approval.PENDING
+        or application.state not in Application.OPEN_STATES
+        or employer is None
+        or not employer.auto_approval_max_hours
+        or mission.effort_hours > employer.auto_approval_max_hours
+    ):
+        return None
+    allowance = allowance_for(application.volunteer.user)
+    if allowance is None or mission.effort_hours > allowance.available:
+        return None
+    if mission.programme_id is not None:
+        budget = programme_budget(mission.programme_id, lock=True)
+        if budget is not None and mission.effort_hours > budget.available:
+            return None
+    application.planned_hours = mission.effort_hours
+    Application.approvals.apply(
+        application,
+        "approve",
+        data={"planned_hours": mission.effort_hours, "automatic": True},
+        update_fields=["planned_hours"],
+    )
+    application_join_if_under_way(mission, application)
+    return application
+
+
+@transaction.atomic
+def application_refuse(*, application_id: int, actor, reason: str) -> Application:
+    """The employer refuses: the engagement cannot go ahead on work time."""
+    mission, application = application_locked(application_id)
+    require(
+        _is_approver(actor, application),
+        _("Seuls les managers et responsables de programme de l'employeur peuvent refuser."),
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Indiquez le motif du refus au salarié.")})
+    Application.approvals.apply(application, "refuse", actor=actor, data={"reason": reason})
+    if Application.states.can(application, "withdraw"):
+        application.withdrawal_reason = Application.WithdrawalReason.APPROVAL_REFUSED
+        application.state_message = reason
+        Application.states.apply(
+            application,
+            "withdraw",
+            actor=actor,
+            update_fields=["withdrawal_reason", "state_message"],
+        )
+        application_promote_waitlisted(mission)
+    return application

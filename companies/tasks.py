@@ -8,7 +8,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from missions.models import Application
+from notifications.models import Notification
+from notifications.services import notify
+
 from .models import ApprovalReminder, CompanyMember
+from .selectors import approver_users
 
 
 @shared_task(
@@ -50,12 +55,6 @@ def send_approval_reminders() -> int:
     COMPANY_APPROVAL_REMINDER_DAYS days (and again every as many days). Each
     application is claimed by a conditional update first, so a run repeated or
     running twice sends one reminder."""
-    from missions.models import Application
-    from notifications.models import Notification
-    from notifications.services import notify
-
-    from .selectors import approver_users
-
     days = settings.COMPANY_APPROVAL_REMINDER_DAYS
     now = timezone.now()
     due = now - datetime.timedelta(days=days)
@@ -102,6 +101,7 @@ def send_approval_reminders() -> int:
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
 def notify_teams(programme_id: int) -> int:
     """Tell everyone their team once an event's teams are published (idempotent)."""
+    # Imported here: companies.events schedules this task, so it imports this module.
     from .events import notify_programme_teams
 
     return notify_programme_teams(programme_id)

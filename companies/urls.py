@@ -20,7 +20,6 @@ urlpatterns = [
         views.association_summary,
         name="association_summary",
     ),
-    path("plateforme/", views.platform_figures, name="platform_figures"),
     path("programmes/", views.programmes, name="programmes"),
     path("programmes/invitations/", views.programme_invitations, name="programme_invitations"),
     path("programmes/nouveau/", views.programme_create, name="programme_create"),

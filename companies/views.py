@@ -4,26 +4,26 @@ Who may see what: managers and programme admins see their company's space (a man
 sees the approvals of the employees they manage); only programme admins invite and
 change employees, set the company's settings and create or edit its programmes;
 employees see their own allowance; association members download
-their yearly summary; platform staff see the platform figures.
+their yearly summary. (The platform figures for staff, listed under the same URL
+namespace, are the project's: ``probono/views.py``.)
 """
 
-import datetime
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from missions import services as mission_services
-from missions.models import Application
+from associations.models import Association
+from missions.models import Application, Mission
 
-from . import charts, exports, selectors, services
+from . import charts, events, exports, selectors, services
 from .forms import (
     ApproveForm,
     CompanyRegisterForm,
@@ -35,7 +35,8 @@ from .forms import (
     ReportFilterForm,
 )
 from .models import CompanyMember, Programme
-from .reports import ReportScope, impact_report, member_rows
+from .pdf import association_summary_pdf, report_pdf
+from .reports import ReportScope, association_yearly_summary, impact_report, member_rows
 
 
 def _add_service_errors(form, error: ValidationError) -> None:
@@ -310,8 +311,6 @@ def _approvals_page(request, member, forms_for=None, status=200):
 
 
 def _reminder_days() -> int:
-    from django.conf import settings
-
     return settings.COMPANY_APPROVAL_REMINDER_DAYS
 
 
@@ -340,7 +339,7 @@ def approval_approve(request, pk: int):
     form = ApproveForm(request.POST, prefix=f"a{pk}")
     if form.is_valid():
         try:
-            mission_services.application_approve(
+            services.application_approve(
                 application_id=pk,
                 actor=request.user,
                 planned_hours=form.cleaned_data["planned_hours"],
@@ -365,7 +364,7 @@ def approval_refuse(request, pk: int):
     form = RefuseForm(request.POST, prefix=f"r{pk}")
     if form.is_valid():
         try:
-            mission_services.application_refuse(
+            services.application_refuse(
                 application_id=pk, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
@@ -447,8 +446,6 @@ def reports_export(request, fmt: str):
         )
         response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
     elif fmt == "pdf":
-        from .pdf import report_pdf
-
         response = HttpResponse(report_pdf(report), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
     else:
@@ -459,14 +456,9 @@ def reports_export(request, fmt: str):
 @login_required
 def association_summary(request, slug: str, year: int):
     """The yearly summary of work-time engagements received, for an association's members."""
-    from associations.models import Association
-
     association = get_object_or_404(Association, slug=slug, members__user=request.user)
     if not 2000 <= year <= timezone.localdate().year:
         raise Http404
-    from .pdf import association_summary_pdf
-    from .reports import association_yearly_summary
-
     rows = association_yearly_summary(association, year)
     response = HttpResponse(
         association_summary_pdf(association, year, rows), content_type="application/pdf"
@@ -475,20 +467,6 @@ def association_summary(request, slug: str, year: int):
         f'attachment; filename="mecenat-competences-{association.slug}-{year}.pdf"'
     )
     return response
-
-
-@login_required
-def platform_figures(request):
-    if not request.user.is_platform_staff:
-        raise PermissionDenied(_("Cette page est réservée à l'équipe de la plateforme."))
-    from .platform import platform_figures as compute
-
-    today = timezone.localdate()
-    return render(
-        request,
-        "companies/platform_figures.html",
-        {"figures": compute(today=today), "today": today, "window": datetime.timedelta(days=14)},
-    )
 
 
 # --- programmes and events ---------------------------------------------------------------
@@ -500,11 +478,6 @@ def _programme_access(request, pk: int):
 
     Visible to its company's people (and the founder's, for a foundation), to members of
     the associations it is open to, and to platform staff; 404 for anyone else."""
-    from associations.models import Association
-
-    from . import events
-    from .models import Programme
-
     programme = get_object_or_404(Programme.objects.select_related("company"), pk=pk)
     user = request.user
     roles = dict(
@@ -576,8 +549,6 @@ def _visible_programme(request, pk: int):
 
 @login_required
 def programmes(request):
-    from .models import Programme
-
     company_ids = list(
         CompanyMember.objects.filter(user=request.user).values_list("company_id", flat=True)
     )
@@ -608,12 +579,6 @@ def programmes(request):
 def programme_invitations(request):
     """For association members: the programmes their associations may submit missions to,
     and their yearly summaries of work-time engagements received."""
-    from django.db.models import Exists, OuterRef
-
-    from associations.models import Association
-
-    from .models import Programme
-
     associations = list(
         Association.objects.filter(members__user=request.user).order_by("name").distinct()
     )
@@ -650,10 +615,6 @@ def programme_invitations(request):
 
 @login_required
 def programme_detail(request, pk: int):
-    from missions.models import Mission
-
-    from . import events
-
     programme, is_member, manage, is_admin = _programme_access(request, pk)
     user = request.user
     missions = list(
@@ -734,8 +695,6 @@ def _programme_action(request, pk: int, action):
 @login_required
 @require_POST
 def programme_register(request, pk: int):
-    from . import events
-
     def action():
         if request.POST.get("cancel"):
             events.programme_unregister(programme_id=pk, actor=request.user)
@@ -749,8 +708,6 @@ def programme_register(request, pk: int):
 @login_required
 @require_POST
 def programme_submit(request, pk: int):
-    from . import events
-
     def action():
         try:
             mission_id = int(request.POST.get("mission", ""))
@@ -765,8 +722,6 @@ def programme_submit(request, pk: int):
 @login_required
 @require_POST
 def programme_teams(request, pk: int):
-    from . import events
-
     def action():
         operation = request.POST.get("operation")
         if operation == "propose":

@@ -19,7 +19,6 @@ from django.utils import timezone
 from scipy import sparse
 
 from associations.models import Association
-from companies.models import Company
 from missions.models import Application, Mission, MissionSkill
 from taxonomy.models import Cause, Departement, Skill
 from volunteers.models import VolunteerProfile, VolunteerSkill
@@ -99,9 +98,12 @@ def load_taxonomy() -> tuple[engine.Taxonomy, dict[int, int], dict[str, list[str
     return taxonomy, position, names
 
 
-def _company_groups() -> dict[int, int]:
-    """A company and its foundation form one group (the id of the founding company)."""
-    return {pk: parent or pk for pk, parent in Company.objects.values_list("pk", "parent_id")}
+def _company_group(company_id: int | None, parent_id: int | None) -> int:
+    """A company and its foundation form one group (the id of the founding company);
+    -1 for none."""
+    if company_id is None:
+        return -1
+    return parent_id or company_id
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ def load_volunteers(
         "employer_id",
         "is_visible",
         "user__is_active",
+        "employer__parent_id",
     )
     profiles = VolunteerProfile.objects.order_by("pk")
     if pks is not None:
@@ -155,7 +158,6 @@ def load_volunteers(
     rows = list(profiles.values_list(*fields))
     ids = np.array([row[0] for row in rows], dtype=np.int64)
     n = len(ids)
-    groups = _company_groups()
 
     def column(i, convert=None, dtype=None):
         values = [row[i] for row in rows]
@@ -202,7 +204,7 @@ def load_volunteers(
         hours_per_month=column(11, None, np.float32),
         departement=departement,
         region=np.array([region_of.get(d, -1) for d in departement], dtype=np.int32),
-        company_group=column(13, lambda c: -1 if c is None else groups.get(c, c), np.int32),
+        company_group=np.array([_company_group(row[13], row[16]) for row in rows], dtype=np.int32),
         visible=np.array([row[14] and row[15] for row in rows], dtype=bool),
     )
     return ids, arrays
@@ -247,11 +249,11 @@ def load_missions(
             "applicants",
             "association__size_band",
             "association__departement_id",
+            "programme__company__parent_id",
         )
     )
     ids = np.array([row[0] for row in rows], dtype=np.int64)
     n = len(ids)
-    groups = _company_groups()
     mode = {code: i for i, code in enumerate(engine.LOCATION_MODES)}
     small = {str(band) for band in Association.SMALL_SIZE_BANDS}
 
@@ -298,9 +300,7 @@ def load_missions(
         ),
         languages=np.array([_language_mask(r[10]) for r in rows], dtype=np.uint32),
         preferred_seniority=np.array([SENIORITY_INDEX.get(r[11], -1) for r in rows], dtype=np.int8),
-        programme_group=np.array(
-            [-1 if r[12] is None else groups.get(r[12], r[12]) for r in rows], dtype=np.int32
-        ),
+        programme_group=np.array([_company_group(r[12], r[16]) for r in rows], dtype=np.int32),
         no_applicant=np.array([r[13] == 0 for r in rows], dtype=bool),
         small_association=np.array([r[14] in small for r in rows], dtype=bool),
     )

@@ -41,7 +41,13 @@ def _locked_mission(mission_id: int) -> Mission:
     )
 
 
-def _locked_application(application_id: int) -> tuple[Mission, Application]:
+def application_locked(application_id: int) -> tuple[Mission, Application]:
+    """The application and its mission, both locked for update, mission first.
+
+    Every transition of an application takes its locks through this function; other
+    apps' workflows on applications (an employer's approval) use it too, so that they
+    hold the same locks in the same order and cannot deadlock with these ones.
+    """
     mission_id = Application.objects.values_list("mission_id", flat=True).get(pk=application_id)
     mission = _locked_mission(mission_id)
     application = (
@@ -161,13 +167,19 @@ def mission_start(*, mission_id: int, actor) -> Mission:
     for application in mission.applications.select_for_update().filter(
         state=Application.State.ACCEPTED
     ):
-        _join_if_under_way(mission, application, actor=actor)
+        application_join_if_under_way(mission, application, actor=actor)
     return mission
 
 
-def _join_if_under_way(mission: Mission, application: Application, *, actor=None) -> None:
+def application_join_if_under_way(
+    mission: Mission, application: Application, *, actor=None
+) -> None:
     """An accepted volunteer cleared by their employer is active while the mission runs:
-    at its start, or as soon as they are accepted or approved once it has started."""
+    at its start, or as soon as they are accepted or approved once it has started.
+
+    Call it with both rows locked (``application_locked``): other apps' workflows that
+    clear an engagement (an employer's approval) use it too, under the same locks taken
+    in the same order."""
     if (
         mission.state == Mission.State.IN_PROGRESS
         and application.state == Application.State.ACCEPTED
@@ -353,8 +365,12 @@ def application_create(
     return application
 
 
-def _promote_waitlisted(mission: Mission) -> Application | None:
-    """Give a freed seat's chance to the longest-waiting volunteer (the association decides)."""
+def application_promote_waitlisted(mission: Mission) -> Application | None:
+    """Give a freed seat's chance to the longest-waiting volunteer (the association decides).
+
+    Call it with the mission locked (``application_locked``): other apps' workflows that
+    free a seat (an employer's refusal) use it too, under the same locks taken in the
+    same order."""
     if mission.free_seats == 0 or not mission.is_open_for_applications():
         return None
     waiting = (
@@ -370,7 +386,7 @@ def _promote_waitlisted(mission: Mission) -> Application | None:
 
 @transaction.atomic
 def application_accept(*, application_id: int, actor, message: str = "") -> Application:
-    mission, application = _locked_application(application_id)
+    mission, application = application_locked(application_id)
     require(
         access.is_member(actor, mission), _("Seule l'association peut accepter une candidature.")
     )
@@ -387,7 +403,7 @@ def application_accept(*, application_id: int, actor, message: str = "") -> Appl
     Application.states.apply(
         application, "accept", actor=actor, update_fields=["state_message", "decided_at"]
     )
-    _join_if_under_way(mission, application, actor=actor)
+    application_join_if_under_way(mission, application, actor=actor)
     return application
 
 
@@ -395,7 +411,7 @@ def application_accept(*, application_id: int, actor, message: str = "") -> Appl
 def application_decline(
     *, application_id: int, actor, reason: str, message: str = ""
 ) -> Application:
-    mission, application = _locked_application(application_id)
+    mission, application = application_locked(application_id)
     require(
         access.is_member(actor, mission), _("Seule l'association peut décliner une candidature.")
     )
@@ -417,7 +433,7 @@ def application_decline(
 def application_withdraw(
     *, application_id: int, actor, reason: str, message: str = ""
 ) -> Application:
-    mission, application = _locked_application(application_id)
+    mission, application = application_locked(application_id)
     require(
         application.volunteer.user_id == actor.pk,
         _("Seul le bénévole peut retirer sa candidature."),
@@ -433,13 +449,13 @@ def application_withdraw(
         data={"reason": reason},
         update_fields=["withdrawal_reason", "state_message"],
     )
-    _promote_waitlisted(mission)
+    application_promote_waitlisted(mission)
     return application
 
 
 @transaction.atomic
 def application_activate(*, application_id: int, actor) -> Application:
-    mission, application = _locked_application(application_id)
+    mission, application = application_locked(application_id)
     _require_member_or_staff(actor, mission)
     if not application.is_cleared_by_employer:
         raise TransitionNotAllowed(
@@ -451,153 +467,21 @@ def application_activate(*, application_id: int, actor) -> Application:
 
 @transaction.atomic
 def application_complete(*, application_id: int, actor) -> Application:
-    mission, application = _locked_application(application_id)
+    mission, application = application_locked(application_id)
     _require_member_or_staff(actor, mission)
     return Application.states.apply(application, "complete", actor=actor)
 
 
 @transaction.atomic
 def application_abandon(*, application_id: int, actor, message: str = "") -> Application:
-    mission, application = _locked_application(application_id)
+    mission, application = application_locked(application_id)
     require(
         application.volunteer.user_id == actor.pk or access.is_member(actor, mission),
         _("Seuls le bénévole et l'association peuvent interrompre cet engagement."),
     )
     application.state_message = message.strip()
     Application.states.apply(application, "abandon", actor=actor, update_fields=["state_message"])
-    _promote_waitlisted(mission)
-    return application
-
-
-def _is_approver(actor, application: Application) -> bool:
-    from companies.selectors import can_approve
-
-    return can_approve(actor, application)
-
-
-def _check_allowance(application: Application, planned_hours: int) -> None:
-    from companies.selectors import allowance_for
-
-    allowance = allowance_for(application.volunteer.user)
-    if allowance is not None and planned_hours > allowance.available:
-        raise ValidationError(
-            {
-                "planned_hours": _(
-                    "C'est plus que ce qui reste à ce salarié cette année (%(hours)s h)."
-                )
-                % {"hours": f"{allowance.available:g}"}
-            }
-        )
-
-
-def _check_programme_budget(mission: Mission, planned_hours: int) -> None:
-    """A mission of a company programme with an hours budget: what is granted on it must
-    fit what is left of that budget (locked, so concurrent approvals add up)."""
-    if mission.programme_id is None:
-        return
-    from django.template.defaultfilters import floatformat
-
-    from companies.selectors import programme_budget
-
-    budget = programme_budget(mission.programme_id, lock=True)
-    if budget is not None and planned_hours > budget.available:
-        raise ValidationError(
-            {
-                "planned_hours": _(
-                    "C'est plus que ce qui reste du budget d'heures du programme "
-                    "« %(programme)s » (%(hours)s h)."
-                )
-                % {"programme": budget.programme.name, "hours": floatformat(budget.available, -2)}
-            }
-        )
-
-
-@transaction.atomic
-def application_approve(*, application_id: int, actor, planned_hours: int) -> Application:
-    """The employer approves a work-time engagement for ``planned_hours`` hours, within
-    what is left of the employee's yearly allowance and of the programme's hours budget
-    when the mission belongs to one."""
-    mission, application = _locked_application(application_id)
-    require(
-        _is_approver(actor, application),
-        _("Seuls les managers et responsables de programme de l'employeur peuvent valider."),
-    )
-    if not planned_hours or planned_hours < 1:
-        raise ValidationError({"planned_hours": _("Indiquez le nombre d'heures accordées.")})
-    if Application.approvals.can(application, "approve"):
-        _check_allowance(application, planned_hours)
-        _check_programme_budget(mission, planned_hours)
-    application.planned_hours = planned_hours
-    Application.approvals.apply(
-        application,
-        "approve",
-        actor=actor,
-        data={"planned_hours": planned_hours},
-        update_fields=["planned_hours"],
-    )
-    _join_if_under_way(mission, application, actor=actor)
-    return application
-
-
-@transaction.atomic
-def application_auto_approve(*, application_id: int) -> Application | None:
-    """Approve a pending work-time application without waiting, when the employer chose
-    automatic approval under a threshold: the mission's effort is at most that many
-    hours and fits what is left of the employee's allowance (and of the programme's
-    hours budget, for a programme's mission). None when it does not qualify (the
-    approvers then decide); safe to call again."""
-    from companies.selectors import allowance_for, programme_budget
-
-    mission, application = _locked_application(application_id)
-    employer = application.volunteer.employer
-    if (
-        application.approval_state != Application.Approval.PENDING
-        or application.state not in Application.OPEN_STATES
-        or employer is None
-        or not employer.auto_approval_max_hours
-        or mission.effort_hours > employer.auto_approval_max_hours
-    ):
-        return None
-    allowance = allowance_for(application.volunteer.user)
-    if allowance is None or mission.effort_hours > allowance.available:
-        return None
-    if mission.programme_id is not None:
-        budget = programme_budget(mission.programme_id, lock=True)
-        if budget is not None and mission.effort_hours > budget.available:
-            return None
-    application.planned_hours = mission.effort_hours
-    Application.approvals.apply(
-        application,
-        "approve",
-        data={"planned_hours": mission.effort_hours, "automatic": True},
-        update_fields=["planned_hours"],
-    )
-    _join_if_under_way(mission, application)
-    return application
-
-
-@transaction.atomic
-def application_refuse(*, application_id: int, actor, reason: str) -> Application:
-    """The employer refuses: the engagement cannot go ahead on work time."""
-    mission, application = _locked_application(application_id)
-    require(
-        _is_approver(actor, application),
-        _("Seuls les managers et responsables de programme de l'employeur peuvent refuser."),
-    )
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Indiquez le motif du refus au salarié.")})
-    Application.approvals.apply(application, "refuse", actor=actor, data={"reason": reason})
-    if Application.states.can(application, "withdraw"):
-        application.withdrawal_reason = Application.WithdrawalReason.APPROVAL_REFUSED
-        application.state_message = reason
-        Application.states.apply(
-            application,
-            "withdraw",
-            actor=actor,
-            update_fields=["withdrawal_reason", "state_message"],
-        )
-        _promote_waitlisted(mission)
+    application_promote_waitlisted(mission)
     return application
 
 
@@ -608,7 +492,7 @@ def application_refuse(*, application_id: int, actor, reason: str) -> Applicatio
 def hours_log(
     *, application_id: int, actor, date: datetime.date, hours: Decimal, description: str = ""
 ) -> HoursEntry:
-    mission, application = _locked_application(application_id)
+    mission, application = application_locked(application_id)
     require(
         application.volunteer.user_id == actor.pk,
         _("Seul le bénévole déclare ses heures."),
@@ -680,7 +564,7 @@ def evaluation_submit(
     comment: str = "",
 ) -> Evaluation:
     """Either side evaluates a completed engagement, once."""
-    mission, application = _locked_application(application_id)
+    mission, application = application_locked(application_id)
     if application.volunteer.user_id == actor.pk:
         side = Evaluation.Side.VOLUNTEER
     elif access.is_member(actor, mission):

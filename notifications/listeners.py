@@ -97,21 +97,8 @@ def application_created(entry: ActionLog) -> None:
             "waitlisted": entry.to_state == Application.State.WAITLISTED,
         },
     )
-    employer = application.volunteer.employer
-    if employer is None or application.approval_state != Application.Approval.PENDING:
-        return  # no approval asked, or already given (automatic approval)
-    from companies.selectors import approver_users
-
-    for approver in approver_users(application):
-        notify(
-            approver,
-            Kind.APPROVAL_NEEDED,
-            target=application,
-            actor=entry.actor,
-            url=link("companies:approvals"),
-            context={**context, "company": employer.name},
-            key=_key(entry, Kind.APPROVAL_NEEDED),
-        )
+    # The employer's approvers are asked by the companies app, which approves some
+    # work-time applications automatically first (``companies/listeners.py``).
 
 
 @on_action("application.accept", "application.decline", "application.promote")

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from associations import space_urls as association_space_urls
+from companies import urls as companies_urls
 from matching import urls as matching_urls
 from missions import manage_urls as mission_manage_urls
 from missions import urls as mission_urls
@@ -26,6 +27,17 @@ volunteer_space = (
     volunteers_urls.urlpatterns
     + missions_volunteer_urls.urlpatterns
     + matching_urls.volunteer_urlpatterns
+)
+
+# The platform figures for staff read every app, so they are the project's view, not the
+# companies' (which may not import what sits above them); they keep the companies' URL
+# namespace and path they always had.
+companies_patterns = (
+    [
+        *companies_urls.urlpatterns,
+        path("plateforme/", views.platform_figures, name="platform_figures"),
+    ],
+    companies_urls.app_name,
 )
 
 urlpatterns = [
@@ -51,7 +63,7 @@ urlpatterns += i18n_patterns(
         ),
     ),
     path("benevole/", include((volunteer_space, "volunteers"))),
-    path("entreprise/", include("companies.urls")),
+    path("entreprise/", include(companies_patterns)),
     path("organisation/", include("api.page_urls")),
     path("recherches/", include("search.urls")),
     path("", include("notifications.urls")),

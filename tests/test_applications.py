@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from companies.models import CompanyMember
+from companies.services import application_approve, application_refuse
 from core.models import ActionLog
 from core.states import TransitionNotAllowed
 from missions.models import Application, Evaluation, HoursEntry, Mission
@@ -13,11 +14,9 @@ from missions.services import (
     application_abandon,
     application_accept,
     application_activate,
-    application_approve,
     application_complete,
     application_create,
     application_decline,
-    application_refuse,
     application_withdraw,
     evaluation_submit,
     hours_log,

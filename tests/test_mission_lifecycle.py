@@ -6,12 +6,12 @@ from django.utils import timezone
 
 from associations.models import Association
 from companies.models import CompanyMember
+from companies.services import application_approve
 from core.models import ActionLog
 from core.states import TransitionNotAllowed
 from missions.models import Application, Mission, MissionSkill
 from missions.services import (
     application_accept,
-    application_approve,
     mission_cancel,
     mission_complete,
     mission_create,

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 
+from companies import services as company_services
 from missions import services as mission_services
 from missions.models import Application, Evaluation, HoursEntry, Mission
 
@@ -189,7 +190,7 @@ class ApplicationViewSet(
     )
     @action(detail=True, methods=["post"], permission_classes=BY_EMPLOYER)
     def approve(self, request, pk=None):
-        return self._transition(mission_services.application_approve, s.ApproveSerializer)
+        return self._transition(company_services.application_approve, s.ApproveSerializer)
 
     @extend_schema(
         summary="Refuse work time (employer)",
@@ -199,7 +200,7 @@ class ApplicationViewSet(
     )
     @action(detail=True, methods=["post"], permission_classes=BY_EMPLOYER)
     def refuse(self, request, pk=None):
-        return self._transition(mission_services.application_refuse, s.ReasonSerializer)
+        return self._transition(company_services.application_refuse, s.ReasonSerializer)
 
 
 @extend_schema_view(

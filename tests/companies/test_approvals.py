@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from companies.models import ApprovalReminder, CompanyMember
 from companies.selectors import allowance_for
+from companies.services import application_approve, application_refuse
 from companies.tasks import send_approval_reminders
 from missions import services
 from missions.models import Application
@@ -22,9 +23,7 @@ from .conftest import HoursFactory, work_time_application
 
 def test_a_programme_admin_approves_with_the_planned_hours(employee, programme_admin, mission):
     application = work_time_application(employee, mission)
-    services.application_approve(
-        application_id=application.pk, actor=programme_admin, planned_hours=12
-    )
+    application_approve(application_id=application.pk, actor=programme_admin, planned_hours=12)
     application.refresh_from_db()
     assert application.approval_state == Application.Approval.APPROVED
     assert application.planned_hours == 12
@@ -39,15 +38,13 @@ def test_the_employees_own_manager_approves_but_not_another_manager(
     CompanyMember.objects.filter(user=employee).update(manager=manager)
     application = work_time_application(employee, mission)
     with pytest.raises(PermissionDenied):
-        services.application_approve(
-            application_id=application.pk, actor=other_manager, planned_hours=5
-        )
-    services.application_approve(application_id=application.pk, actor=manager, planned_hours=5)
+        application_approve(application_id=application.pk, actor=other_manager, planned_hours=5)
+    application_approve(application_id=application.pk, actor=manager, planned_hours=5)
 
 
 def test_any_manager_approves_an_employee_without_a_manager(employee, manager, mission):
     application = work_time_application(employee, mission)
-    services.application_approve(application_id=application.pk, actor=manager, planned_hours=5)
+    application_approve(application_id=application.pk, actor=manager, planned_hours=5)
 
 
 def test_colleagues_and_other_companies_cannot_approve(
@@ -57,9 +54,7 @@ def test_colleagues_and_other_companies_cannot_approve(
     application = work_time_application(employee, mission)
     for actor in (colleague, other_company_admin, employee):
         with pytest.raises(PermissionDenied):
-            services.application_approve(
-                application_id=application.pk, actor=actor, planned_hours=5
-            )
+            application_approve(application_id=application.pk, actor=actor, planned_hours=5)
 
 
 def test_approval_cannot_exceed_what_is_left_of_the_allowance(employee, programme_admin, mission):
@@ -74,20 +69,16 @@ def test_approval_cannot_exceed_what_is_left_of_the_allowance(employee, programm
     HoursFactory(application=done, date=timezone.localdate(), hours=Decimal("30"))
     application = work_time_application(employee, mission)
     with pytest.raises(ValidationError) as error:
-        services.application_approve(
-            application_id=application.pk, actor=programme_admin, planned_hours=6
-        )
+        application_approve(application_id=application.pk, actor=programme_admin, planned_hours=6)
     assert "planned_hours" in error.value.message_dict
-    services.application_approve(
-        application_id=application.pk, actor=programme_admin, planned_hours=5
-    )
+    application_approve(application_id=application.pk, actor=programme_admin, planned_hours=5)
 
 
 def test_refusal_needs_a_reason_and_withdraws_the_application(employee, programme_admin, mission):
     application = work_time_application(employee, mission)
     with pytest.raises(ValidationError):
-        services.application_refuse(application_id=application.pk, actor=programme_admin, reason="")
-    services.application_refuse(
+        application_refuse(application_id=application.pk, actor=programme_admin, reason="")
+    application_refuse(
         application_id=application.pk, actor=programme_admin, reason="Période de clôture."
     )
     application.refresh_from_db()

@@ -12,9 +12,13 @@ from django.utils import timezone
 from companies import events
 from companies.models import CompanyMember, Programme
 from companies.selectors import programme_budget
-from companies.services import programme_create, programme_update
+from companies.services import (
+    application_approve,
+    application_auto_approve,
+    programme_create,
+    programme_update,
+)
 from core.models import ActionLog
-from missions import services as mission_services
 from missions.models import Application
 from taxonomy.models import Cause
 from tests import factories
@@ -298,9 +302,7 @@ def colleague_of(company):
 def test_approving_within_the_programme_budget(budgeted, employee, programme_admin):
     programme, mission = budgeted
     application = work_time_application(employee, mission)
-    mission_services.application_approve(
-        application_id=application.pk, actor=programme_admin, planned_hours=20
-    )
+    application_approve(application_id=application.pk, actor=programme_admin, planned_hours=20)
     assert programme_budget(programme.pk).available == 0
 
 
@@ -325,9 +327,7 @@ def test_approval_cannot_exceed_what_is_left_of_the_programme_budget(
     assert (budget.used, budget.committed, budget.available) == (7, 5, 8)
     application = work_time_application(employee, mission)
     with pytest.raises(ValidationError) as error:
-        mission_services.application_approve(
-            application_id=application.pk, actor=programme_admin, planned_hours=9
-        )
+        application_approve(application_id=application.pk, actor=programme_admin, planned_hours=9)
     message = error.value.message_dict["planned_hours"][0]
     assert message == (
         "C'est plus que ce qui reste du budget d'heures du programme "
@@ -335,9 +335,7 @@ def test_approval_cannot_exceed_what_is_left_of_the_programme_budget(
     )
     application.refresh_from_db()
     assert application.approval_state == Application.Approval.PENDING
-    mission_services.application_approve(
-        application_id=application.pk, actor=programme_admin, planned_hours=8
-    )
+    application_approve(application_id=application.pk, actor=programme_admin, planned_hours=8)
 
 
 def test_a_refused_or_withdrawn_engagement_gives_its_hours_back(
@@ -357,9 +355,7 @@ def test_a_programme_without_budget_has_no_limit(programme, association, employe
     mission = factories.MissionFactory(association=association, programme=programme)
     application = work_time_application(employee, mission)
     assert programme_budget(programme.pk) is None
-    mission_services.application_approve(
-        application_id=application.pk, actor=manager, planned_hours=30
-    )
+    application_approve(application_id=application.pk, actor=manager, planned_hours=30)
 
 
 def test_automatic_approval_waits_for_the_approvers_when_the_budget_is_short(
@@ -373,10 +369,10 @@ def test_automatic_approval_waits_for_the_approvers_when_the_budget_is_short(
     programme.hours_budget = 9
     programme.save()
     application = work_time_application(employee, mission)
-    assert mission_services.application_auto_approve(application_id=application.pk) is None
+    assert application_auto_approve(application_id=application.pk) is None
     programme.hours_budget = 10
     programme.save()
-    approved = mission_services.application_auto_approve(application_id=application.pk)
+    approved = application_auto_approve(application_id=application.pk)
     assert approved.approval_state == Application.Approval.APPROVED
 
 
@@ -427,10 +423,6 @@ def test_members_of_another_company_count_for_a_foundation_programme(
     mission = factories.MissionFactory(association=association, programme=programme, seats=3)
     first = work_time_application(colleague_of(company), mission)
     second = work_time_application(colleague_of(company), mission)
-    mission_services.application_approve(
-        application_id=first.pk, actor=programme_admin, planned_hours=6
-    )
+    application_approve(application_id=first.pk, actor=programme_admin, planned_hours=6)
     with pytest.raises(ValidationError):
-        mission_services.application_approve(
-            application_id=second.pk, actor=programme_admin, planned_hours=6
-        )
+        application_approve(application_id=second.pk, actor=programme_admin, planned_hours=6)

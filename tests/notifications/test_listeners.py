@@ -7,15 +7,14 @@ from django.utils import timezone
 
 from associations.services import association_suspend, association_verify
 from companies.models import CompanyMember
+from companies.services import application_approve, application_refuse
 from core.models import ActionLog
 from core.tasks import dispatch_action
 from missions.models import Application, Mission
 from missions.services import (
     application_accept,
-    application_approve,
     application_create,
     application_decline,
-    application_refuse,
     application_withdraw,
     hours_log,
     hours_reject,

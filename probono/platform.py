@@ -16,6 +16,11 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Min, Sum
+from django.utils import timezone
+
+from associations.models import Association
+from matching.models import SuggestionList
+from missions.models import Application, Mission
 
 WINDOW = datetime.timedelta(days=14)
 
@@ -25,10 +30,6 @@ def _share(part: int, whole: int) -> Decimal | None:
 
 
 def platform_figures(*, today: datetime.date) -> dict:
-    from associations.models import Association
-    from matching.models import SuggestionList
-    from missions.models import Application, Mission
-
     states = dict(Association.State.choices)
     by_departement: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     for code, name, state, n in (
@@ -52,8 +53,6 @@ def platform_figures(*, today: datetime.date) -> dict:
     missions = [(label, mission_states.get(value, 0)) for value, label in Mission.State.choices]
 
     cutoff = datetime.datetime.combine(today - WINDOW, datetime.time.max)
-    from django.utils import timezone
-
     cutoff = timezone.make_aware(cutoff)
     published = Mission.objects.filter(published_at__isnull=False, published_at__lte=cutoff)
     firsts = list(
