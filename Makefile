@@ -30,15 +30,15 @@ run: $(STAMP)
 		$(PY) manage.py runserver $(HOST); \
 	fi
 
-test: $(STAMP)
+test: lint
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
 
+# Style, and the import contract: apps on floors, imports go down only (pyproject.toml).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

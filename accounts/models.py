@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from taxonomy.models import Departement
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -96,7 +98,6 @@ class User(AbstractUser):
             return set()
         if self.is_platform_staff:
             return None
-        from taxonomy.models import Departement
 
         return set(
             Departement.objects.filter(

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from associations.models import Association
+
 KEY_PREFIX = "pb"
 
 
@@ -63,8 +65,6 @@ class ApiKeyQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True)
 
     def for_organisation(self, organisation):
-        from associations.models import Association
-
         if isinstance(organisation, Association):
             return self.filter(association=organisation)
         return self.filter(company=organisation)
@@ -110,8 +110,6 @@ class ApiKey(OrganisationOwned):
     @classmethod
     def issue(cls, *, organisation, name: str, scope: str, created_by) -> tuple["ApiKey", str]:
         """Create a key; returns it with the full key, which nobody can see again."""
-        from associations.models import Association
-
         prefix = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
         key = cls(

@@ -10,6 +10,7 @@ from functools import cached_property
 
 from associations.models import Association, AssociationMember
 from companies.models import Company, CompanyMember
+from volunteers.models import VolunteerProfile
 
 from .models import ApiKey
 
@@ -80,7 +81,6 @@ class Requester:
     def volunteer(self):
         if self.key is not None or not self.is_authenticated:
             return None
-        from volunteers.models import VolunteerProfile
 
         return VolunteerProfile.objects.filter(user=self.user).first()
 

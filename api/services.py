@@ -7,8 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from associations.models import Association
+from companies.services import employee_invite
 from core.permissions import require
 from missions.models import MISSION_INPUT_FIELDS
+from missions.services import mission_create
 
 from .models import ApiKey, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from .scope import is_organisation_admin
@@ -63,8 +66,6 @@ def _clean_events(events) -> list[str]:
 @transaction.atomic
 def webhook_endpoint_create(*, organisation, actor, url: str, events) -> WebhookEndpoint:
     """Register a URL for the organisation's events; its signing secret is on the object."""
-    from associations.models import Association
-
     _require_admin(actor, organisation)
     endpoint = WebhookEndpoint(
         url=(url or "").strip(),
@@ -185,8 +186,6 @@ def import_missions(*, association, actor, rows: list[tuple[int, dict]]) -> list
     Raises ``ImportRejected`` with every row's errors if any row is wrong: nothing is
     kept. Each row goes through ``missions.services.mission_create``.
     """
-    from missions.services import mission_create
-
     from .serializers import MissionWriteSerializer, skills_as_tuples
 
     require(
@@ -230,8 +229,6 @@ def import_employees(*, company, actor, rows: list[tuple[int, dict]]) -> list:
     """Invite employees from file rows (``email``, ``role``: employee / manager /
     programme_admin, optional ``allowance_hours_override``), all or nothing, through
     ``companies.services.employee_invite``; invitations leave only once all rows pass."""
-    from companies.services import employee_invite
-
     require(
         is_organisation_admin(actor, company),
         _("Seuls les responsables de l'entreprise importent ses salariés."),

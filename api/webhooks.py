@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.events import on_action
+from missions.models import Application, HoursEntry, Mission
 
 from .models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -127,8 +128,6 @@ def _enqueue(entry, event: str, data: dict, endpoints) -> list[WebhookDelivery]:
 
 @on_action("mission.publish")
 def mission_published(entry) -> None:
-    from missions.models import Mission
-
     mission = Mission.objects.select_related("association").filter(pk=entry.object_id).first()
     if mission is None:
         return
@@ -139,8 +138,6 @@ def mission_published(entry) -> None:
 
 @on_action("application.create", *(f"application.{name}" for name in APPLICATION_TRANSITIONS))
 def application_changed(entry) -> None:
-    from missions.models import Application
-
     application = (
         Application.objects.select_related("mission", "volunteer")
         .filter(pk=entry.object_id)
@@ -162,8 +159,6 @@ def application_changed(entry) -> None:
 
 @on_action("hoursentry.validate")
 def hours_validated(entry) -> None:
-    from missions.models import HoursEntry
-
     hours = (
         HoursEntry.objects.select_related("application__mission", "application__volunteer")
         .filter(pk=entry.object_id)

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import IN_SCOPE, StaffRoleAdmin
+from missions.models import Mission
+from volunteers.models import VolunteerProfile
 
 from .models import HiddenSuggestion, MatchingRun, Proposal, SuggestionList, SuggestionSource
 from .selectors import lists_explained
@@ -143,8 +145,6 @@ class SuggestionListAdmin(StaffRoleAdmin):
     readonly_fields = fields
 
     def scope_queryset(self, request, queryset):
-        from missions.models import Mission
-
         # A referent sees the lists of their territory's missions and volunteers.
         return queryset.filter(
             Q(mission__in=Mission.objects.in_staff_scope(request.user))
@@ -157,9 +157,6 @@ class SuggestionListAdmin(StaffRoleAdmin):
 
     @admin.display(description=gettext_lazy("suggestions, meilleures d'abord"))
     def suggestions(self, row: SuggestionList) -> str:
-        from missions.models import Mission
-        from volunteers.models import VolunteerProfile
-
         (pairs,) = lists_explained([row])
         if row.mission_id:
             related = VolunteerProfile.objects.select_related("user")
@@ -218,8 +215,6 @@ class ProposalAdmin(StaffRoleAdmin):
     readonly_fields = ("proposed_by", "created_at")
 
     def scope_queryset(self, request, queryset):
-        from missions.models import Mission
-
         return queryset.filter(mission__in=Mission.objects.in_staff_scope(request.user))
 
     def has_add_permission(self, request):

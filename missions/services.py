@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import log_action
 from core.permissions import require, require_staff_for
 from core.states import TransitionNotAllowed
 from taxonomy.services import place_fields
@@ -353,7 +354,6 @@ def application_create(
         raise ValidationError(
             _("Vous avez déjà candidaté à cette mission."), code="already_applied"
         ) from error
-    from core.models import log_action
 
     log_action(
         application,
@@ -509,7 +509,6 @@ def hours_log(
     )
     entry.full_clean()
     entry.save()
-    from core.models import log_action
 
     log_action(entry, "hoursentry.create", actor=actor, to_state=entry.state)
     return entry

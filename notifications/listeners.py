@@ -4,8 +4,10 @@ Each listener runs after the transition's transaction commits, maybe more than o
 (task retries): the key ``log:<entry>:<kind>`` makes each entry notify each person
 once. The actor is never told of their own action (``notify``)."""
 
+from associations.models import Association
 from core.events import on_action
 from core.models import ActionLog
+from missions.models import Application, HoursEntry, Invitation, Mission, Testimonial
 
 from .models import Notification
 from .services import association_members, link, notify
@@ -22,8 +24,6 @@ def _key(entry: ActionLog, kind: str) -> str:
 
 
 def _application(entry: ActionLog):
-    from missions.models import Application
-
     return (
         Application.objects.select_related(
             "mission__association", "volunteer__user", "volunteer__employer"
@@ -79,8 +79,6 @@ def _tell_volunteer(entry, application, kind, *, url, context) -> None:
 
 @on_action("application.create")
 def application_created(entry: ActionLog) -> None:
-    from missions.models import Application
-
     application = _application(entry)
     if application is None:
         return
@@ -171,8 +169,6 @@ def engagement_completed(entry: ActionLog) -> None:
 
 
 def _hours_entry(entry: ActionLog):
-    from missions.models import HoursEntry
-
     return (
         HoursEntry.objects.select_related(
             "application__mission__association", "application__volunteer__user"
@@ -230,8 +226,6 @@ def hours_decided(entry: ActionLog) -> None:
     "association.verify", "association.reject", "association.suspend", "association.reinstate"
 )
 def association_decided(entry: ActionLog) -> None:
-    from associations.models import Association
-
     association = Association.objects.filter(pk=entry.object_id).first()
     if association is None:
         return
@@ -253,8 +247,6 @@ def association_decided(entry: ActionLog) -> None:
 
 @on_action("mission.publish", "mission.request_changes")
 def mission_decided(entry: ActionLog) -> None:
-    from missions.models import Mission
-
     mission = Mission.objects.select_related("association").filter(pk=entry.object_id).first()
     if mission is None:
         return
@@ -280,8 +272,6 @@ def mission_decided(entry: ActionLog) -> None:
 
 @on_action("invitation.create")
 def invitation_created(entry: ActionLog) -> None:
-    from missions.models import Invitation
-
     invitation = (
         Invitation.objects.select_related("mission__association", "volunteer__user")
         .filter(pk=entry.object_id)
@@ -307,8 +297,6 @@ def invitation_created(entry: ActionLog) -> None:
 
 @on_action("testimonial.create")
 def testimonial_created(entry: ActionLog) -> None:
-    from missions.models import Testimonial
-
     testimonial = (
         Testimonial.objects.select_related("application__mission__association")
         .filter(pk=entry.object_id)

@@ -16,7 +16,9 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from associations.models import AssociationMember
 from core.permissions import require
+from missions.models import Application, Mission
 
 from .models import Message, Notification, NotificationPreference
 
@@ -162,8 +164,6 @@ def preferences_update(
 
 
 def _application_model():
-    from missions.models import Application
-
     return Application
 
 
@@ -171,7 +171,6 @@ def threads_visible_to(user):
     """The applications whose thread ``user`` may read: their own, their association's,
     and for staff those of their territory."""
     Application = _application_model()
-    from associations.models import AssociationMember
 
     applications = Application.objects.all()
     if not user.is_authenticated:
@@ -282,8 +281,6 @@ def thread_mark_read(*, application, reader, side: str) -> None:
 
 
 def association_members(association_id: int) -> list:
-    from associations.models import AssociationMember
-
     return [
         membership.user
         for membership in AssociationMember.objects.filter(
@@ -295,8 +292,6 @@ def association_members(association_id: int) -> list:
 def missions_starting_remind(*, today: datetime.date | None = None) -> int:
     """The day before a mission starts, remind its accepted volunteers and its
     association. Safe to run again: each person is reminded once per start date."""
-    from missions.models import Application, Mission
-
     today = today or timezone.localdate()
     tomorrow = today + datetime.timedelta(days=1)
     missions = Mission.objects.filter(
@@ -336,8 +331,6 @@ def stale_applications_remind(*, now: datetime.datetime | None = None) -> int:
     """Nudge the association about applications left without an answer for
     ``NOTIFICATION_STALE_APPLICATION_DAYS`` days, at most once per application every
     ``NOTIFICATION_STALE_REMINDER_EVERY_DAYS`` days."""
-    from missions.models import Application, Mission
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     waited = datetime.timedelta(days=settings.NOTIFICATION_STALE_APPLICATION_DAYS)

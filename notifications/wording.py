@@ -17,6 +17,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from missions.models import Application
+
 from .models import Notification
 
 Kind = Notification.Kind
@@ -86,8 +88,6 @@ def _application_accepted(c: dict) -> Wording:
 
 
 def _application_declined(c: dict) -> Wording:
-    from missions.models import Application
-
     text = _("%(association)s n'a pas retenu votre candidature à la mission « %(mission)s ».") % c
     if c.get("reason"):
         text += " " + _("Motif : %(reason)s.") % {

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from companies.models import Company, CompanyMember, Programme
+from companies.reports import ReportScope, impact_report
 
 from .. import serializers as s
 from ..errors import ApiError
@@ -43,8 +44,6 @@ class CompanyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"])
     def report(self, request, pk=None):
-        from companies.reports import ReportScope, impact_report
-
         company = self.get_object()
         query = s.ReportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
