@@ -1,4 +1,4 @@
-"""Benchmark of the matching kernel (matching/engine.py) on synthetic arrays, no Django.
+"""Benchmark of the matching kernel (matching/engine/) on synthetic arrays, no Django.
 
     .venv/bin/python bench/bench_kernel.py [--volunteers 100000] [--missions 10000]
         [--k 50] [--workers 2] [--sample 20000] [--seed 7] [--quick]
