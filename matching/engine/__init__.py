@@ -66,7 +66,6 @@ from .arrays import (
     BLOCK_PROGRAMME,
     BLOCK_REASONS,
     DAYS_PER_MONTH,
-    EARTH_RADIUS_KM,
     ENGINE_VERSION,
     FORMAT_HYBRID,
     FORMAT_ON_SITE,
@@ -95,7 +94,7 @@ from .arrays import (
 )
 from .details import PairDetails, pair_details
 from .index import MatchingIndex, build_index
-from .reference import ReferenceScorer, haversine_km
+from .reference import ReferenceScorer
 from .scoring import PairScores, score_mission, score_pairs, score_volunteer
 from .topk import (
     TopK,
@@ -117,7 +116,6 @@ __all__ = [
     "BLOCK_PROGRAMME",
     "BLOCK_REASONS",
     "DAYS_PER_MONTH",
-    "EARTH_RADIUS_KM",
     "ENGINE_VERSION",
     "FORMAT_HYBRID",
     "FORMAT_ON_SITE",
@@ -149,7 +147,6 @@ __all__ = [
     "chunks",
     "day",
     "format_mask",
-    "haversine_km",
     "language_mask",
     "pair_details",
     "recompute_missions",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from taxonomy.geo import haversine_km
+
 from ..weights import FACTORS
 from .arrays import (
     BLOCK_CLOSED,
@@ -15,7 +17,6 @@ from .arrays import (
     BLOCK_NO_SKILL,
     BLOCK_PROGRAMME,
     DAYS_PER_MONTH,
-    EARTH_RADIUS_KM,
     FRENCH,
     ON_SITE,
     OPEN_DATE,
@@ -257,14 +258,3 @@ class ReferenceScorer:
             blocked |= BLOCK_EXCLUDED
         score = sum(self.weights[name] * f[name] for name in FACTORS) / self.total_weight
         return min(max(score, 0.0), 1.0), {name: f[name] for name in FACTORS}, blocked
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km (NaN if any coordinate is NaN)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dphi = p2 - p1
-    dlmb = math.radians(lon2 - lon1)
-    h = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlmb / 2) ** 2
-    if h != h:
-        return math.nan
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))

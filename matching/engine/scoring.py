@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from taxonomy.geo import EARTH_RADIUS_KM
+
 from ..weights import ScoringParams
 from .arrays import (
     _F,
@@ -18,7 +20,6 @@ from .arrays import (
     BLOCK_INVISIBLE,
     BLOCK_NO_SKILL,
     BLOCK_PROGRAMME,
-    EARTH_RADIUS_KM,
     N_FACTORS,
     ON_SITE,
     REMOTE,

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from matching import engine as E
 from matching.weights import DEFAULT_PARAMS, FACTORS
+from taxonomy.geo import haversine_km
 
 SKILLS = [
     ("web", "digital"),
@@ -166,7 +167,7 @@ def _allowed_by_the_records(vols, miss, excluded, v, m) -> bool:
     if mis["programme_group"] is not None and mis["programme_group"] != vol["company_group"]:
         return False
     if mis["location_mode"] != "remote" and None not in (vol["latitude"], mis["latitude"]):
-        distance = E.haversine_km(
+        distance = haversine_km(
             vol["latitude"], vol["longitude"], mis["latitude"], mis["longitude"]
         )
         # Hybrid missions still need visits: out of reach beyond hybrid_zero_at × the max.
