@@ -21,8 +21,9 @@ Entry points:
   index over other missions (a just-published one) or other volunteers (a changed
   profile), reusing the other half of an existing index as is (≈ 5 ms at 100k × 10k
   instead of a full :func:`build_index`);
-- :class:`ReferenceScorer` — the same scoring as a plain per-pair Python loop: the
-  oracle of the tests and the baseline of the benchmark.
+- :class:`matching.engine.reference.ReferenceScorer` — the same scoring as a plain
+  per-pair Python loop: the oracle of the tests and the baseline of the benchmark
+  (imported from its module; nothing in production loads it).
 
 How a full recompute avoids the 10⁹ pairs. A pair can only be suggested if the volunteer
 has at least one of the mission's skills, directly or through a *related* skill (a skill
@@ -94,7 +95,6 @@ from .arrays import (
 )
 from .details import PairDetails, pair_details
 from .index import MatchingIndex, build_index
-from .reference import ReferenceScorer
 from .scoring import PairScores, score_mission, score_pairs, score_volunteer
 from .topk import (
     TopK,
@@ -138,7 +138,6 @@ __all__ = [
     "MissionArrays",
     "PairDetails",
     "PairScores",
-    "ReferenceScorer",
     "Taxonomy",
     "TopK",
     "VolunteerArrays",
