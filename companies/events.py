@@ -142,7 +142,7 @@ def programme_missions(programme: Programme):
 def teams_propose(*, programme_id: int, actor, time_budget: float = 5.0):
     """Compute the teams with the optimiser and store them as a proposal, replacing the
     previous proposal (hand adjustments included). Refused once published."""
-    from matching.events import propose_teams
+    from matching.team_adapter import propose_teams
 
     programme = _locked(programme_id)
     require(
