@@ -1,4 +1,4 @@
-"""Benchmark of the matching kernel (matching/engine.py) on synthetic arrays, no Django.
+"""Benchmark of the matching kernel (matching/engine/) on synthetic arrays, no Django.
 
     .venv/bin/python bench/bench_kernel.py [--volunteers 100000] [--missions 10000]
         [--k 50] [--workers 2] [--sample 20000] [--seed 7] [--quick]
@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from matching import engine as E  # noqa: E402
 from matching import explain as X  # noqa: E402
+from matching.engine.reference import ReferenceScorer  # noqa: E402
 from taxonomy.reference_data import (  # noqa: E402
     CAUSES,
     DEPARTEMENTS,
@@ -427,7 +428,7 @@ def main():
 
     print("\n3. Plain per-pair Python loop (ReferenceScorer), on a sample")
     t0 = time.perf_counter()
-    ref = E.ReferenceScorer(ix)
+    ref = ReferenceScorer(ix)
     ref_init = time.perf_counter() - t0
     sv = rng.integers(0, n_v, args.sample)
     sm = rng.integers(0, n_m, args.sample)

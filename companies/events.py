@@ -1,5 +1,5 @@
 """Programmes and events: employees register, invited associations submit missions,
-staff compute the teams (``matching.events``), adjust them by hand and publish them,
+staff compute the teams (``matching.team_adapter``), adjust them by hand and publish them,
 and everyone is told their team."""
 
 from django.core.exceptions import ValidationError
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from associations.models import Association, AssociationMember
 from core.models import log_action
 from core.permissions import require
-from matching.events import propose_teams
+from matching.team_adapter import propose_teams
 from missions.models import Mission
 from notifications.models import Notification
 from notifications.services import link, notify

@@ -14,11 +14,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from core.validators import departement_code_for_postcode
-
 from .reference_data import DEPARTEMENTS
 
-EARTH_RADIUS_KM = 6371.0
+#: Mean Earth radius (IUGG), the one every distance of the project is measured with.
+EARTH_RADIUS_KM = 6371.0088
 # Overseas départements are separate countries in both sources.
 OVERSEAS_COUNTRY_TO_DEPARTEMENT = {"GP": "971", "MQ": "972", "GF": "973", "RE": "974", "YT": "976"}
 ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
@@ -36,11 +35,23 @@ class Location:
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (NaN if any coordinate is NaN)."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
     dphi = phi2 - phi1
     dlambda = math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+    if a != a:
+        return math.nan
+    # min(): rounding may push the root a hair above 1, outside arcsine's domain.
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _departement_of_postcode(postcode: str) -> str | None:
+    # Imported here: core.validators pulls in Django, and the matching engine, which
+    # runs without it, imports this module for the distance above.
+    from core.validators import departement_code_for_postcode
+
+    return departement_code_for_postcode(postcode)
 
 
 def normalise(name: str) -> str:
@@ -58,7 +69,7 @@ def postcode_localities() -> dict[str, str]:
     table = {}
     for country in ("FR", *OVERSEAS_COUNTRY_TO_DEPARTEMENT):
         for record in get_postcodes_of_country(country):
-            if departement_code_for_postcode(record.code):
+            if _departement_of_postcode(record.code):
                 table.setdefault(record.code, record.localityName)
     return table
 
@@ -67,7 +78,7 @@ def postcode_localities() -> dict[str, str]:
 def _departements_by_locality() -> dict[str, set[str]]:
     index: dict[str, set[str]] = {}
     for postcode, locality in postcode_localities().items():
-        index.setdefault(normalise(locality), set()).add(departement_code_for_postcode(postcode))
+        index.setdefault(normalise(locality), set()).add(_departement_of_postcode(postcode))
     return index
 
 
@@ -153,7 +164,7 @@ def locate(city: str = "", postcode: str = "") -> Location | None:
     if not postcode:
         matches = _cities_by_name().get(normalise(city), []) if city else []
         return matches[0] if matches else None
-    departement = departement_code_for_postcode(postcode)
+    departement = _departement_of_postcode(postcode)
     if departement is None:
         return None
     for name in (city, postcode_localities().get(postcode, "")):

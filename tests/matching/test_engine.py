@@ -9,6 +9,7 @@ from scipy import sparse
 
 from matching import engine as E
 from matching import explain as X
+from matching.engine.reference import ReferenceScorer
 from matching.weights import (
     DEFAULT_WEIGHTS,
     FACTORS,
@@ -66,7 +67,7 @@ def one(v: dict, m: dict, **kw):
     ix = build([v], [m], **kw)
     result = E.score_pairs(ix, [0], [0])
     factors = dict(zip(FACTORS, result.factors[0].tolist(), strict=True))
-    ref_score, ref_factors, ref_blocked = E.ReferenceScorer(ix).score(0, 0)
+    ref_score, ref_factors, ref_blocked = ReferenceScorer(ix).score(0, 0)
     assert result.scores[0] == pytest.approx(ref_score, abs=1e-5)
     for name in FACTORS:
         assert factors[name] == pytest.approx(ref_factors[name], abs=1e-5), name
@@ -438,7 +439,7 @@ def all_pairs(ix):
 def test_vectorised_scores_match_the_plain_python_loop():
     ix = random_index(1)
     result = all_pairs(ix)
-    ref = E.ReferenceScorer(ix)
+    ref = ReferenceScorer(ix)
     for i in range(len(result.scores)):
         score, factors, blocked = ref.score(int(result.volunteers[i]), int(result.missions[i]))
         assert result.scores[i] == pytest.approx(score, abs=1e-5)
