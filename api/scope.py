@@ -15,7 +15,7 @@ from volunteers.models import VolunteerProfile
 from .models import ApiKey
 
 COMPANY_ADMIN_ROLES = (CompanyMember.Role.PROGRAMME_ADMIN,)
-COMPANY_APPROVER_ROLES = (CompanyMember.Role.MANAGER, CompanyMember.Role.PROGRAMME_ADMIN)
+COMPANY_APPROVER_ROLES = CompanyMember.STAFF_ROLES
 
 
 @dataclass

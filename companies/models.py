@@ -158,6 +158,10 @@ class CompanyMember(models.Model):
         MANAGER = "manager", _("Manager")
         PROGRAMME_ADMIN = "programme_admin", _("Responsable des programmes")
 
+    # The company's staff: they approve work-time engagements (a manager those of the
+    # employees they manage or of anyone without a manager, see companies.selectors).
+    STAFF_ROLES = (Role.MANAGER, Role.PROGRAMME_ADMIN)
+
     company = models.ForeignKey(
         Company, verbose_name=_("entreprise"), on_delete=models.CASCADE, related_name="members"
     )
@@ -213,7 +217,7 @@ class CompanyMember(models.Model):
 
     @property
     def is_company_staff(self) -> bool:
-        return self.role in (self.Role.MANAGER, self.Role.PROGRAMME_ADMIN)
+        return self.role in self.STAFF_ROLES
 
 
 class ApprovalReminder(models.Model):

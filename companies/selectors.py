@@ -13,8 +13,6 @@ from volunteers.models import VolunteerProfile
 
 from .models import Company, CompanyMember, Programme
 
-STAFF_ROLES = (CompanyMember.Role.MANAGER, CompanyMember.Role.PROGRAMME_ADMIN)
-
 
 def membership_for(user, *, company_id: int | None = None) -> CompanyMember | None:
     """The person's membership (of ``company_id``, or their employer's first)."""
@@ -30,9 +28,9 @@ def staff_membership(user, *, company_id: int | None = None) -> CompanyMember | 
     """The person's manager or programme-admin membership, if any (programme admin first)."""
     if user is None or not user.is_authenticated:
         return None
-    members = CompanyMember.objects.filter(user=user, role__in=STAFF_ROLES).select_related(
-        "company"
-    )
+    members = CompanyMember.objects.filter(
+        user=user, role__in=CompanyMember.STAFF_ROLES
+    ).select_related("company")
     if company_id is not None:
         members = members.filter(company_id=company_id)
     return members.order_by("-role", "pk").first()

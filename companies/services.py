@@ -228,7 +228,7 @@ def member_update(
         and not CompanyMember.objects.filter(
             company_id=member.company_id,
             user_id=manager_id,
-            role__in=(CompanyMember.Role.MANAGER, CompanyMember.Role.PROGRAMME_ADMIN),
+            role__in=CompanyMember.STAFF_ROLES,
         )
         .exclude(user_id=member.user_id)
         .exists()

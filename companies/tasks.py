@@ -101,7 +101,7 @@ def send_approval_reminders() -> int:
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
 def notify_teams(programme_id: int) -> int:
     """Tell everyone their team once an event's teams are published (idempotent)."""
-    # Imported here: companies.events schedules this task, so it imports this module.
-    from .events import notify_programme_teams
+    # Imported here: companies.programmes schedules this task, so it imports this module.
+    from .programmes import notify_programme_teams
 
     return notify_programme_teams(programme_id)

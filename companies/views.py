@@ -23,7 +23,8 @@ from django.views.decorators.http import require_POST
 from associations.models import Association
 from missions.models import Application, Mission
 
-from . import charts, events, exports, selectors, services
+from . import charts, exports, selectors, services
+from . import programmes as programme_services
 from .forms import (
     ApproveForm,
     CompanyRegisterForm,
@@ -201,7 +202,7 @@ def member_edit(request, pk: int):
     managers = (
         CompanyMember.objects.filter(
             company=admin.company,
-            role__in=(CompanyMember.Role.MANAGER, CompanyMember.Role.PROGRAMME_ADMIN),
+            role__in=CompanyMember.STAFF_ROLES,
         )
         .exclude(pk=member.pk)
         .select_related("user")
@@ -482,7 +483,7 @@ def _programme_access(request, pk: int):
     user = request.user
     roles = dict(
         CompanyMember.objects.filter(
-            user=user, company_id__in=events.programme_companies(programme)
+            user=user, company_id__in=programme_services.programme_companies(programme)
         ).values_list("company_id", "role")
     )
     is_member = bool(roles)
@@ -490,7 +491,11 @@ def _programme_access(request, pk: int):
     manage = user.is_platform_staff or is_admin
     if not (is_member or manage):
         memberships = Association.objects.filter(members__user=user)
-        if not events.eligible_associations(programme).filter(pk__in=memberships).exists():
+        if (
+            not programme_services.eligible_associations(programme)
+            .filter(pk__in=memberships)
+            .exists()
+        ):
             raise Http404
     return programme, is_member, manage, is_admin
 
@@ -620,7 +625,7 @@ def programme_detail(request, pk: int):
     missions = list(
         Mission.objects.filter(programme=programme).select_related("association").order_by("title")
     )
-    teams = events.team_members(programme)
+    teams = programme_services.team_members(programme)
     budget_used = None
     if programme.hours_budget and (manage or is_member):
         budget_used = exports.programme_validated_hours(programme)
@@ -642,13 +647,13 @@ def programme_detail(request, pk: int):
     submittable = list(
         Mission.objects.filter(
             association__members__user=user,
-            state__in=events.SUBMITTABLE_STATES,
+            state__in=programme_services.SUBMITTABLE_STATES,
             programme__isnull=True,
         ).order_by("title")[:100]
     )
     if submittable:
         eligible = set(
-            events.eligible_associations(programme)
+            programme_services.eligible_associations(programme)
             .filter(pk__in={m.association_id for m in submittable})
             .values_list("pk", flat=True)
         )
@@ -697,9 +702,9 @@ def _programme_action(request, pk: int, action):
 def programme_register(request, pk: int):
     def action():
         if request.POST.get("cancel"):
-            events.programme_unregister(programme_id=pk, actor=request.user)
+            programme_services.programme_unregister(programme_id=pk, actor=request.user)
             return _("Votre inscription est annulée.")
-        events.programme_register(programme_id=pk, actor=request.user)
+        programme_services.programme_register(programme_id=pk, actor=request.user)
         return _("Vous êtes inscrit : vous connaîtrez votre équipe à la publication.")
 
     return _programme_action(request, pk, action)
@@ -713,7 +718,9 @@ def programme_submit(request, pk: int):
             mission_id = int(request.POST.get("mission", ""))
         except ValueError as error:
             raise ValidationError(_("Choisissez une mission.")) from error
-        events.programme_submit_mission(programme_id=pk, mission_id=mission_id, actor=request.user)
+        programme_services.programme_submit_mission(
+            programme_id=pk, mission_id=mission_id, actor=request.user
+        )
         return _("Votre mission est proposée au programme.")
 
     return _programme_action(request, pk, action)
@@ -725,13 +732,13 @@ def programme_teams(request, pk: int):
     def action():
         operation = request.POST.get("operation")
         if operation == "propose":
-            result = events.teams_propose(programme_id=pk, actor=request.user)
+            result = programme_services.teams_propose(programme_id=pk, actor=request.user)
             return _("Équipes calculées : %(n)s personnes placées, %(u)s sans équipe.") % {
                 "n": len(result.pairs),
                 "u": len(result.unassigned),
             }
         if operation == "publish":
-            count = events.teams_publish(programme_id=pk, actor=request.user)
+            count = programme_services.teams_publish(programme_id=pk, actor=request.user)
             return _("Équipes publiées : %(n)s personnes prévenues.") % {"n": count}
         if operation == "move":
             try:
@@ -740,7 +747,7 @@ def programme_teams(request, pk: int):
                 mission_id = int(target) if target else None
             except ValueError as error:
                 raise ValidationError(_("Choisissez une équipe.")) from error
-            events.team_move(
+            programme_services.team_move(
                 programme_id=pk,
                 volunteer_id=volunteer_id,
                 mission_id=mission_id,

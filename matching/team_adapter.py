@@ -5,7 +5,7 @@ with the matching engine (hard filters included: a forbidden pair stays forbidde
 compiles the :class:`~matching.teams.TeamProblem` (seats, required and nice-to-have
 skills with their minimum levels, volunteers' skill levels, skill families) and
 returns the optimised assignment as (volunteer pk, mission pk) pairs. Storing it is
-the companies app's business (``companies.events``)."""
+the companies app's business (``companies.programmes``)."""
 
 from __future__ import annotations
 

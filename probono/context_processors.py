@@ -22,7 +22,7 @@ class Spaces:
 
     @property
     def company_staff(self) -> bool:
-        return self.company_role in {"manager", "programme_admin"}
+        return self.company_role in CompanyMember.STAFF_ROLES
 
 
 def _spaces_for(user) -> Spaces:

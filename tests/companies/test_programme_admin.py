@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from companies import events
+from companies import programmes
 from companies.models import CompanyMember, Programme
 from companies.selectors import programme_budget
 from companies.services import (
@@ -257,7 +257,7 @@ def test_closing_registrations_by_hand(programme, programme_admin, employee):
         **service_fields(starts_on=programme.starts_on, ends_on=programme.ends_on),
     )
     with pytest.raises(ValidationError):
-        events.programme_register(programme_id=programme.pk, actor=employee)
+        programmes.programme_register(programme_id=programme.pk, actor=employee)
 
 
 def test_the_programme_page_links_to_its_edit_page_for_programme_admins_only(

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from companies import events
+from companies import programmes
 from companies.models import CompanyMember, Programme
 from missions.models import Application, HoursEntry
 from taxonomy.models import Skill
@@ -187,7 +187,7 @@ def test_an_event_from_registration_to_published_teams(live_server, page, client
         factories.MissionSkillFactory(mission=mission, skill=skill)
     others = [employee_of(company, name, skills[i % 2]) for i, name in enumerate("ABC")]
     for other in others:
-        events.programme_register(programme_id=marathon.pk, actor=other)
+        programmes.programme_register(programme_id=marathon.pk, actor=other)
     lea = employee_of(company, "Léa", skills[1])
 
     # An employee registers.

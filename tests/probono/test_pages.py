@@ -10,8 +10,7 @@ from django.utils import timezone
 from associations.models import Association
 from missions.models import Application, HoursEntry, Mission, MissionSkill
 from taxonomy.models import Skill
-
-from . import factories
+from tests import factories
 
 
 def html(response) -> str:

@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from associations.models import Association
 from companies.models import Company, CompanyDomain
 from taxonomy.models import Cause, Skill
-
-from . import factories
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,7 @@ from matching.tasks import recompute_all, refresh_mission
 from missions.models import Mission
 from missions.services import mission_publish
 from taxonomy.models import Cause, Skill
-
-from . import factories
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 

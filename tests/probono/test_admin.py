@@ -12,8 +12,7 @@ from associations.services import association_verify
 from core.models import ActionLog
 from missions.models import Application, Mission
 from taxonomy.models import Departement, Skill
-
-from . import factories
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 

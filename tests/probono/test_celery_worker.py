@@ -17,8 +17,7 @@ from associations.models import Association
 from associations.services import association_verify
 from missions.models import Mission
 from missions.tasks import expire_overdue_missions
-
-from . import factories
+from tests import factories
 
 pytestmark = [
     pytest.mark.services,

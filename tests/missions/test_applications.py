@@ -23,8 +23,7 @@ from missions.services import (
     hours_reject,
     hours_validate,
 )
-
-from . import factories
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 

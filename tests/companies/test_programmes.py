@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from companies import events
+from companies import programmes
 from companies.models import CompanyMember, Programme, TeamAssignment
 from notifications.models import Notification
 from notifications.wording import word
@@ -45,40 +45,42 @@ def event(marathon, company, association, owner):
         member = factories.CompanyMemberFactory(company=company)
         profile = factories.VolunteerFactory(user=member.user, employer=company)
         factories.VolunteerSkillFactory(profile=profile, skill=skills[i % 2], level=3)
-        events.programme_register(programme_id=marathon.pk, actor=member.user)
+        programmes.programme_register(programme_id=marathon.pk, actor=member.user)
         people.append(member.user)
     return {"programme": marathon, "missions": missions, "people": people, "skills": skills}
 
 
 def test_employees_register_once_and_outsiders_cannot(marathon, employee, outsider):
-    events.programme_register(programme_id=marathon.pk, actor=employee)
-    events.programme_register(programme_id=marathon.pk, actor=employee)
+    programmes.programme_register(programme_id=marathon.pk, actor=employee)
+    programmes.programme_register(programme_id=marathon.pk, actor=employee)
     assert marathon.registrations.count() == 1
     with pytest.raises(PermissionDenied):
-        events.programme_register(programme_id=marathon.pk, actor=outsider)
+        programmes.programme_register(programme_id=marathon.pk, actor=outsider)
 
 
 def test_registration_closes_when_the_event_starts(marathon, employee):
     marathon.starts_on = timezone.localdate() - datetime.timedelta(days=1)
     marathon.save()
     with pytest.raises(ValidationError):
-        events.programme_register(programme_id=marathon.pk, actor=employee)
+        programmes.programme_register(programme_id=marathon.pk, actor=employee)
 
 
 def test_invited_associations_submit_missions(marathon, association, owner, outsider):
     marathon.invited_associations.add(association)
     mission = factories.MissionFactory(association=association, state="draft")
-    events.programme_submit_mission(programme_id=marathon.pk, mission_id=mission.pk, actor=owner)
+    programmes.programme_submit_mission(
+        programme_id=marathon.pk, mission_id=mission.pk, actor=owner
+    )
     mission.refresh_from_db()
     assert mission.programme == marathon
     other = factories.AssociationMemberFactory()
     stranger_mission = factories.MissionFactory(association=other.association)
     with pytest.raises(PermissionDenied):
-        events.programme_submit_mission(
+        programmes.programme_submit_mission(
             programme_id=marathon.pk, mission_id=stranger_mission.pk, actor=other.user
         )
     with pytest.raises(PermissionDenied):
-        events.programme_submit_mission(
+        programmes.programme_submit_mission(
             programme_id=marathon.pk, mission_id=mission.pk, actor=outsider
         )
 
@@ -90,13 +92,13 @@ def test_a_mission_outside_the_programmes_causes_is_refused(marathon, associatio
     marathon.causes.add(second)
     mission = factories.MissionFactory(association=association, cause=first)
     with pytest.raises(ValidationError):
-        events.programme_submit_mission(
+        programmes.programme_submit_mission(
             programme_id=marathon.pk, mission_id=mission.pk, actor=owner
         )
 
 
 def test_teams_cover_each_missions_skills(event, programme_admin):
-    result = events.teams_propose(programme_id=event["programme"].pk, actor=programme_admin)
+    result = programmes.teams_propose(programme_id=event["programme"].pk, actor=programme_admin)
     assert len(result.pairs) == 4 and not result.unassigned
     for mission, skill in zip(event["missions"], event["skills"], strict=True):
         team = TeamAssignment.objects.filter(mission=mission)
@@ -113,22 +115,22 @@ def test_teams_cover_each_missions_skills(event, programme_admin):
 def test_only_organisers_compute_teams(event, manager, employee):
     for actor in (manager, employee):
         with pytest.raises(PermissionDenied):
-            events.teams_propose(programme_id=event["programme"].pk, actor=actor)
+            programmes.teams_propose(programme_id=event["programme"].pk, actor=actor)
 
 
 def test_staff_adjust_by_hand_within_the_seats(event, staff):
     programme = event["programme"]
-    events.teams_propose(programme_id=programme.pk, actor=staff)
+    programmes.teams_propose(programme_id=programme.pk, actor=staff)
     first, second = event["missions"]
     volunteer = TeamAssignment.objects.filter(mission=first).first().volunteer
     with pytest.raises(ValidationError):  # the other team is full
-        events.team_move(
+        programmes.team_move(
             programme_id=programme.pk, volunteer_id=volunteer.pk, mission_id=second.pk, actor=staff
         )
-    events.team_move(
+    programmes.team_move(
         programme_id=programme.pk, volunteer_id=volunteer.pk, mission_id=None, actor=staff
     )
-    events.team_move(
+    programmes.team_move(
         programme_id=programme.pk, volunteer_id=volunteer.pk, mission_id=first.pk, actor=staff
     )
     assert TeamAssignment.objects.get(volunteer=volunteer).is_manual
@@ -138,9 +140,9 @@ def test_publishing_tells_everyone_their_team(
     event, programme_admin, owner, django_capture_on_commit_callbacks
 ):
     programme = event["programme"]
-    events.teams_propose(programme_id=programme.pk, actor=programme_admin)
+    programmes.teams_propose(programme_id=programme.pk, actor=programme_admin)
     with django_capture_on_commit_callbacks(execute=True):
-        events.teams_publish(programme_id=programme.pk, actor=programme_admin)
+        programmes.teams_publish(programme_id=programme.pk, actor=programme_admin)
     for person in event["people"]:
         notification = Notification.objects.get(recipient=person)
         assert notification.kind == Notification.Kind.TEAM_PUBLISHED
@@ -153,9 +155,9 @@ def test_publishing_tells_everyone_their_team(
         assert "Vous faites partie de l'équipe" in wording.text
     assert Notification.objects.filter(recipient=owner).count() == 2  # one per mission
     with pytest.raises(ValidationError):
-        events.teams_propose(programme_id=programme.pk, actor=programme_admin)
+        programmes.teams_propose(programme_id=programme.pk, actor=programme_admin)
     # Running the announcement again sends nothing new.
-    assert events.notify_programme_teams(programme.pk) == 0
+    assert programmes.notify_programme_teams(programme.pk) == 0
 
 
 def test_a_registrant_left_without_a_team_is_told(
@@ -165,21 +167,21 @@ def test_a_registrant_left_without_a_team_is_told(
     programme = event["programme"]
     member = factories.CompanyMemberFactory(company=company)
     factories.VolunteerFactory(user=member.user, employer=company)
-    events.programme_register(programme_id=programme.pk, actor=member.user)
-    events.teams_propose(programme_id=programme.pk, actor=programme_admin)
+    programmes.programme_register(programme_id=programme.pk, actor=member.user)
+    programmes.teams_propose(programme_id=programme.pk, actor=programme_admin)
     (left_out,) = [
         r.volunteer.user
         for r in programme.registrations.select_related("volunteer__user")
         if not TeamAssignment.objects.filter(programme=programme, volunteer=r.volunteer).exists()
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        events.teams_publish(programme_id=programme.pk, actor=programme_admin)
+        programmes.teams_publish(programme_id=programme.pk, actor=programme_admin)
     notification = Notification.objects.get(recipient=left_out)
     wording = word(notification.kind, notification.context)
     assert "pas eu de place pour vous" in wording.text and programme.name in wording.title
     with translation.override("en"):
         assert "no room for you" in word(notification.kind, notification.context).text
-    assert events.notify_programme_teams(programme.pk) == 0
+    assert programmes.notify_programme_teams(programme.pk) == 0
 
 
 def test_the_programme_page_by_persona(client, event, programme_admin, owner, outsider, volunteer):
@@ -224,7 +226,7 @@ def test_a_foundation_programme_is_open_to_the_founders_people(company, employee
         starts_on=timezone.localdate(),
         ends_on=timezone.localdate(),
     )
-    events.programme_register(programme_id=programme.pk, actor=employee)
+    programmes.programme_register(programme_id=programme.pk, actor=employee)
     assert CompanyMember.objects.filter(company=foundation).count() == 0
 
 

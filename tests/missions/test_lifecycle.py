@@ -22,8 +22,7 @@ from missions.services import (
     mission_submit,
 )
 from taxonomy.models import Cause, Skill
-
-from . import factories
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.db import connection
 from core.states import TransitionNotAllowed
 from missions.models import Application
 from missions.services import application_accept
-
-from . import factories
+from tests import factories
 
 
 @pytest.mark.services

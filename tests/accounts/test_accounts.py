@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from companies.models import CompanyDomain, CompanyMember
-
-from . import factories
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 

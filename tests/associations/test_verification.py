@@ -15,8 +15,7 @@ from associations.tasks import notify_verification_decision
 from core.models import ActionLog
 from core.states import TransitionNotAllowed
 from taxonomy.models import Departement
-
-from . import factories
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
