@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors
 
-from . import selectors, services
+from . import access, services
 from .forms import AssociationRegisterForm
 from .models import Association
 
@@ -34,7 +34,7 @@ def register(request):
 
 
 def _member_association(request, slug: str) -> Association:
-    return get_object_or_404(selectors.member_associations(request.user), slug=slug)
+    return get_object_or_404(access.managed_by(request.user), slug=slug)
 
 
 @login_required

@@ -9,7 +9,7 @@ from missions.models import Application
 from notifications.models import Notification
 from notifications.services import link, notify
 
-from .selectors import approver_users
+from .access import approver_users
 from .services import application_auto_approve
 
 

@@ -1,5 +1,5 @@
-"""Read-only questions about companies: who belongs where, what is left of an allowance,
-who approves what. Other apps ask these instead of reading the companies' tables."""
+"""Read-only questions about companies: what is left of an allowance or of a programme's
+hours budget, and who engaged how much. Who acts for a company is in ``access.py``."""
 
 import datetime
 from dataclasses import dataclass
@@ -12,28 +12,6 @@ from missions.models import Application, HoursEntry
 from volunteers.models import VolunteerProfile
 
 from .models import Company, CompanyMember, Programme
-
-
-def membership_for(user, *, company_id: int | None = None) -> CompanyMember | None:
-    """The person's membership (of ``company_id``, or their employer's first)."""
-    if user is None or not user.is_authenticated:
-        return None
-    members = CompanyMember.objects.filter(user=user).select_related("company")
-    if company_id is not None:
-        members = members.filter(company_id=company_id)
-    return members.order_by("pk").first()
-
-
-def staff_membership(user, *, company_id: int | None = None) -> CompanyMember | None:
-    """The person's manager or programme-admin membership, if any (programme admin first)."""
-    if user is None or not user.is_authenticated:
-        return None
-    members = CompanyMember.objects.filter(
-        user=user, role__in=CompanyMember.STAFF_ROLES
-    ).select_related("company")
-    if company_id is not None:
-        members = members.filter(company_id=company_id)
-    return members.order_by("-role", "pk").first()
 
 
 @dataclass(frozen=True)
@@ -200,55 +178,3 @@ def programme_budget(programme_id: int, *, lock: bool = False) -> ProgrammeBudge
     return ProgrammeBudget(
         programme=programme, total=programme.hours_budget, used=used, committed=committed
     )
-
-
-def approver_users(application) -> list:
-    """Who is asked to approve ``application``: the employee's manager, if one is set, and
-    the employer's programme admins."""
-    employer_id = application.volunteer.employer_id
-    if employer_id is None:
-        return []
-    member = CompanyMember.objects.filter(
-        company_id=employer_id, user_id=application.volunteer.user_id
-    ).first()
-    approvers = CompanyMember.objects.filter(company_id=employer_id).filter(
-        Q(role=CompanyMember.Role.PROGRAMME_ADMIN)
-        | Q(role=CompanyMember.Role.MANAGER, user_id=getattr(member, "manager_id", None))
-    )
-    return [m.user for m in approvers.select_related("user").order_by("pk") if m.user.is_active]
-
-
-def can_approve(user, application) -> bool:
-    """Programme admins of the employer approve every work-time engagement; a manager
-    approves those of the employees they manage, or of any employee without a manager."""
-    employer_id = application.volunteer.employer_id
-    if employer_id is None or user is None or not user.is_authenticated:
-        return False
-    role = (
-        CompanyMember.objects.filter(company_id=employer_id, user=user)
-        .values_list("role", flat=True)
-        .first()
-    )
-    if role == CompanyMember.Role.PROGRAMME_ADMIN:
-        return True
-    if role != CompanyMember.Role.MANAGER:
-        return False
-    manager_id = (
-        CompanyMember.objects.filter(company_id=employer_id, user_id=application.volunteer.user_id)
-        .values_list("manager_id", flat=True)
-        .first()
-    )
-    return manager_id is None or manager_id == user.pk
-
-
-def approvals_visible_to(member: CompanyMember):
-    """The work-time applications ``member`` (a manager or programme admin) may decide."""
-    applications = Application.objects.filter(
-        is_work_time=True, volunteer__employer_id=member.company_id
-    )
-    if member.role == CompanyMember.Role.PROGRAMME_ADMIN:
-        return applications
-    managed_elsewhere = CompanyMember.objects.filter(
-        company_id=member.company_id, manager__isnull=False
-    ).exclude(manager_id=member.user_id)
-    return applications.exclude(volunteer__user_id__in=managed_elsewhere.values("user_id"))

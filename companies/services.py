@@ -33,8 +33,9 @@ from missions.services import (
 from taxonomy.models import Cause, Departement
 from volunteers.models import VolunteerProfile
 
+from .access import can_approve
 from .models import Company, CompanyDomain, CompanyMember, Programme
-from .selectors import allowance_for, can_approve, programme_budget, programme_granted_hours
+from .selectors import allowance_for, programme_budget, programme_granted_hours
 from .tasks import send_invitation
 
 

@@ -12,8 +12,8 @@ from missions.models import Application
 from notifications.models import Notification
 from notifications.services import notify
 
+from .access import approver_users
 from .models import ApprovalReminder, CompanyMember
-from .selectors import approver_users
 
 
 @shared_task(

@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from associations.models import Association
+from associations import access as association_access
 from missions.models import Application, Mission
 
-from . import charts, exports, selectors, services
+from . import access, charts, exports, selectors, services
 from . import programmes as programme_services
 from .forms import (
     ApproveForm,
@@ -50,7 +50,7 @@ def _add_service_errors(form, error: ValidationError) -> None:
 
 def _staff_member(request) -> CompanyMember:
     """The requester's manager or programme-admin membership, or 403."""
-    member = selectors.staff_membership(request.user)
+    member = access.staff_membership(request.user)
     if member is None:
         raise PermissionDenied(_("Cette page est réservée aux équipes des entreprises."))
     return member
@@ -65,7 +65,7 @@ def _programme_admin(request) -> CompanyMember:
 
 @login_required
 def register(request):
-    if selectors.staff_membership(request.user) is not None:
+    if access.staff_membership(request.user) is not None:
         return redirect("companies:dashboard")
     form = CompanyRegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -84,15 +84,15 @@ def register(request):
 
 @login_required
 def dashboard(request):
-    member = selectors.staff_membership(request.user)
+    member = access.staff_membership(request.user)
     if member is None:
-        if selectors.membership_for(request.user) is not None:
+        if access.membership_for(request.user) is not None:
             return redirect("companies:my_allowance")
         raise PermissionDenied(_("Cette page est réservée aux équipes des entreprises."))
     company = member.company
     today = timezone.localdate()
     start, end = company.allowance_year(today)
-    pending = selectors.approvals_visible_to(member).filter(
+    pending = access.approvals_visible_to(member).filter(
         approval_state=Application.Approval.PENDING, state__in=Application.OPEN_STATES
     )
     figures = {
@@ -121,7 +121,7 @@ def dashboard(request):
 
 @login_required
 def my_allowance(request):
-    member = selectors.membership_for(request.user)
+    member = access.membership_for(request.user)
     if member is None:
         raise PermissionDenied(_("Cette page est réservée aux salariés des entreprises."))
     allowance = selectors.allowance_for(request.user)
@@ -288,7 +288,7 @@ def _approval_rows(member, applications, forms_for=None):
 
 
 def _approvals_page(request, member, forms_for=None, status=200):
-    visible = selectors.approvals_visible_to(member).select_related(
+    visible = access.approvals_visible_to(member).select_related(
         "volunteer__user", "mission__association"
     )
     pending = visible.filter(
@@ -322,7 +322,7 @@ def approvals(request):
 
 def _visible_application(member, pk: int) -> Application:
     application = (
-        selectors.approvals_visible_to(member)
+        access.approvals_visible_to(member)
         .select_related("volunteer__user", "mission__association")
         .filter(pk=pk)
         .first()
@@ -457,7 +457,7 @@ def reports_export(request, fmt: str):
 @login_required
 def association_summary(request, slug: str, year: int):
     """The yearly summary of work-time engagements received, for an association's members."""
-    association = get_object_or_404(Association, slug=slug, members__user=request.user)
+    association = get_object_or_404(association_access.managed_by(request.user), slug=slug)
     if not 2000 <= year <= timezone.localdate().year:
         raise Http404
     rows = association_yearly_summary(association, year)
@@ -490,7 +490,7 @@ def _programme_access(request, pk: int):
     is_admin = roles.get(programme.company_id) == CompanyMember.Role.PROGRAMME_ADMIN
     manage = user.is_platform_staff or is_admin
     if not (is_member or manage):
-        memberships = Association.objects.filter(members__user=user)
+        memberships = association_access.managed_by(user)
         if (
             not programme_services.eligible_associations(programme)
             .filter(pk__in=memberships)
@@ -584,9 +584,7 @@ def programmes(request):
 def programme_invitations(request):
     """For association members: the programmes their associations may submit missions to,
     and their yearly summaries of work-time engagements received."""
-    associations = list(
-        Association.objects.filter(members__user=request.user).order_by("name").distinct()
-    )
+    associations = list(association_access.managed_by(request.user))
     if not associations:
         raise PermissionDenied(_("Cette page est réservée aux associations."))
     today = timezone.localdate()

@@ -8,9 +8,12 @@ writing the rule again.
 - A volunteer sees their own applications.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import Mission
+from associations import access as association_access
+from associations.models import AssociationMember
+
+from .models import Application, Mission
 
 
 def is_member(user, mission: Mission) -> bool:
@@ -36,4 +39,25 @@ def manageable_by(user) -> QuerySet[Mission]:
     """The missions of ``user``'s associations (the association space lists these)."""
     if not user.is_authenticated:
         return Mission.objects.none()
-    return Mission.objects.filter(association__members__user=user)
+    return Mission.objects.filter(association__in=association_access.managed_by(user))
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    """The applications ``user`` may read (and their message threads): their own, those
+    to their associations' missions, and for staff those of their territory (a mission's
+    département, else its association's)."""
+    applications = Application.objects.all()
+    if not user.is_authenticated:
+        return applications.none()
+    member = AssociationMember.objects.filter(
+        association=OuterRef("mission__association"), user=user
+    )
+    visible = Q(volunteer__user=user) | Q(Exists(member))
+    scope = user.staff_departement_ids()
+    if scope is None:
+        return applications
+    if scope:
+        visible |= Q(mission__departement_id__in=scope) | Q(
+            mission__departement__isnull=True, mission__association__departement_id__in=scope
+        )
+    return applications.filter(visible)

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from associations import access as association_access
 from associations.diagnosis import templates_for
 from associations.forms import DiagnosisForm
-from associations.selectors import member_associations
 from core.forms import add_service_errors
 from volunteers.models import VolunteerProfile
 
@@ -112,7 +112,7 @@ def _editor(request, *, association, mission=None):
 
 @login_required
 def mission_create(request, slug: str):
-    association = get_object_or_404(member_associations(request.user), slug=slug)
+    association = get_object_or_404(association_access.managed_by(request.user), slug=slug)
     return _editor(request, association=association)
 
 
@@ -152,7 +152,7 @@ def dashboard(request):
 
 @login_required
 def diagnosis(request, slug: str):
-    association = get_object_or_404(member_associations(request.user), slug=slug)
+    association = get_object_or_404(association_access.managed_by(request.user), slug=slug)
     form = DiagnosisForm(request.POST or None, association=association)
     if request.method == "POST" and form.is_valid():
         try:

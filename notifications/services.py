@@ -11,13 +11,14 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from associations.models import AssociationMember
 from core.permissions import require
+from missions.access import applications_visible_to
 from missions.models import Application, Mission
 
 from .models import Message, Notification, NotificationPreference
@@ -163,30 +164,9 @@ def preferences_update(
 # --- Messages on an application -------------------------------------------------------
 
 
-def _application_model():
-    return Application
-
-
 def threads_visible_to(user):
-    """The applications whose thread ``user`` may read: their own, their association's,
-    and for staff those of their territory."""
-    Application = _application_model()
-
-    applications = Application.objects.all()
-    if not user.is_authenticated:
-        return applications.none()
-    member = AssociationMember.objects.filter(
-        association=OuterRef("mission__association"), user=user
-    )
-    visible = Q(volunteer__user=user) | Q(Exists(member))
-    scope = user.staff_departement_ids()
-    if scope is None:
-        return applications
-    if scope:
-        visible |= Q(mission__departement_id__in=scope) | Q(
-            mission__departement__isnull=True, mission__association__departement_id__in=scope
-        )
-    return applications.filter(visible)
+    """The applications whose thread ``user`` may read (``missions.access``)."""
+    return applications_visible_to(user)
 
 
 def thread_side(application, user) -> str:
@@ -201,7 +181,6 @@ def thread_side(application, user) -> str:
 def message_post(*, application_id: int, actor, body: str) -> Message:
     """``actor`` (the applicant or a member of the mission's association) writes on the
     application's thread; the other side is notified."""
-    Application = _application_model()
     application = (
         Application.objects.select_related("mission__association", "volunteer__user")
         .filter(pk=application_id)
