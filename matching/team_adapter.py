@@ -15,7 +15,7 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
-from missions.models import MissionSkill
+from missions.models import Mission, MissionSkill
 from taxonomy.models import Skill
 from volunteers.models import VolunteerSkill
 
@@ -97,6 +97,4 @@ def propose_teams(
 
 
 def missions_seats(mission_ids: list[int]) -> dict[int, int]:
-    from missions.models import Mission
-
     return dict(Mission.objects.filter(pk__in=mission_ids).values_list("pk", "seats"))
