@@ -55,8 +55,8 @@ def volunteer_profile_save(
     """Create or update ``actor``'s own profile; ``skills`` maps skill ids to levels.
 
     The place is located from the city or postcode; a member of a company on the
-    platform gets it as employer (work time becomes possible); matching is asked to
-    refresh the volunteer's suggestions once the transaction commits.
+    platform gets it as employer (work time becomes possible); the logged action asks
+    matching to refresh the volunteer's suggestions once the transaction commits.
     """
     _require_signed_in(actor)
     unknown = set(fields) - set(PROFILE_FIELDS)
