@@ -286,6 +286,24 @@ def test_the_command_computes_suggestions_once(submitted, web_volunteers):
     assert MatchingRun.objects.count() == 1
 
 
+def test_the_command_computes_everything_once_even_after_single_refreshes(
+    submitted, web_volunteers
+):
+    """Seeding the demo refreshes a few lists as it goes (a published mission, an
+    application): ``--if-empty`` still runs the first full recompute."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
+    refresh_mission(submitted.pk)
+    out = StringIO()
+    call_command("recompute_suggestions", "--if-empty", stdout=out)
+    assert MatchingRun.objects.filter(scope=MatchingRun.Scope.FULL).count() == 1
+    call_command("recompute_suggestions", "--if-empty", stdout=out)
+    assert MatchingRun.objects.filter(scope=MatchingRun.Scope.FULL).count() == 1
+
+
 def test_staff_browse_the_lists_by_direction(client, staff, submitted, web_volunteers):
     Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
     recompute_all.delay().get()

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from matching.models import MatchingRun, SuggestionList
+from matching.models import MatchingRun
 from matching.tasks import recompute_all
 
 
@@ -11,11 +11,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Do nothing when suggestions already exist (for make run).",
+            help="Do nothing once a full recompute has succeeded (for make run).",
         )
 
     def handle(self, *args, if_empty=False, **options):
-        if if_empty and SuggestionList.objects.exists():
+        # Single refreshes (a mission published while seeding the demo) leave a few lists
+        # behind: only a full recompute that succeeded means everything was computed.
+        done = MatchingRun.objects.filter(
+            scope=MatchingRun.Scope.FULL, state=MatchingRun.State.SUCCEEDED
+        )
+        if if_empty and done.exists():
             self.stdout.write("Suggestions already computed: nothing to do.")
             return
         run = MatchingRun.objects.create(scope=MatchingRun.Scope.FULL)
