@@ -7,12 +7,16 @@ new state, saves, and writes the audit log, all inside the caller's transaction.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.models import log_action
+
+if TYPE_CHECKING:
+    from core.permissions import Actor
 
 
 class TransitionNotAllowed(ValidationError):
@@ -29,7 +33,7 @@ class Transition:
 class StateMachine:
     def __init__(
         self, field: str, label: str, transitions: Iterable[tuple[str, Iterable[str], str]]
-    ):
+    ) -> None:
         self.field = field
         self.label = label
         self.transitions = {
@@ -48,8 +52,8 @@ class StateMachine:
         obj: models.Model,
         name: str,
         *,
-        actor=None,
-        data: dict | None = None,
+        actor: "Actor | None" = None,
+        data: dict[str, Any] | None = None,
         update_fields: Iterable[str] = (),
     ) -> models.Model:
         """Move ``obj`` along transition ``name``; the caller holds the row lock."""
@@ -58,7 +62,9 @@ class StateMachine:
         transition = self.transitions[name]
         current = getattr(obj, self.field)
         if current not in transition.sources:
-            display = dict(obj._meta.get_field(self.field).choices)
+            # A state is a CharField with flat choices (the model's state codes).
+            state_field = cast("models.CharField[str, str]", obj._meta.get_field(self.field))
+            display = dict(cast("list[tuple[str, str]]", state_field.choices))
             raise TransitionNotAllowed(
                 _("Impossible de passer %(label)s de « %(from)s » à « %(to)s ».")
                 % {
