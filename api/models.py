@@ -8,6 +8,7 @@ company (exactly one of the two foreign keys is set).
 import hashlib
 import hmac
 import secrets
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
+
+if TYPE_CHECKING:
+    from companies.models import Company
 
 KEY_PREFIX = "pb"
 
@@ -60,11 +64,11 @@ def one_organisation(name: str) -> models.CheckConstraint:
     )
 
 
-class ApiKeyQuerySet(models.QuerySet):
-    def active(self):
+class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
+    def active(self) -> Self:
         return self.filter(revoked_at__isnull=True)
 
-    def for_organisation(self, organisation):
+    def for_organisation(self, organisation: "Association | Company") -> Self:
         if isinstance(organisation, Association):
             return self.filter(association=organisation)
         return self.filter(company=organisation)

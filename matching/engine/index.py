@@ -4,7 +4,7 @@ side (:meth:`MatchingIndex.with_missions`, :meth:`MatchingIndex.with_volunteers`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -110,7 +110,7 @@ class MatchingIndex:
         self,
         missions: MissionArrays,
         *,
-        excluded: tuple[Sequence[int], Sequence[int]] | None = None,
+        excluded: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
     ) -> MatchingIndex:
         """The same index with its missions replaced by ``missions`` (typically a few).
 
@@ -154,7 +154,7 @@ class MatchingIndex:
         self,
         volunteers: VolunteerArrays,
         *,
-        excluded: tuple[Sequence[int], Sequence[int]] | None = None,
+        excluded: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
     ) -> MatchingIndex:
         """The same index with its volunteers replaced by ``volunteers`` (typically one).
 
@@ -210,7 +210,7 @@ def build_index(
     missions: MissionArrays,
     taxonomy: Taxonomy,
     *,
-    excluded: tuple[Sequence[int], Sequence[int]] | None = None,
+    excluded: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
     weights: Mapping[str, float] | None = None,
     params: ScoringParams | None = None,
     today: int | dt.date | None = None,
@@ -297,7 +297,7 @@ def _assemble(
     cells: np.ndarray,
     cand_vol: sparse.csr_matrix,
     cand_vol_t: sparse.csr_matrix,
-    excluded: tuple[Sequence[int], Sequence[int]] | None,
+    excluded: tuple[npt.ArrayLike, npt.ArrayLike] | None,
     cand_mis: sparse.csr_matrix | None = None,
     cand_mis_t: sparse.csr_matrix | None = None,
 ) -> MatchingIndex:
