@@ -11,7 +11,7 @@ class RetryOptions(TypedDict):
 
     acks_late: bool
     autoretry_for: tuple[type[Exception], ...]
-    retry_backoff: bool
+    retry_backoff: bool | int
     retry_backoff_max: int
     max_retries: int
 

@@ -177,7 +177,7 @@ class SuggestionListAdmin(StaffRoleAdmin):
         return lists
 
     @admin.display(description=gettext_lazy("sens"))
-    def direction_label(self, row: SuggestionList) -> str:
+    def direction_label(self, row: SuggestionList) -> StrOrPromise:
         return row.get_direction_display()
 
     @admin.display(description=gettext_lazy("suggestions, meilleures d'abord"))
