@@ -88,6 +88,9 @@ class Association(Place):
 
     objects = AssociationQuerySet.as_manager()
 
+    # Set on the associations of a member's board (missions.selectors.dashboard).
+    is_admin: bool
+
     states = StateMachine(
         "verification_state",
         _("l'association"),

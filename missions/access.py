@@ -10,15 +10,17 @@ writing the rule again.
 
 from django.db.models import QuerySet
 
+from core.permissions import Actor
+
 from .models import Mission
 
 
-def is_member(user, mission: Mission) -> bool:
+def is_member(user: "Actor | None", mission: Mission) -> bool:
     """``user`` belongs to the association that posts ``mission``."""
     return mission.association.has_member(user)
 
 
-def can_moderate(user, mission: Mission) -> bool:
+def can_moderate(user: "Actor | None", mission: Mission) -> bool:
     """``user`` is platform staff for the territory of ``mission``."""
     return bool(
         user is not None
@@ -27,12 +29,12 @@ def can_moderate(user, mission: Mission) -> bool:
     )
 
 
-def can_manage(user, mission: Mission) -> bool:
+def can_manage(user: "Actor | None", mission: Mission) -> bool:
     """Its association's members, and staff for its territory."""
     return is_member(user, mission) or can_moderate(user, mission)
 
 
-def manageable_by(user) -> QuerySet[Mission]:
+def manageable_by(user: "Actor") -> QuerySet[Mission]:
     """The missions of ``user``'s associations (the association space lists these)."""
     if not user.is_authenticated:
         return Mission.objects.none()

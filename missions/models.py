@@ -1,5 +1,5 @@
 from decimal import Decimal
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -188,6 +188,9 @@ class Mission(Place):
 
     objects = MissionQuerySet.as_manager()
 
+    # Set on the rows read through with_taken_seats() (the queryset's or the selector's).
+    taken_seats: int
+
     states = StateMachine(
         "state",
         _("la mission"),
@@ -220,7 +223,7 @@ class Mission(Place):
 
     def clean(self):
         super().clean()
-        errors = {}
+        errors: dict[str, Any] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("La fin de la mission précède son début.")
         if (
@@ -336,6 +339,8 @@ class Application(models.Model):
 
     # States in which the volunteer holds one of the mission's seats.
     SEAT_STATES = (State.ACCEPTED, State.ACTIVE, State.COMPLETED)
+    # Set on the rows of an association's board (selectors.dashboard).
+    is_slow: bool
     # States after which the same volunteer may not apply to the same mission again.
     OPEN_STATES = (State.APPLIED, State.WAITLISTED, State.ACCEPTED, State.ACTIVE)
 
