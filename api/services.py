@@ -2,6 +2,7 @@
 actor administers the organisation concerned."""
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from associations.models import Association
 from companies.services import employee_invite
-from core.permissions import require
+from core.permissions import Actor, require
 from missions.models import MISSION_INPUT_FIELDS
 from missions.services import mission_create
 
@@ -17,8 +18,11 @@ from .models import ApiKey, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from .scope import is_organisation_admin
 from .webhooks import address_refusal
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def _require_admin(actor, organisation) -> None:
+
+def _require_admin(actor: "Actor", organisation) -> None:
     require(
         is_organisation_admin(actor, organisation),
         _("Seuls les responsables de l'organisation gèrent ses accès à l'API."),
@@ -26,7 +30,7 @@ def _require_admin(actor, organisation) -> None:
 
 
 @transaction.atomic
-def api_key_issue(*, organisation, actor, name: str, scope: str) -> tuple[ApiKey, str]:
+def api_key_issue(*, organisation, actor: "Actor", name: str, scope: str) -> tuple[ApiKey, str]:
     """Create a key for ``organisation``; returns it with the full key, shown once."""
     _require_admin(actor, organisation)
     name = (name or "").strip()
@@ -40,7 +44,7 @@ def api_key_issue(*, organisation, actor, name: str, scope: str) -> tuple[ApiKey
 
 
 @transaction.atomic
-def api_key_revoke(*, key_id: int, actor) -> ApiKey:
+def api_key_revoke(*, key_id: int, actor: "Actor") -> ApiKey:
     key = (
         ApiKey.objects.select_for_update(of=("self",))
         .select_related("association", "company")
@@ -64,7 +68,7 @@ def _clean_events(events) -> list[str]:
 
 
 @transaction.atomic
-def webhook_endpoint_create(*, organisation, actor, url: str, events) -> WebhookEndpoint:
+def webhook_endpoint_create(*, organisation, actor: "User", url: str, events) -> WebhookEndpoint:
     """Register a URL for the organisation's events; its signing secret is on the object."""
     _require_admin(actor, organisation)
     endpoint = WebhookEndpoint(
@@ -86,13 +90,13 @@ def webhook_endpoint_create(*, organisation, actor, url: str, events) -> Webhook
 
 
 @transaction.atomic
-def webhook_endpoint_delete(*, endpoint_id: int, actor) -> None:
+def webhook_endpoint_delete(*, endpoint_id: int, actor: "Actor") -> None:
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
     _require_admin(actor, endpoint.organisation)
     endpoint.delete()
 
 
-def webhook_delivery_replay(*, delivery_id: int, actor) -> WebhookDelivery:
+def webhook_delivery_replay(*, delivery_id: int, actor: "Actor") -> WebhookDelivery:
     """Send a delivery again (staff, from the admin), whatever its previous outcome."""
     from .tasks import deliver_webhook
 
@@ -180,7 +184,7 @@ def _mission_row(row: dict) -> dict:
     return data
 
 
-def import_missions(*, association, actor, rows: list[tuple[int, dict]]) -> list:
+def import_missions(*, association, actor: "Actor", rows: list[tuple[int, dict]]) -> list:
     """Create draft missions from file rows, all or nothing.
 
     Raises ``ImportRejected`` with every row's errors if any row is wrong: nothing is
@@ -225,7 +229,7 @@ def import_missions(*, association, actor, rows: list[tuple[int, dict]]) -> list
 EMPLOYEE_COLUMNS = ["email", "role", "allowance_hours_override"]
 
 
-def import_employees(*, company, actor, rows: list[tuple[int, dict]]) -> list:
+def import_employees(*, company, actor: "Actor", rows: list[tuple[int, dict]]) -> list:
     """Invite employees from file rows (``email``, ``role``: employee / manager /
     programme_admin, optional ``allowance_hours_override``), all or nothing, through
     ``companies.services.employee_invite``; invitations leave only once all rows pass."""

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from associations.models import Association
 from core.models import log_action
-from core.permissions import require
+from core.permissions import Actor, require
 from missions.models import Application, Mission
 from missions.services import (
     application_join_if_under_way,
@@ -60,7 +60,7 @@ def is_programme_admin(user, company_id: int) -> bool:
 @transaction.atomic
 def company_register(
     *,
-    actor,
+    actor: "User",
     name: str,
     siren: str,
     kind: str = Company.Kind.COMPANY,
@@ -89,7 +89,7 @@ def company_register(
 
 
 @transaction.atomic
-def company_verify(*, company_id: int, actor) -> Company:
+def company_verify(*, company_id: int, actor: "Actor") -> Company:
     """Platform staff confirm the structure's identity (SIREN)."""
     require(
         actor.is_authenticated and actor.is_platform_staff,
@@ -131,7 +131,7 @@ def employee_invite(
     company_id: int,
     email: str,
     role: str,
-    actor,
+    actor: "Actor",
     allowance_hours_override: int | None = None,
 ) -> CompanyMember:
     """Invite someone into the company by e-mail (one by one, or from a CSV import).
@@ -197,7 +197,7 @@ def employee_invite(
 def member_update(
     *,
     member_id: int,
-    actor,
+    actor: "Actor",
     role: str,
     allowance_hours_override: int | None,
     manager_id: int | None = None,
@@ -267,7 +267,7 @@ def _audit_value(value):
 def company_settings_update(
     *,
     company_id: int,
-    actor,
+    actor: "Actor",
     yearly_allowance_hours: int,
     year_start_month: int,
     work_time_requires_approval: bool,
@@ -362,7 +362,7 @@ def _programme_fill(programme: Programme, **fields) -> None:
 def programme_create(
     *,
     company_id: int,
-    actor,
+    actor: "Actor",
     name: str,
     kind: str,
     starts_on: datetime.date,
@@ -420,7 +420,7 @@ PROGRAMME_FIELDS = (
 def programme_update(
     *,
     programme_id: int,
-    actor,
+    actor: "Actor",
     name: str,
     kind: str,
     starts_on: datetime.date,
@@ -492,7 +492,7 @@ def programme_update(
 # --- employer approval of work-time engagements ------------------------------------------
 
 
-def _is_approver(actor, application: Application) -> bool:
+def _is_approver(actor: "Actor", application: Application) -> bool:
     return can_approve(actor, application)
 
 
@@ -528,7 +528,7 @@ def _check_programme_budget(mission: Mission, planned_hours: int) -> None:
 
 
 @transaction.atomic
-def application_approve(*, application_id: int, actor, planned_hours: int) -> Application:
+def application_approve(*, application_id: int, actor: "Actor", planned_hours: int) -> Application:
     """The employer approves a work-time engagement for ``planned_hours`` hours, within
     what is left of the employee's yearly allowance and of the programme's hours budget
     when the mission belongs to one."""
@@ -590,7 +590,7 @@ def application_auto_approve(*, application_id: int) -> Application | None:
 
 
 @transaction.atomic
-def application_refuse(*, application_id: int, actor, reason: str) -> Application:
+def application_refuse(*, application_id: int, actor: "Actor", reason: str) -> Application:
     """The employer refuses: the engagement cannot go ahead on work time."""
     mission, application = application_locked(application_id)
     require(

@@ -5,6 +5,7 @@ Other apps call ``notify()`` for the events they create; state transitions are h
 from the audit log by ``notifications.listeners``."""
 
 import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -17,10 +18,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from associations.models import AssociationMember
-from core.permissions import require
+from core.permissions import Actor, require
 from missions.models import Application, Mission
 
 from .models import Message, Notification, NotificationPreference
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def link(view_name: str, *args) -> str:
@@ -71,7 +75,7 @@ def notify(
     kind: Notification.Kind,
     *,
     target=None,
-    actor=None,
+    actor: "Actor | None" = None,
     url: str = "",
     context: dict | None = None,
     key: str = "",
@@ -123,7 +127,7 @@ def notify(
 # --- Reading notifications ------------------------------------------------------------
 
 
-def notification_mark_read(*, notification_id: int, actor) -> Notification:
+def notification_mark_read(*, notification_id: int, actor: "User") -> Notification:
     """Mark one of ``actor``'s notifications read; someone else's does not exist."""
     notification = Notification.objects.get(pk=notification_id, recipient=actor)
     if notification.read_at is None:
@@ -134,7 +138,7 @@ def notification_mark_read(*, notification_id: int, actor) -> Notification:
     return notification
 
 
-def notifications_mark_all_read(*, actor) -> int:
+def notifications_mark_all_read(*, actor: "User") -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
@@ -142,7 +146,7 @@ def notifications_mark_all_read(*, actor) -> int:
 
 @transaction.atomic
 def preferences_update(
-    *, actor, email_frequency: str, emailed_kinds: list[str]
+    *, actor: "Actor", email_frequency: str, emailed_kinds: list[str]
 ) -> NotificationPreference:
     """Save how ``actor`` wants e-mails: their frequency and which kinds."""
     if email_frequency not in NotificationPreference.Frequency.values:
@@ -198,7 +202,7 @@ def thread_side(application, user) -> str:
     return ""
 
 
-def message_post(*, application_id: int, actor, body: str) -> Message:
+def message_post(*, application_id: int, actor: "User", body: str) -> Message:
     """``actor`` (the applicant or a member of the mission's association) writes on the
     application's thread; the other side is notified."""
     Application = _application_model()

@@ -6,6 +6,7 @@ the saved-search alerts both go through it, so an alert never disagrees with the
 
 import datetime
 import math
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -23,6 +24,9 @@ from taxonomy.geo import EARTH_RADIUS_KM
 
 from .forms import MissionSearchForm
 from .models import SavedSearch, SavedSearchMatch
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 # Spans of each duration choice, in days between the start and the end (bounds included).
@@ -147,7 +151,7 @@ def search_missions(cleaned_data: dict) -> QuerySet:
 
 
 @transaction.atomic
-def saved_search_create(*, actor, name: str, params: dict[str, list[str]]) -> SavedSearch:
+def saved_search_create(*, actor: "User", name: str, params: dict[str, list[str]]) -> SavedSearch:
     """Keep a search under a name, for its owner only."""
     require(
         actor is not None and actor.is_authenticated,
@@ -170,7 +174,7 @@ def saved_search_create(*, actor, name: str, params: dict[str, list[str]]) -> Sa
 
 
 @transaction.atomic
-def saved_search_delete(*, actor, saved_search_id: int) -> None:
+def saved_search_delete(*, actor: "User", saved_search_id: int) -> None:
     """Delete one of the actor's saved searches; anyone else's is not found."""
     deleted, _counts = SavedSearch.objects.filter(pk=saved_search_id, user=actor).delete()
     if not deleted:
