@@ -5,14 +5,14 @@ Other apps call ``notify()`` for the events they create; state transitions are h
 from the audit log by ``notifications.listeners``."""
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,8 +26,11 @@ from .models import Message, Notification, NotificationPreference
 if TYPE_CHECKING:
     from accounts.models import User
 
+    # The model under another name, for where a function names its own copy Application.
+    from missions.models import Application as ApplicationRow
 
-def link(view_name: str, *args) -> str:
+
+def link(view_name: str, *args: Any) -> str:
     """The language-neutral path of a page, "" if that page does not exist (yet)."""
     with translation.override(settings.LANGUAGE_CODE):
         try:
@@ -60,24 +63,25 @@ def localized_url(url: str, language: str) -> str:
 def absolute_url(url: str, language: str) -> str:
     url = localized_url(url, language)
     if url.startswith("/"):
-        return settings.SITE_URL.rstrip("/") + url
+        site: str = settings.SITE_URL
+        return site.rstrip("/") + url
     return url
 
 
-def preferences_for(user) -> NotificationPreference:
+def preferences_for(user: "User") -> NotificationPreference:
     """``user``'s preferences, the defaults (every e-mail, immediately) if never set."""
     preference = NotificationPreference.objects.filter(user=user).first()
     return preference or NotificationPreference(user=user)
 
 
 def notify(
-    recipient,
+    recipient: "User | None",
     kind: Notification.Kind,
     *,
-    target=None,
+    target: models.Model | None = None,
     actor: "Actor | None" = None,
     url: str = "",
-    context: dict | None = None,
+    context: dict[str, Any] | None = None,
     key: str = "",
     email: bool = True,
 ) -> Notification | None:
@@ -167,11 +171,11 @@ def preferences_update(
 # --- Messages on an application -------------------------------------------------------
 
 
-def _application_model():
+def _application_model() -> type[Application]:
     return Application
 
 
-def threads_visible_to(user):
+def threads_visible_to(user: "Actor") -> QuerySet[Application]:
     """The applications whose thread ``user`` may read: their own, their association's,
     and for staff those of their territory."""
     Application = _application_model()
@@ -193,7 +197,7 @@ def threads_visible_to(user):
     return applications.filter(visible)
 
 
-def thread_side(application, user) -> str:
+def thread_side(application: Application, user: "User") -> str:
     """ "volunteer", "association" or "" (may read, not write: staff)."""
     if application.volunteer.user_id == user.pk:
         return "volunteer"
@@ -215,6 +219,7 @@ def message_post(*, application_id: int, actor: "User", body: str) -> Message:
         application is not None and bool(actor.is_authenticated),
         _("Seuls le bénévole et l'association écrivent sur cette candidature."),
     )
+    application = cast("ApplicationRow", application)  # refused above when not found
     side = thread_side(application, actor)
     require(side != "", _("Seuls le bénévole et l'association écrivent sur cette candidature."))
     body = (body or "").strip()
@@ -259,7 +264,7 @@ def message_post(*, application_id: int, actor: "User", body: str) -> Message:
     return message
 
 
-def thread_mark_read(*, application, reader, side: str) -> None:
+def thread_mark_read(*, application: Application, reader: "User", side: str) -> None:
     """``reader`` opened the thread: the other side's messages and the reader's message
     notifications for it are read."""
     if not side:
@@ -284,7 +289,7 @@ def thread_mark_read(*, application, reader, side: str) -> None:
 # --- Reminders ------------------------------------------------------------------------
 
 
-def association_members(association_id: int) -> list:
+def association_members(association_id: int) -> list["User"]:
     return [
         membership.user
         for membership in AssociationMember.objects.filter(
