@@ -2,19 +2,25 @@
 who approves what. Other apps ask these instead of reading the companies' tables."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from core.permissions import Actor
 from missions.models import Application, HoursEntry
 from volunteers.models import VolunteerProfile
 
 from .models import Company, CompanyMember, Programme
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def membership_for(user, *, company_id: int | None = None) -> CompanyMember | None:
+
+def membership_for(user: "Actor | None", *, company_id: int | None = None) -> CompanyMember | None:
     """The person's membership (of ``company_id``, or their employer's first)."""
     if user is None or not user.is_authenticated:
         return None
@@ -24,7 +30,9 @@ def membership_for(user, *, company_id: int | None = None) -> CompanyMember | No
     return members.order_by("pk").first()
 
 
-def staff_membership(user, *, company_id: int | None = None) -> CompanyMember | None:
+def staff_membership(
+    user: "Actor | None", *, company_id: int | None = None
+) -> CompanyMember | None:
     """The person's manager or programme-admin membership, if any (programme admin first)."""
     if user is None or not user.is_authenticated:
         return None
@@ -63,7 +71,7 @@ class Allowance:
         return min(100, round(self.used * 100 / self.total))
 
 
-def allowance_for(user, *, today: datetime.date | None = None) -> Allowance | None:
+def allowance_for(user: "Actor | None", *, today: datetime.date | None = None) -> Allowance | None:
     """What is left of ``user``'s yearly allowance at their employer; None if they are not
     an employee of a company on the platform, or if no allowance is set (no limit)."""
     if user is None or not user.is_authenticated:
@@ -83,12 +91,12 @@ def allowance_for(user, *, today: datetime.date | None = None) -> Allowance | No
 
 
 def allowances_of(
-    company: Company, members, *, today: datetime.date | None = None
+    company: Company, members: Iterable[CompanyMember], *, today: datetime.date | None = None
 ) -> dict[int, Allowance]:
     """The allowances of several members of ``company`` (by user id), in two queries.
     Members without an allowance (none set) are left out."""
 
-    def total(member) -> int:
+    def total(member: CompanyMember) -> int:
         if member.allowance_hours_override is not None:
             return member.allowance_hours_override
         return company.yearly_allowance_hours
@@ -125,7 +133,8 @@ def allowances_of(
     for user_id, planned, done in running.values_list(
         "volunteer__user_id", "planned_hours", "done"
     ):
-        left = max(Decimal(planned) - (done or Decimal(0)), Decimal(0))
+        # planned_hours__isnull=False above
+        left = max(Decimal(cast(int, planned)) - (done or Decimal(0)), Decimal(0))
         committed[user_id] = committed.get(user_id, Decimal(0)) + left
     return {
         m.user_id: Allowance(
@@ -179,7 +188,7 @@ def programme_granted_hours(programme_id: int) -> tuple[Decimal, Decimal]:
     ).annotate(done=Sum("hours__hours", filter=Q(hours__state=HoursEntry.State.VALIDATED)))
     committed = sum(
         (
-            max(Decimal(planned) - (done or Decimal(0)), Decimal(0))
+            max(Decimal(cast(int, planned)) - (done or Decimal(0)), Decimal(0))  # not null
             for planned, done in running.values_list("planned_hours", "done")
         ),
         Decimal(0),
@@ -202,7 +211,7 @@ def programme_budget(programme_id: int, *, lock: bool = False) -> ProgrammeBudge
     )
 
 
-def approver_users(application) -> list:
+def approver_users(application: Application) -> list["User"]:
     """Who is asked to approve ``application``: the employee's manager, if one is set, and
     the employer's programme admins."""
     employer_id = application.volunteer.employer_id
@@ -218,7 +227,7 @@ def approver_users(application) -> list:
     return [m.user for m in approvers.select_related("user").order_by("pk") if m.user.is_active]
 
 
-def can_approve(user, application) -> bool:
+def can_approve(user: "Actor | None", application: Application) -> bool:
     """Programme admins of the employer approve every work-time engagement; a manager
     approves those of the employees they manage, or of any employee without a manager."""
     employer_id = application.volunteer.employer_id
@@ -241,7 +250,7 @@ def can_approve(user, application) -> bool:
     return manager_id is None or manager_id == user.pk
 
 
-def approvals_visible_to(member: CompanyMember):
+def approvals_visible_to(member: CompanyMember) -> QuerySet[Application]:
     """The work-time applications ``member`` (a manager or programme admin) may decide."""
     applications = Application.objects.filter(
         is_work_time=True, volunteer__employer_id=member.company_id

@@ -10,6 +10,7 @@ allowance or of a programme's budget) are in ``companies/selectors.py``.
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -47,7 +48,7 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def is_programme_admin(user, company_id: int) -> bool:
+def is_programme_admin(user: "Actor | None", company_id: int) -> bool:
     return (
         user is not None
         and user.is_authenticated
@@ -104,7 +105,7 @@ def company_verify(*, company_id: int, actor: "Actor") -> Company:
 
 
 @transaction.atomic
-def company_join_by_email_domain(*, user, email: str) -> CompanyMember | None:
+def company_join_by_email_domain(*, user: User, email: str) -> CompanyMember | None:
     """Make ``user`` an employee of the company that owns the domain of ``email``.
 
     Call it only with a confirmed address. Existing memberships are kept as they are.
@@ -120,7 +121,7 @@ def company_join_by_email_domain(*, user, email: str) -> CompanyMember | None:
     return member
 
 
-def _attach_employer(user, company_id: int) -> None:
+def _attach_employer(user: User, company_id: int) -> None:
     """A volunteer profile without an employer gets this one (never replaced silently)."""
     VolunteerProfile.objects.filter(user=user, employer__isnull=True).update(employer=company_id)
 
@@ -259,7 +260,7 @@ SETTINGS_FIELDS = (
 )
 
 
-def _audit_value(value):
+def _audit_value(value: object) -> object:
     return str(value) if isinstance(value, Decimal) else value
 
 
@@ -321,8 +322,12 @@ def company_settings_update(
 
 
 def _programme_relations(
-    *, cause_ids, departement_codes, invited_association_ids, already_invited=()
-) -> tuple[list, list, list]:
+    *,
+    cause_ids: Iterable[int] | None,
+    departement_codes: Iterable[str] | None,
+    invited_association_ids: Iterable[int] | None,
+    already_invited: Iterable[int] = (),
+) -> tuple[list[Cause], list[Departement], list[Association]]:
     """The programme's causes, territories and invited associations, checked: every one
     must exist, and a newly invited association must be verified."""
     errors: dict[str, str] = {}
@@ -347,7 +352,7 @@ def _programme_relations(
     return causes, departements, associations
 
 
-def _programme_fill(programme: Programme, **fields) -> None:
+def _programme_fill(programme: Programme, **fields: Any) -> None:
     programme.name = (fields["name"] or "").strip()
     programme.kind = fields["kind"]
     programme.description = (fields["description"] or "").strip()
