@@ -5,6 +5,7 @@ An API key and a webhook endpoint belong to one organisation: an association or 
 company (exactly one of the two foreign keys is set).
 """
 
+import datetime
 import hashlib
 import hmac
 import secrets
@@ -144,7 +145,7 @@ class ApiKey(OrganisationOwned):
     def touch(self) -> None:
         """Record the use, at most once a minute (a key may serve many calls a second)."""
         now = timezone.now()
-        recent = now - timezone.timedelta(minutes=1)
+        recent = now - datetime.timedelta(minutes=1)
         ApiKey.objects.filter(pk=self.pk).filter(
             models.Q(last_used_at__isnull=True) | models.Q(last_used_at__lt=recent)
         ).update(last_used_at=now)

@@ -254,7 +254,7 @@ class ProposalAdmin(StaffRoleAdmin):
     ) -> type[forms.ModelForm[Any]]:
         if obj is None:
             kwargs["form"] = type("Proposal", (ProposalForm,), {"actor": request.user})
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if obj is None:

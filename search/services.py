@@ -62,7 +62,7 @@ def _distance_km(latitude: float, longitude: float) -> "ExpressionWrapper[Combin
 
 
 def missions_near(
-    missions: QuerySet[Mission], location: "Location", radius_km: int
+    missions: QuerySet[Mission], location: "Location", radius_km: float
 ) -> QuerySet[Mission]:
     """Missions within ``radius_km`` of ``location``; remote missions, done from anywhere,
     always pass. A bounding box (indexable) narrows the rows before the exact distance."""
