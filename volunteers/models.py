@@ -124,11 +124,12 @@ class VolunteerProfile(Place):
             validate_postcode(self.postcode)
 
     def accepts(self, mode: str) -> bool:
-        return {
+        accepted: dict[str, bool] = {
             LocationMode.REMOTE: self.accepts_remote,
             LocationMode.ON_SITE: self.accepts_on_site,
             LocationMode.HYBRID: self.accepts_hybrid,
-        }[mode]
+        }
+        return accepted[mode]
 
 
 class VolunteerSkill(models.Model):
