@@ -195,7 +195,7 @@ class StoredList:
         )
 
 
-def decode(data: bytes) -> StoredList:
+def decode(data: bytes | memoryview) -> StoredList:
     """The list stored by :func:`encode`; ValueError if ``data`` is not one."""
     data = bytes(data)
     if len(data) < HEADER.itemsize:
