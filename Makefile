@@ -34,11 +34,13 @@ test: lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
-# Style, and the import contract: apps on floors, imports go down only (pyproject.toml).
+# Style, the import contract (apps on floors, imports go down only) and the types
+# (mypy, strict on the rules and the matching core): see pyproject.toml.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
@@ -76,4 +78,4 @@ messages: $(STAMP)
 	$(PY) manage.py compilemessages --locale en --ignore '.venv/*'
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .mypy_cache

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -13,7 +14,7 @@ class UserCreationForm(auth_forms.AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email",)
-        field_classes = {}
+        field_classes: dict[str, type[forms.Field]] = {}
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
@@ -28,7 +29,7 @@ class UserChangeForm(auth_forms.UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
-        field_classes = {}
+        field_classes: dict[str, type[forms.Field]] = {}
 
 
 @admin.register(User)

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +24,7 @@ class ApiKeyAddForm(forms.ModelForm):
         }
 
     def clean(self):
-        data = super().clean()
+        data = cast("dict[str, Any]", super().clean())  # ModelForm.clean: cleaned_data
         if bool(data.get("association")) == bool(data.get("company")):
             raise ValidationError(_("Choisissez soit une association, soit une entreprise."))
         return data
@@ -47,10 +49,10 @@ class ApiKeyAdmin(StaffRoleAdmin):
     raw_id_fields = ["association", "company"]
     actions = ["revoke"]
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = ApiKeyAddForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -107,7 +109,8 @@ class ApiKeyAdmin(StaffRoleAdmin):
 class DeliveryInline(StaffTabularInline):
     model = WebhookDelivery
     fields = ["event", "state", "attempts", "response_status", "created_at"]
-    readonly_fields = fields
+    # The stubs type fields as groups of names, which readonly_fields does not take.
+    readonly_fields = fields  # type: ignore[assignment]
     can_delete = False
     show_change_link = True
     max_num = 0

@@ -5,6 +5,8 @@ Refusals from the services (``ValidationError``, ``PermissionDenied``,
 ``TransitionNotAllowed``) get the same shape as DRF's own errors.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -60,6 +62,7 @@ def error_body(code: str, message: str, errors: dict | None = None) -> dict:
 
 
 def exception_handler(exc, context):
+    code: str | list[Any] | dict[str, Any] | None  # a service's, DRF's, or DRF's by field
     if isinstance(exc, TransitionNotAllowed):
         errors, code = _from_django_validation(exc)
         message = " ".join(exc.messages)
@@ -91,7 +94,8 @@ def exception_handler(exc, context):
         if isinstance(exc, exceptions.Throttled):
             code = "throttled"
             message = _("Trop de requêtes : réessayez dans %(seconds)s secondes.") % {
-                "seconds": int(exc.wait or 1)
+                # Throttled.wait is set by its __init__; the stubs do not declare it.
+                "seconds": int(exc.wait or 1)  # type: ignore[attr-defined]
             }
         response.data = error_body(code if isinstance(code, str) else "error", message)
     return response
@@ -100,7 +104,8 @@ def exception_handler(exc, context):
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable machine-readable code, e.g. `not_found`.")
     message = serializers.CharField(help_text="Human-readable message in the request's language.")
-    errors = serializers.DictField(
+    # A field named like Serializer.errors, which the stubs see here.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages per field (`non_field_errors` for the whole object).",
     )

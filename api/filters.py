@@ -1,5 +1,7 @@
 """Filters of the API's lists, mirroring the public mission search."""
 
+from typing import Any, cast
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -22,7 +24,7 @@ class MissionFilterForm(forms.Form):
     """Locates ``near`` once for the whole query, with an error on the field if unknown."""
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast("dict[str, Any]", super().clean())  # Form.clean: cleaned_data
         near, within = cleaned.get("near"), cleaned.get("within_km")
         # On the form, not in cleaned_data: the filter set runs a filter per cleaned value.
         self.location = None
@@ -82,7 +84,7 @@ class MissionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Mission
-        fields = []
+        fields: list[str] = []
         form = MissionFilterForm
 
     def filter_q(self, queryset, name, value):
@@ -110,7 +112,7 @@ class ApplicationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Application
-        fields = []
+        fields: list[str] = []
 
 
 class HoursFilter(django_filters.FilterSet):
@@ -122,4 +124,4 @@ class HoursFilter(django_filters.FilterSet):
 
     class Meta:
         model = HoursEntry
-        fields = []
+        fields: list[str] = []

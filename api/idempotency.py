@@ -11,8 +11,10 @@ do not both act: on PostgreSQL, the key is held under an advisory lock from the
 check to the stored answer, so the second waits and gets the replay.
 """
 
+import datetime
 import hashlib
 import json
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -26,6 +28,14 @@ from rest_framework.response import Response
 from .errors import ApiError
 from .models import IdempotentRequest
 from .scope import Requester
+
+if TYPE_CHECKING:
+    from rest_framework.generics import GenericAPIView
+
+    # Mixed into the API's views: the checker sees the view as its base.
+    _ViewBase = GenericAPIView[Any]
+else:
+    _ViewBase = object
 
 HEADER = "Idempotency-Key"
 # Headers of the first answer that the replay repeats.
@@ -58,7 +68,7 @@ def _release(lock_id: int) -> None:
         cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id])
 
 
-class IdempotencyMixin:
+class IdempotencyMixin(_ViewBase):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self._idempotency = None
@@ -90,7 +100,7 @@ class IdempotencyMixin:
         lock_id = _lock_id(owner, key)
         if _hold(lock_id):
             self._idempotency_lock = lock_id  # released at the end of dispatch
-        since = timezone.now() - timezone.timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
+        since = timezone.now() - datetime.timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
         record = IdempotentRequest.objects.filter(
             owner=owner, key=key, created_at__gte=since
         ).first()
@@ -127,7 +137,7 @@ class IdempotencyMixin:
         pending = getattr(self, "_idempotency", None)
         if pending and 200 <= response.status_code < 300:
             owner, key, fingerprint = pending
-            since = timezone.now() - timezone.timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
+            since = timezone.now() - datetime.timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
             IdempotentRequest.objects.filter(owner=owner, key=key, created_at__lt=since).delete()
             body = json.loads(json.dumps(response.data, default=str))
             try:

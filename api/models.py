@@ -5,9 +5,11 @@ An API key and a webhook endpoint belong to one organisation: an association or 
 company (exactly one of the two foreign keys is set).
 """
 
+import datetime
 import hashlib
 import hmac
 import secrets
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
+
+if TYPE_CHECKING:
+    from companies.models import Company
 
 KEY_PREFIX = "pb"
 
@@ -60,11 +65,11 @@ def one_organisation(name: str) -> models.CheckConstraint:
     )
 
 
-class ApiKeyQuerySet(models.QuerySet):
-    def active(self):
+class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
+    def active(self) -> Self:
         return self.filter(revoked_at__isnull=True)
 
-    def for_organisation(self, organisation):
+    def for_organisation(self, organisation: "Association | Company") -> Self:
         if isinstance(organisation, Association):
             return self.filter(association=organisation)
         return self.filter(company=organisation)
@@ -140,7 +145,7 @@ class ApiKey(OrganisationOwned):
     def touch(self) -> None:
         """Record the use, at most once a minute (a key may serve many calls a second)."""
         now = timezone.now()
-        recent = now - timezone.timedelta(minutes=1)
+        recent = now - datetime.timedelta(minutes=1)
         ApiKey.objects.filter(pk=self.pk).filter(
             models.Q(last_used_at__isnull=True) | models.Q(last_used_at__lt=recent)
         ).update(last_used_at=now)

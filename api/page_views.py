@@ -6,6 +6,7 @@ An organisation someone does not administer answers 404, as an unknown one does.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,6 +35,7 @@ from .services import (
 
 
 def _organisation(request, kind: str, slug: str):
+    queryset: QuerySet[Association] | QuerySet[Company]
     if kind == "association":
         queryset = Association.objects.filter(
             members__user=request.user, members__role=AssociationMember.Role.ADMIN

@@ -1,5 +1,7 @@
 """Document the one error shape on every operation, with an example per status."""
 
+from typing import Any
+
 from .errors import ERROR_DESCRIPTIONS, ERROR_EXAMPLES
 
 ERROR_SCHEMA = {
@@ -44,7 +46,7 @@ def document_errors(result, generator, request, public):
             for code in _statuses(path, method, operation):
                 if str(code) in responses:
                     continue
-                content = {"schema": {"$ref": "#/components/schemas/Error"}}
+                content: dict[str, Any] = {"schema": {"$ref": "#/components/schemas/Error"}}
                 if code in ERROR_EXAMPLES:
                     example = ERROR_EXAMPLES[code]
                     content["examples"] = {example.name.replace(" ", ""): {"value": example.value}}

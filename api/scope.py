@@ -7,12 +7,17 @@ nor as platform staff: that person's other memberships do not leak through the k
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING, cast
 
 from associations.models import Association, AssociationMember
 from companies.models import Company, CompanyMember
+from core.permissions import Actor
 from volunteers.models import VolunteerProfile
 
 from .models import ApiKey
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 COMPANY_ADMIN_ROLES = (CompanyMember.Role.PROGRAMME_ADMIN,)
 COMPANY_APPROVER_ROLES = CompanyMember.STAFF_ROLES
@@ -20,7 +25,7 @@ COMPANY_APPROVER_ROLES = CompanyMember.STAFF_ROLES
 
 @dataclass
 class Requester:
-    user: object
+    user: Actor
     key: ApiKey | None = None
 
     @classmethod
@@ -38,7 +43,11 @@ class Requester:
 
     @property
     def is_staff(self) -> bool:
-        return self.key is None and self.is_authenticated and self.user.is_platform_staff
+        return (
+            self.key is None
+            and self.is_authenticated
+            and cast("User", self.user).is_platform_staff  # signed in
+        )
 
     @property
     def owner_tag(self) -> str:
@@ -53,7 +62,7 @@ class Requester:
         if not self.is_authenticated:
             return frozenset()
         return frozenset(
-            AssociationMember.objects.filter(user=self.user).values_list(
+            AssociationMember.objects.filter(user=cast("User", self.user)).values_list(
                 "association_id", flat=True
             )
         )
@@ -64,7 +73,7 @@ class Requester:
         if not self.is_authenticated:
             return frozenset()
         return frozenset(
-            CompanyMember.objects.filter(user=self.user, role__in=roles).values_list(
+            CompanyMember.objects.filter(user=cast("User", self.user), role__in=roles).values_list(
                 "company_id", flat=True
             )
         )
@@ -82,7 +91,7 @@ class Requester:
         if self.key is not None or not self.is_authenticated:
             return None
 
-        return VolunteerProfile.objects.filter(user=self.user).first()
+        return VolunteerProfile.objects.filter(user=cast("User", self.user)).first()
 
 
 def administered_organisations(user) -> list:

@@ -17,7 +17,7 @@ from missions.models import (
     MissionSkill,
 )
 from taxonomy.choices import Language
-from taxonomy.models import Cause, Departement, Skill
+from taxonomy.models import Cause, Departement, Skill, SkillFamily
 from volunteers.models import SkillLevel, TimeSlot, VolunteerProfile
 from volunteers.services import PROFILE_FIELDS
 
@@ -36,7 +36,9 @@ class BilingualNameField(serializers.CharField):
 
 class SkillSerializer(serializers.ModelSerializer):
     name = BilingualNameField(help_text="Name in the request's language.")
-    family = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    family: "serializers.SlugRelatedField[SkillFamily]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Skill
@@ -62,8 +64,12 @@ class TerritorySerializer(serializers.ModelSerializer):
 
 class AssociationSerializer(serializers.ModelSerializer):
     website = serializers.CharField(read_only=True, help_text="A URL, or empty.")
-    causes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    departement = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    causes: "serializers.SlugRelatedField[Cause]" = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    departement: "serializers.SlugRelatedField[Departement]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Association
@@ -98,10 +104,16 @@ class MissionSkillSerializer(serializers.ModelSerializer):
 
 
 class MissionSerializer(serializers.ModelSerializer):
-    association = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    association: "serializers.SlugRelatedField[Association]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     association_name = serializers.CharField(source="association.name", read_only=True)
-    cause = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    departement = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    cause: "serializers.SlugRelatedField[Cause]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    departement: "serializers.SlugRelatedField[Departement]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     skills = MissionSkillSerializer(many=True, read_only=True)
     free_seats = serializers.IntegerField(read_only=True)
     url = serializers.SerializerMethodField()
@@ -312,8 +324,12 @@ class VolunteerSkillSerializer(serializers.Serializer):
 class VolunteerSerializer(serializers.ModelSerializer):
     name = serializers.SerializerMethodField()
     skills = VolunteerSkillSerializer(many=True, read_only=True)
-    causes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    departement = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    causes: "serializers.SlugRelatedField[Cause]" = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    departement: "serializers.SlugRelatedField[Departement]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = VolunteerProfile
@@ -350,7 +366,9 @@ class VolunteerSerializer(serializers.ModelSerializer):
 
 class OwnVolunteerSerializer(VolunteerSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
-    employer = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    employer: "serializers.SlugRelatedField[Company]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta(VolunteerSerializer.Meta):
         fields = [*VolunteerSerializer.Meta.fields, "email", "employer"]
@@ -412,7 +430,10 @@ class _SuggestionSerializer(serializers.Serializer):
     explanation = serializers.CharField(
         read_only=True, help_text="The reasons, in the language of the request."
     )
-    source = serializers.ChoiceField(choices=SuggestionSource.choices, read_only=True)
+    # A field named like Field.source, which the stubs see here.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=SuggestionSource.choices, read_only=True
+    )
     computed_at = serializers.DateTimeField(read_only=True)
 
 
@@ -444,7 +465,9 @@ class CompanySerializer(serializers.ModelSerializer):
 
 
 class EmployeeSerializer(serializers.ModelSerializer):
-    company = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    company: "serializers.SlugRelatedField[Company]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     email = serializers.EmailField(source="user.email", read_only=True)
     first_name = serializers.CharField(source="user.first_name", read_only=True)
     last_name = serializers.CharField(source="user.last_name", read_only=True)
@@ -469,9 +492,15 @@ class EmployeeSerializer(serializers.ModelSerializer):
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
-    company = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    causes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    departements = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    company: "serializers.SlugRelatedField[Company]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    causes: "serializers.SlugRelatedField[Cause]" = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    departements: "serializers.SlugRelatedField[Departement]" = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
 
     class Meta:
         model = Programme
@@ -549,7 +578,10 @@ class ImportSerializer(serializers.Serializer):
 
 class RowErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="Line number in the file (header = 1).")
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # A field named like Serializer.errors, which the stubs see here.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
 
 
 class ImportResultSerializer(serializers.Serializer):
@@ -560,7 +592,10 @@ class ImportResultSerializer(serializers.Serializer):
 class ImportRejectedSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # A field named like Serializer.errors, which the stubs see here.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
     rows = RowErrorSerializer(many=True, required=False)
 
 

@@ -2,6 +2,8 @@
 actor administers the organisation concerned."""
 
 import datetime
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from associations.models import Association
 from companies.services import employee_invite
-from core.permissions import require
+from core.permissions import Actor, require
 from missions.models import MISSION_INPUT_FIELDS
 from missions.services import mission_create
 
@@ -17,8 +19,15 @@ from .models import ApiKey, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from .scope import is_organisation_admin
 from .webhooks import address_refusal
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
-def _require_admin(actor, organisation) -> None:
+    from accounts.models import User
+    from companies.models import Company, CompanyMember
+    from missions.models import Mission
+
+
+def _require_admin(actor: "Actor", organisation: "Association | Company") -> None:
     require(
         is_organisation_admin(actor, organisation),
         _("Seuls les responsables de l'organisation gèrent ses accès à l'API."),
@@ -26,7 +35,9 @@ def _require_admin(actor, organisation) -> None:
 
 
 @transaction.atomic
-def api_key_issue(*, organisation, actor, name: str, scope: str) -> tuple[ApiKey, str]:
+def api_key_issue(
+    *, organisation: "Association | Company", actor: "Actor", name: str, scope: str
+) -> tuple[ApiKey, str]:
     """Create a key for ``organisation``; returns it with the full key, shown once."""
     _require_admin(actor, organisation)
     name = (name or "").strip()
@@ -40,7 +51,7 @@ def api_key_issue(*, organisation, actor, name: str, scope: str) -> tuple[ApiKey
 
 
 @transaction.atomic
-def api_key_revoke(*, key_id: int, actor) -> ApiKey:
+def api_key_revoke(*, key_id: int, actor: "Actor") -> ApiKey:
     key = (
         ApiKey.objects.select_for_update(of=("self",))
         .select_related("association", "company")
@@ -51,7 +62,7 @@ def api_key_revoke(*, key_id: int, actor) -> ApiKey:
     return key
 
 
-def _clean_events(events) -> list[str]:
+def _clean_events(events: Iterable[str] | None) -> list[str]:
     events = [str(event) for event in events or []]
     if not events:
         raise ValidationError({"events": _("Choisissez au moins un événement.")})
@@ -64,7 +75,9 @@ def _clean_events(events) -> list[str]:
 
 
 @transaction.atomic
-def webhook_endpoint_create(*, organisation, actor, url: str, events) -> WebhookEndpoint:
+def webhook_endpoint_create(
+    *, organisation: "Association | Company", actor: "User", url: str, events: Iterable[str] | None
+) -> WebhookEndpoint:
     """Register a URL for the organisation's events; its signing secret is on the object."""
     _require_admin(actor, organisation)
     endpoint = WebhookEndpoint(
@@ -86,13 +99,13 @@ def webhook_endpoint_create(*, organisation, actor, url: str, events) -> Webhook
 
 
 @transaction.atomic
-def webhook_endpoint_delete(*, endpoint_id: int, actor) -> None:
+def webhook_endpoint_delete(*, endpoint_id: int, actor: "Actor") -> None:
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
     _require_admin(actor, endpoint.organisation)
     endpoint.delete()
 
 
-def webhook_delivery_replay(*, delivery_id: int, actor) -> WebhookDelivery:
+def webhook_delivery_replay(*, delivery_id: int, actor: "Actor") -> WebhookDelivery:
     """Send a delivery again (staff, from the admin), whatever its previous outcome."""
     from .tasks import deliver_webhook
 
@@ -132,8 +145,8 @@ def _messages(error: ValidationError) -> dict[str, list[str]]:
     return {"ligne": [str(m) for m in error.messages]}
 
 
-def _serializer_messages(errors) -> dict[str, list[str]]:
-    flat = {}
+def _serializer_messages(errors: Mapping[str, Any]) -> dict[str, list[str]]:
+    flat: dict[str, list[str]] = {}
     for field, value in errors.items():
         if isinstance(value, dict):
             flat[field] = [str(m) for messages in value.values() for m in messages]
@@ -147,11 +160,11 @@ def _serializer_messages(errors) -> dict[str, list[str]]:
 MISSION_COLUMNS = [*MISSION_INPUT_FIELDS, "skills"]
 
 
-def _mission_row(row: dict) -> dict:
+def _mission_row(row: dict[str, Any]) -> dict[str, Any]:
     """A file row as the API's mission payload: empty cells are absent; ``skills`` is
     ``code:level:importance`` separated by ``|`` (level 1-4, importance
     ``required``/``nice_to_have``, both optional)."""
-    data = {}
+    data: dict[str, Any] = {}
     for column in MISSION_COLUMNS:
         value = row.get(column)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -180,7 +193,9 @@ def _mission_row(row: dict) -> dict:
     return data
 
 
-def import_missions(*, association, actor, rows: list[tuple[int, dict]]) -> list:
+def import_missions(
+    *, association: "Association", actor: "Actor", rows: list[tuple[int, dict[str, Any]]]
+) -> list["Mission"]:
     """Create draft missions from file rows, all or nothing.
 
     Raises ``ImportRejected`` with every row's errors if any row is wrong: nothing is
@@ -194,7 +209,7 @@ def import_missions(*, association, actor, rows: list[tuple[int, dict]]) -> list
     )
     if not rows:
         raise ValidationError({"file": _("Le fichier ne contient aucune ligne à importer.")})
-    errors: list[tuple[int, dict]] = []
+    errors: list[tuple[int, dict[str, list[str]]]] = []
     created = []
     try:
         with transaction.atomic():
@@ -225,7 +240,9 @@ def import_missions(*, association, actor, rows: list[tuple[int, dict]]) -> list
 EMPLOYEE_COLUMNS = ["email", "role", "allowance_hours_override"]
 
 
-def import_employees(*, company, actor, rows: list[tuple[int, dict]]) -> list:
+def import_employees(
+    *, company: "Company", actor: "Actor", rows: list[tuple[int, dict[str, Any]]]
+) -> list["CompanyMember"]:
     """Invite employees from file rows (``email``, ``role``: employee / manager /
     programme_admin, optional ``allowance_hours_override``), all or nothing, through
     ``companies.services.employee_invite``; invitations leave only once all rows pass."""
@@ -235,7 +252,7 @@ def import_employees(*, company, actor, rows: list[tuple[int, dict]]) -> list:
     )
     if not rows:
         raise ValidationError({"file": _("Le fichier ne contient aucune ligne à importer.")})
-    errors: list[tuple[int, dict]] = []
+    errors: list[tuple[int, dict[str, list[str]]]] = []
     created = []
     try:
         with transaction.atomic():
@@ -273,7 +290,7 @@ def import_employees(*, company, actor, rows: list[tuple[int, dict]]) -> list:
     return created
 
 
-def read_rows(upload) -> list[tuple[int, dict]]:
+def read_rows(upload: "UploadedFile") -> list[tuple[int, dict[str, Any]]]:
     """Rows of an uploaded CSV or XLSX file as ``(line number, {column: value})``."""
     import csv
     import io
@@ -298,7 +315,7 @@ def read_rows(upload) -> list[tuple[int, dict]]:
         except UnicodeDecodeError:
             text = raw.decode("cp1252", "replace")
         first_line = text.split("\n", 1)[0]
-        dialect = csv.excel
+        dialect: type[csv.Dialect] = csv.excel
         if first_line.count(";") > first_line.count(","):  # French Excel exports use ";"
             dialect = type("Semicolon", (csv.excel,), {"delimiter": ";"})
         lines = list(csv.reader(io.StringIO(text), dialect))

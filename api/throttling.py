@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -18,7 +20,8 @@ class RequesterRateThrottle(SimpleRateThrottle):
         else:
             self.scope, ident = "anon", f"anon-{self.get_ident(request)}"
         self.rate = settings.API_THROTTLE_RATES[self.scope]
-        self.num_requests, self.duration = self.parse_rate(self.rate)
+        # Every scope has a rate (settings.API_THROTTLE_RATES).
+        self.num_requests, self.duration = cast("tuple[int, int]", self.parse_rate(self.rate))
         self.key = f"api-throttle-{ident}"
         self.history = self.cache.get(self.key, [])
         self.now = self.timer()

@@ -7,10 +7,12 @@ exports ask here rather than writing the rule again.
 
 from django.db.models import QuerySet
 
+from core.permissions import Actor
+
 from .models import Association, AssociationMember
 
 
-def managed_by(user, *, admin_only: bool = False) -> QuerySet[Association]:
+def managed_by(user: "Actor", *, admin_only: bool = False) -> QuerySet[Association]:
     """The associations ``user`` is a member (or an admin) of, by name."""
     if not user.is_authenticated:
         return Association.objects.none()

@@ -6,21 +6,25 @@ a database. Template codes refer to ``missions.MissionTemplate.code``.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class Option:
     value: str
-    label: str
+    label: "StrOrPromise"
     templates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Question:
     name: str
-    label: str
+    label: "StrOrPromise"
     options: tuple[Option, ...]
     multiple: bool = False
 
@@ -28,7 +32,7 @@ class Question:
 @dataclass(frozen=True)
 class Domain:
     code: str
-    label: str
+    label: "StrOrPromise"
     questions: tuple[Question, ...]
 
 

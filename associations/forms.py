@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -5,6 +7,9 @@ from taxonomy.models import Cause
 
 from .diagnosis import DOMAINS
 from .models import Association
+
+if TYPE_CHECKING:
+    from django.forms.utils import ErrorDict
 
 
 class AssociationRegisterForm(forms.ModelForm):
@@ -42,14 +47,17 @@ class AssociationRegisterForm(forms.ModelForm):
         self.fields["postcode"].required = True
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast("dict[str, Any]", super().clean())  # cleaned_data
         if not cleaned.get("rna") and not cleaned.get("siret"):
             self.add_error("rna", _("Indiquez le numéro RNA ou le SIREN/SIRET de l'association."))
         return cleaned
 
+    # Set by full_clean(); the stubs do not declare it.
+    _errors: "ErrorDict"
+
     def _post_clean(self):
         # The model's own "RNA or SIRET" error is shown next to the RNA field above.
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # the stubs omit this hook of ModelForm
         errors = self._errors.get("__all__")
         if errors:
             kept = [e for e in errors.as_data() if e.code != "legal_identity_required"]
@@ -100,7 +108,7 @@ class DiagnosisForm(forms.Form):
         answers = {}
         for domain in DOMAINS:
             for question in domain.questions:
-                value = self.cleaned_data.get(question.name)
+                value: Any = self.cleaned_data.get(question.name)
                 answers[question.name] = (
                     list(value) if question.multiple else [value] if value else []
                 )

@@ -1,4 +1,5 @@
 import datetime
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,12 +12,15 @@ from core.states import StateMachine
 from core.validators import compact, validate_postcode, validate_rna, validate_siren_or_siret
 from taxonomy.models import Place
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-class AssociationQuerySet(models.QuerySet):
-    def verified(self):
+
+class AssociationQuerySet(models.QuerySet["Association"]):
+    def verified(self) -> Self:
         return self.filter(verification_state=Association.State.VERIFIED)
 
-    def in_staff_scope(self, user):
+    def in_staff_scope(self, user: "User") -> Self:
         scope = user.staff_departement_ids()
         return self if scope is None else self.filter(departement_id__in=scope)
 
@@ -83,6 +87,9 @@ class Association(Place):
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
     objects = AssociationQuerySet.as_manager()
+
+    # Set on the associations of a member's board (missions.selectors.dashboard).
+    is_admin: bool
 
     states = StateMachine(
         "verification_state",

@@ -1,18 +1,25 @@
 """Workflows on associations: registration and verification by staff."""
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.models import ActionLog
-from core.permissions import require, require_staff_for
+from core.permissions import Actor, require, require_staff_for
 from taxonomy.services import place_fields
 
 from .models import Association, AssociationMember
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from taxonomy.models import Cause
 
-def unique_slug(model, name: str) -> str:
+
+def unique_slug(model: type[Association], name: str) -> str:
     base = slugify(name)[:200] or "structure"
     slug, n = base, 1
     while model.objects.filter(slug=slug).exists():
@@ -24,14 +31,14 @@ def unique_slug(model, name: str) -> str:
 @transaction.atomic
 def association_register(
     *,
-    user,
+    user: "User",
     name: str,
     rna: str = "",
     siret: str = "",
     city: str = "",
     postcode: str = "",
-    causes=(),
-    **fields,
+    causes: Iterable["Cause"] = (),
+    **fields: Any,
 ) -> Association:
     """Create an association waiting for verification, with ``user`` as its admin."""
     association = Association(
@@ -61,7 +68,9 @@ def _notify(log: ActionLog) -> None:
     transaction.on_commit(lambda: notify_verification_decision.delay(log.pk))
 
 
-def _decide(association_id: int, transition: str, *, actor, reason: str = "") -> Association:
+def _decide(
+    association_id: int, transition: str, *, actor: "Actor", reason: str = ""
+) -> Association:
     association = _locked(association_id)
     require_staff_for(actor, association.departement_id)
     update_fields = ["rejection_reason", "updated_at"]
@@ -72,7 +81,7 @@ def _decide(association_id: int, transition: str, *, actor, reason: str = "") ->
     Association.states.apply(
         association, transition, actor=actor, data={"reason": reason}, update_fields=update_fields
     )
-    _notify(ActionLog.objects.for_object(association).first())
+    _notify(cast(ActionLog, ActionLog.objects.for_object(association).first()))  # just written
     return association
 
 
@@ -86,27 +95,27 @@ def _require_reason(reason: str) -> str:
 
 
 @transaction.atomic
-def association_verify(*, association_id: int, actor) -> Association:
+def association_verify(*, association_id: int, actor: "Actor") -> Association:
     return _decide(association_id, "verify", actor=actor)
 
 
 @transaction.atomic
-def association_reject(*, association_id: int, actor, reason: str) -> Association:
+def association_reject(*, association_id: int, actor: "Actor", reason: str) -> Association:
     return _decide(association_id, "reject", actor=actor, reason=_require_reason(reason))
 
 
 @transaction.atomic
-def association_suspend(*, association_id: int, actor, reason: str) -> Association:
+def association_suspend(*, association_id: int, actor: "Actor", reason: str) -> Association:
     return _decide(association_id, "suspend", actor=actor, reason=_require_reason(reason))
 
 
 @transaction.atomic
-def association_reinstate(*, association_id: int, actor) -> Association:
+def association_reinstate(*, association_id: int, actor: "Actor") -> Association:
     return _decide(association_id, "reinstate", actor=actor)
 
 
 @transaction.atomic
-def association_resubmit(*, association_id: int, actor) -> Association:
+def association_resubmit(*, association_id: int, actor: "Actor") -> Association:
     """After a rejection, the association's admin asks to be reviewed again."""
     association = _locked(association_id)
     require(

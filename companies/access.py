@@ -6,14 +6,20 @@ Pages, services, tasks and the API ask here rather than writing the rule again.
   manager approves those of the employees they manage, or of anyone without a manager.
 """
 
-from django.db.models import Q
+from typing import TYPE_CHECKING
 
+from django.db.models import Q, QuerySet
+
+from core.permissions import Actor
 from missions.models import Application
 
 from .models import CompanyMember
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def membership_for(user, *, company_id: int | None = None) -> CompanyMember | None:
+
+def membership_for(user: "Actor | None", *, company_id: int | None = None) -> CompanyMember | None:
     """The person's membership (of ``company_id``, or their employer's first)."""
     if user is None or not user.is_authenticated:
         return None
@@ -23,7 +29,9 @@ def membership_for(user, *, company_id: int | None = None) -> CompanyMember | No
     return members.order_by("pk").first()
 
 
-def staff_membership(user, *, company_id: int | None = None) -> CompanyMember | None:
+def staff_membership(
+    user: "Actor | None", *, company_id: int | None = None
+) -> CompanyMember | None:
     """The person's manager or programme-admin membership, if any (programme admin first)."""
     if user is None or not user.is_authenticated:
         return None
@@ -35,7 +43,7 @@ def staff_membership(user, *, company_id: int | None = None) -> CompanyMember | 
     return members.order_by("-role", "pk").first()
 
 
-def approver_users(application) -> list:
+def approver_users(application: Application) -> list["User"]:
     """Who is asked to approve ``application``: the employee's manager, if one is set, and
     the employer's programme admins."""
     employer_id = application.volunteer.employer_id
@@ -51,7 +59,7 @@ def approver_users(application) -> list:
     return [m.user for m in approvers.select_related("user").order_by("pk") if m.user.is_active]
 
 
-def can_approve(user, application) -> bool:
+def can_approve(user: "Actor | None", application: Application) -> bool:
     """Programme admins of the employer approve every work-time engagement; a manager
     approves those of the employees they manage, or of any employee without a manager."""
     employer_id = application.volunteer.employer_id
@@ -74,7 +82,7 @@ def can_approve(user, application) -> bool:
     return manager_id is None or manager_id == user.pk
 
 
-def approvals_visible_to(member: CompanyMember):
+def approvals_visible_to(member: CompanyMember) -> QuerySet[Application]:
     """The work-time applications ``member`` (a manager or programme admin) may decide."""
     applications = Application.objects.filter(
         is_work_time=True, volunteer__employer_id=member.company_id

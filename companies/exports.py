@@ -4,6 +4,7 @@ section, so that a CSR team can rework them in a spreadsheet."""
 import csv
 import io
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
@@ -39,7 +40,7 @@ def _share(value):
 def report_tables(report: ImpactReport) -> list[tuple[str, list[str], list[list]]]:
     """(title, header, rows) of every section of the report."""
     scope = report.scope
-    summary = [
+    summary: list[list[Any]] = [
         [_("Entreprise"), scope.company.name],
         [_("Du"), scope.start.isoformat()],
         [_("Au"), scope.end.isoformat()],

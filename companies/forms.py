@@ -1,4 +1,5 @@
 import datetime
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -68,9 +69,9 @@ class MemberForm(AccessibleForm):
 
     def __init__(self, *args, managers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["manager"].choices = [("", _("Aucun : tout manager de l'entreprise"))] + [
-            (m.user_id, str(m.user)) for m in managers
-        ]
+        cast("forms.ChoiceField", self.fields["manager"]).choices = [
+            ("", _("Aucun : tout manager de l'entreprise"))
+        ] + [(m.user_id, str(m.user)) for m in managers]
 
 
 class ApproveForm(AccessibleForm):
@@ -100,16 +101,22 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args, company, sites=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = Programme.objects.filter(company=company)
-        self.fields["site"].choices = [("", _("Tous les sites"))] + [(s, s) for s in sites]
-        # From the reference data rather than the database: one query less on the page.
-        self.fields["departement"].choices = [("", _("Tous les départements"))] + [
-            (row[0], f"{row[0]} {row[1]}") for row in DEPARTEMENTS
+        cast(
+            "forms.ModelChoiceField[Any]", self.fields["programme"]
+        ).queryset = Programme.objects.filter(company=company)
+        cast("forms.ChoiceField", self.fields["site"]).choices = [("", _("Tous les sites"))] + [
+            (s, s) for s in sites
         ]
-        self.fields["programme"].empty_label = _("Tous les programmes")
+        # From the reference data rather than the database: one query less on the page.
+        cast("forms.ChoiceField", self.fields["departement"]).choices = [
+            ("", _("Tous les départements"))
+        ] + [(row[0], f"{row[0]} {row[1]}") for row in DEPARTEMENTS]
+        cast("forms.ModelChoiceField[Any]", self.fields["programme"]).empty_label = _(
+            "Tous les programmes"
+        )
 
     def clean(self):
-        data = super().clean()
+        data = cast("dict[str, Any]", super().clean())  # cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("La fin de la période précède son début."))
@@ -232,17 +239,21 @@ class ProgrammeForm(AccessibleForm):
 
     def __init__(self, *args, invited_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["causes"].queryset = Cause.objects.order_by("name_fr")
+        cast(
+            "forms.ModelChoiceField[Any]", self.fields["causes"]
+        ).queryset = Cause.objects.order_by("name_fr")
         # From the reference data rather than the database: one query less on the page.
-        self.fields["departements"].choices = [
+        cast("forms.ChoiceField", self.fields["departements"]).choices = [
             (row[0], f"{row[0]} {row[1]}") for row in DEPARTEMENTS
         ]
-        self.fields["invited_associations"].queryset = Association.objects.filter(
+        cast(
+            "forms.ModelChoiceField[Any]", self.fields["invited_associations"]
+        ).queryset = Association.objects.filter(
             Q(verification_state=Association.State.VERIFIED) | Q(pk__in=list(invited_ids))
         ).order_by("name")
 
     def clean(self):
-        data = super().clean()
+        data = cast("dict[str, Any]", super().clean())  # cleaned_data
         start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", _("La fin ne peut pas précéder le début."))

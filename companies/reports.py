@@ -20,8 +20,10 @@ Hours of a mission needing skills of several families are shared equally between
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Avg, Count, F, Q, Sum
@@ -92,7 +94,11 @@ class ImpactReport:
 
 
 def tax_rules() -> dict[str, Decimal]:
-    return {key: Decimal(rule["value"]) for key, rule in settings.TAX_SPONSORSHIP_RULES.items()}
+    # Each rule's value is a decimal written as a string.
+    return {
+        key: Decimal(cast(str, rule["value"]))
+        for key, rule in settings.TAX_SPONSORSHIP_RULES.items()
+    }
 
 
 def engagements(scope: ReportScope):
@@ -165,7 +171,8 @@ def tax_estimate(company: Company, hours_by_cost: list[tuple[Decimal, Decimal]])
     base = _money(base)
     threshold = rules["reduced_rate_threshold"]
     reduction = (
-        min(base, threshold) * rules["rate"] + max(base - threshold, 0) * rules["reduced_rate"]
+        min(base, threshold) * rules["rate"]
+        + cast(Decimal, max(base - threshold, 0)) * rules["reduced_rate"]
     )
     reduction = _money(reduction)
     from_turnover = company.annual_turnover is not None
@@ -232,7 +239,7 @@ def impact_report(scope: ReportScope, members: list[MemberRow] | None = None) ->
         .values_list("created_at", "planned_hours")
     )
 
-    months = {
+    months: dict[datetime.date, dict[str, Any]] = {
         m: {"month": m, "planned": Decimal(0), "validated": Decimal(0)}
         for m in _months(scope.start, scope.end)
     }
@@ -349,7 +356,7 @@ def association_yearly_summary(association, year: int) -> list[dict]:
     """Per company, the work-time engagements an association received in ``year``:
     validated hours and their valuation at each employee's loaded hourly cost. What the
     association needs to issue its receipts (reçus fiscaux)."""
-    rows = (
+    rows: Iterable[dict[str, Any]] = (
         HoursEntry.objects.filter(
             application__mission__association=association,
             application__is_work_time=True,

@@ -2,16 +2,22 @@
 hours budget, and who engaged how much. Who acts for a company is in ``access.py``."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from core.permissions import Actor
 from missions.models import Application, HoursEntry
 from volunteers.models import VolunteerProfile
 
 from .models import Company, CompanyMember, Programme
+
+if TYPE_CHECKING:
+    pass
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,7 @@ class Allowance:
         return min(100, round(self.used * 100 / self.total))
 
 
-def allowance_for(user, *, today: datetime.date | None = None) -> Allowance | None:
+def allowance_for(user: "Actor | None", *, today: datetime.date | None = None) -> Allowance | None:
     """What is left of ``user``'s yearly allowance at their employer; None if they are not
     an employee of a company on the platform, or if no allowance is set (no limit)."""
     if user is None or not user.is_authenticated:
@@ -61,12 +67,12 @@ def allowance_for(user, *, today: datetime.date | None = None) -> Allowance | No
 
 
 def allowances_of(
-    company: Company, members, *, today: datetime.date | None = None
+    company: Company, members: Iterable[CompanyMember], *, today: datetime.date | None = None
 ) -> dict[int, Allowance]:
     """The allowances of several members of ``company`` (by user id), in two queries.
     Members without an allowance (none set) are left out."""
 
-    def total(member) -> int:
+    def total(member: CompanyMember) -> int:
         if member.allowance_hours_override is not None:
             return member.allowance_hours_override
         return company.yearly_allowance_hours
@@ -103,7 +109,8 @@ def allowances_of(
     for user_id, planned, done in running.values_list(
         "volunteer__user_id", "planned_hours", "done"
     ):
-        left = max(Decimal(planned) - (done or Decimal(0)), Decimal(0))
+        # planned_hours__isnull=False above
+        left = max(Decimal(cast(int, planned)) - (done or Decimal(0)), Decimal(0))
         committed[user_id] = committed.get(user_id, Decimal(0)) + left
     return {
         m.user_id: Allowance(
@@ -157,7 +164,7 @@ def programme_granted_hours(programme_id: int) -> tuple[Decimal, Decimal]:
     ).annotate(done=Sum("hours__hours", filter=Q(hours__state=HoursEntry.State.VALIDATED)))
     committed = sum(
         (
-            max(Decimal(planned) - (done or Decimal(0)), Decimal(0))
+            max(Decimal(cast(int, planned)) - (done or Decimal(0)), Decimal(0))  # not null
             for planned, done in running.values_list("planned_hours", "done")
         ),
         Decimal(0),

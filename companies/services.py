@@ -10,6 +10,7 @@ allowance or of a programme's budget) are in ``companies/selectors.py``.
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from associations.models import Association
 from core.models import log_action
-from core.permissions import require
+from core.permissions import Actor, require
 from missions.models import Application, Mission
 from missions.services import (
     application_join_if_under_way,
@@ -48,7 +49,7 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def is_programme_admin(user, company_id: int) -> bool:
+def is_programme_admin(user: "Actor | None", company_id: int) -> bool:
     return (
         user is not None
         and user.is_authenticated
@@ -61,7 +62,7 @@ def is_programme_admin(user, company_id: int) -> bool:
 @transaction.atomic
 def company_register(
     *,
-    actor,
+    actor: "User",
     name: str,
     siren: str,
     kind: str = Company.Kind.COMPANY,
@@ -90,7 +91,7 @@ def company_register(
 
 
 @transaction.atomic
-def company_verify(*, company_id: int, actor) -> Company:
+def company_verify(*, company_id: int, actor: "Actor") -> Company:
     """Platform staff confirm the structure's identity (SIREN)."""
     require(
         actor.is_authenticated and actor.is_platform_staff,
@@ -105,7 +106,7 @@ def company_verify(*, company_id: int, actor) -> Company:
 
 
 @transaction.atomic
-def company_join_by_email_domain(*, user, email: str) -> CompanyMember | None:
+def company_join_by_email_domain(*, user: User, email: str) -> CompanyMember | None:
     """Make ``user`` an employee of the company that owns the domain of ``email``.
 
     Call it only with a confirmed address. Existing memberships are kept as they are.
@@ -121,7 +122,7 @@ def company_join_by_email_domain(*, user, email: str) -> CompanyMember | None:
     return member
 
 
-def _attach_employer(user, company_id: int) -> None:
+def _attach_employer(user: User, company_id: int) -> None:
     """A volunteer profile without an employer gets this one (never replaced silently)."""
     VolunteerProfile.objects.filter(user=user, employer__isnull=True).update(employer=company_id)
 
@@ -132,7 +133,7 @@ def employee_invite(
     company_id: int,
     email: str,
     role: str,
-    actor,
+    actor: "Actor",
     allowance_hours_override: int | None = None,
 ) -> CompanyMember:
     """Invite someone into the company by e-mail (one by one, or from a CSV import).
@@ -198,7 +199,7 @@ def employee_invite(
 def member_update(
     *,
     member_id: int,
-    actor,
+    actor: "Actor",
     role: str,
     allowance_hours_override: int | None,
     manager_id: int | None = None,
@@ -260,7 +261,7 @@ SETTINGS_FIELDS = (
 )
 
 
-def _audit_value(value):
+def _audit_value(value: object) -> object:
     return str(value) if isinstance(value, Decimal) else value
 
 
@@ -268,7 +269,7 @@ def _audit_value(value):
 def company_settings_update(
     *,
     company_id: int,
-    actor,
+    actor: "Actor",
     yearly_allowance_hours: int,
     year_start_month: int,
     work_time_requires_approval: bool,
@@ -322,8 +323,12 @@ def company_settings_update(
 
 
 def _programme_relations(
-    *, cause_ids, departement_codes, invited_association_ids, already_invited=()
-) -> tuple[list, list, list]:
+    *,
+    cause_ids: Iterable[int] | None,
+    departement_codes: Iterable[str] | None,
+    invited_association_ids: Iterable[int] | None,
+    already_invited: Iterable[int] = (),
+) -> tuple[list[Cause], list[Departement], list[Association]]:
     """The programme's causes, territories and invited associations, checked: every one
     must exist, and a newly invited association must be verified."""
     errors: dict[str, str] = {}
@@ -348,7 +353,7 @@ def _programme_relations(
     return causes, departements, associations
 
 
-def _programme_fill(programme: Programme, **fields) -> None:
+def _programme_fill(programme: Programme, **fields: Any) -> None:
     programme.name = (fields["name"] or "").strip()
     programme.kind = fields["kind"]
     programme.description = (fields["description"] or "").strip()
@@ -363,7 +368,7 @@ def _programme_fill(programme: Programme, **fields) -> None:
 def programme_create(
     *,
     company_id: int,
-    actor,
+    actor: "Actor",
     name: str,
     kind: str,
     starts_on: datetime.date,
@@ -421,7 +426,7 @@ PROGRAMME_FIELDS = (
 def programme_update(
     *,
     programme_id: int,
-    actor,
+    actor: "Actor",
     name: str,
     kind: str,
     starts_on: datetime.date,
@@ -493,7 +498,7 @@ def programme_update(
 # --- employer approval of work-time engagements ------------------------------------------
 
 
-def _is_approver(actor, application: Application) -> bool:
+def _is_approver(actor: "Actor", application: Application) -> bool:
     return can_approve(actor, application)
 
 
@@ -529,7 +534,7 @@ def _check_programme_budget(mission: Mission, planned_hours: int) -> None:
 
 
 @transaction.atomic
-def application_approve(*, application_id: int, actor, planned_hours: int) -> Application:
+def application_approve(*, application_id: int, actor: "Actor", planned_hours: int) -> Application:
     """The employer approves a work-time engagement for ``planned_hours`` hours, within
     what is left of the employee's yearly allowance and of the programme's hours budget
     when the mission belongs to one."""
@@ -591,7 +596,7 @@ def application_auto_approve(*, application_id: int) -> Application | None:
 
 
 @transaction.atomic
-def application_refuse(*, application_id: int, actor, reason: str) -> Application:
+def application_refuse(*, application_id: int, actor: "Actor", reason: str) -> Application:
     """The employer refuses: the engagement cannot go ahead on work time."""
     mission, application = application_locked(application_id)
     require(

@@ -10,8 +10,10 @@ State changes never go through a form field: they are admin actions calling the
 app's services, one object at a time, so each refusal is reported for its object.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -20,6 +22,9 @@ from django.contrib.admin.utils import model_ngettext
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
@@ -29,53 +34,74 @@ from django.utils.translation import gettext_lazy, ngettext
 from core.models import ActionLog
 from core.states import StateMachine
 
+if TYPE_CHECKING:
+    # AUTH_USER_MODEL (accounts.User, a floor above) as django-stubs' plugin resolves it.
+    from django.contrib.auth.models import _User as User
+    from django_stubs_ext import StrOrPromise
+
+    # The admin classes are generic for the checker only (not subscriptable at run time),
+    # and the mixins below are mixed into them: the checker sees them as their bases.
+    _ModelAdmin = admin.ModelAdmin[Any]
+    _TabularInline = admin.TabularInline[Any, Any]
+    _StackedInline = admin.StackedInline[Any, Any]
+    _ModelAdminBase = _ModelAdmin
+    _InlineBase = admin.options.InlineModelAdmin[Any, Any]
+else:
+    _ModelAdmin = admin.ModelAdmin
+    _TabularInline = admin.TabularInline
+    _StackedInline = admin.StackedInline
+    _ModelAdminBase = object
+    _InlineBase = object
+
 # What a territorial referent may do with a model's admin.
 NO_ACCESS = "none"
 VIEW_ONLY = "view"
 IN_SCOPE = "scoped"  # view and change the rows of their territory (queryset.in_staff_scope)
 
 
-def is_platform_staff(request) -> bool:
+def is_platform_staff(request: HttpRequest) -> bool:
     return request.user.is_active and request.user.is_platform_staff
 
 
-def is_referent(request) -> bool:
+def is_referent(request: HttpRequest) -> bool:
     user = request.user
     return user.is_active and user.is_staff and not user.is_platform_staff
 
 
-class StaffRoleMixin:
+class StaffRoleMixin(_ModelAdminBase):
     """Permissions of a ModelAdmin by staff role instead of Django model permissions."""
 
     referent_access = NO_ACCESS
     # Fields a referent may read but not set (e.g. links to models they cannot see).
     referent_readonly_fields: tuple[str, ...] = ()
 
-    def scope_queryset(self, request, queryset):
-        """Restrict ``queryset`` to the referent's territory."""
-        return queryset.in_staff_scope(request.user)
+    def scope_queryset(self, request: HttpRequest, queryset: Any) -> QuerySet[Any]:
+        """Restrict ``queryset`` to the referent's territory (its queryset class has
+        ``in_staff_scope``, which each app defines for its own models)."""
+        scoped: QuerySet[Any] = queryset.in_staff_scope(request.user)
+        return scoped
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
         if is_referent(request) and self.referent_access == IN_SCOPE:
             queryset = self.scope_queryset(request, queryset)
         return queryset
 
-    def _in_scope(self, request, obj) -> bool:
+    def _in_scope(self, request: HttpRequest, obj: models.Model) -> bool:
         # Cached per request: the admin asks the same question many times per page.
-        cache = request.__dict__.setdefault("_staff_scope_cache", {})
+        cache: dict[tuple[str, Any], bool] = request.__dict__.setdefault("_staff_scope_cache", {})
         key = (self.model._meta.label, obj.pk)
         if key not in cache:
             manager = self.model._default_manager
             cache[key] = self.scope_queryset(request, manager.filter(pk=obj.pk)).exists()
         return cache[key]
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         if is_platform_staff(request):
             return True
         return is_referent(request) and self.referent_access != NO_ACCESS
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if is_platform_staff(request):
             return True
         if not is_referent(request) or self.referent_access == NO_ACCESS:
@@ -84,52 +110,58 @@ class StaffRoleMixin:
             return self._in_scope(request, obj)
         return True
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if is_platform_staff(request):
             return True
         if not is_referent(request) or self.referent_access != IN_SCOPE:
             return False
         return obj is None or self._in_scope(request, obj)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return is_platform_staff(request)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_platform_staff(request)
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> tuple[str, ...]:
         readonly = tuple(super().get_readonly_fields(request, obj))
         if is_referent(request):
             readonly += tuple(f for f in self.referent_readonly_fields if f not in readonly)
         return readonly
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
         # A referent may only move an object within their own territory.
         if is_referent(request) and "queryset" not in kwargs:
-            scope = request.user.staff_departement_ids()
-            related = db_field.related_model
+            user = cast("User", request.user)  # a referent is a signed-in staff member
+            scope = user.staff_departement_ids()
+            related = cast("type[models.Model]", db_field.related_model)  # resolved by now
             if related._meta.label == "taxonomy.Departement":
                 kwargs["queryset"] = related._default_manager.filter(pk__in=scope)
             elif hasattr(related._default_manager.all(), "in_staff_scope"):
-                kwargs["queryset"] = related._default_manager.all().in_staff_scope(request.user)
+                scoped: Any = related._default_manager.all()
+                kwargs["queryset"] = scoped.in_staff_scope(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class StaffRoleAdmin(StaffRoleMixin, admin.ModelAdmin):
+class StaffRoleAdmin(StaffRoleMixin, _ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class StaffRoleInlineMixin:
+class StaffRoleInlineMixin(_InlineBase):
     """Inline permissions: the parent admin already limits referents to their territory."""
 
     referent_access = IN_SCOPE
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if is_platform_staff(request):
             return True
         return is_referent(request) and self.referent_access != NO_ACCESS
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if is_platform_staff(request):
             return True
         return is_referent(request) and self.referent_access == IN_SCOPE
@@ -138,18 +170,18 @@ class StaffRoleInlineMixin:
     has_delete_permission = has_change_permission
 
 
-class StaffTabularInline(StaffRoleInlineMixin, admin.TabularInline):
+class StaffTabularInline(StaffRoleInlineMixin, _TabularInline):
     extra = 0
 
 
-class StaffStackedInline(StaffRoleInlineMixin, admin.StackedInline):
+class StaffStackedInline(StaffRoleInlineMixin, _StackedInline):
     extra = 0
 
 
 # --- The audit log --------------------------------------------------------------------
 
 
-def _state_machine_for(model, action: str) -> StateMachine | None:
+def _state_machine_for(model: type[models.Model] | None, action: str) -> StateMachine | None:
     """The state machine of ``model`` that knows ``action`` (e.g. ``mission.publish``)."""
     if model is None:
         return None
@@ -161,14 +193,15 @@ def _state_machine_for(model, action: str) -> StateMachine | None:
     return machines[0] if machines else None
 
 
-def state_label(model, action: str, value: str) -> str:
+def state_label(model: type[models.Model] | None, action: str, value: str) -> str:
     """The French label of a state code written in the log, or the code itself."""
     if not value:
         return ""
     machine = _state_machine_for(model, action)
-    if machine is None:
+    if machine is None or model is None:  # no model, no machine: says so to the checker
         return value
-    choices = dict(model._meta.get_field(machine.field).choices or ())
+    state_field = cast("models.CharField[str, str]", model._meta.get_field(machine.field))
+    choices = dict(cast("list[tuple[str, str]]", state_field.choices or ()))
     return str(choices.get(value, value))
 
 
@@ -210,20 +243,20 @@ class ActionLogInline(ActionLogDisplay, GenericTabularInline):
     can_delete = False
     show_change_link = False
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ActionLog]:
         return super().get_queryset(request).select_related("actor", "content_type")
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Whoever may see the object may see its history.
         return is_platform_staff(request) or is_referent(request)
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -261,7 +294,7 @@ class ActionLogAdmin(ActionLogDisplay, StaffRoleAdmin):
     )
     readonly_fields = fields
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ActionLog]:
         return super().get_queryset(request).prefetch_related("content_object")
 
     @admin.display(description=gettext_lazy("objet"))
@@ -279,13 +312,13 @@ class ActionLogAdmin(ActionLogDisplay, StaffRoleAdmin):
             return str(target)
         return format_html('<a href="{}">{}</a>', url, target)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -299,12 +332,14 @@ class ReasonForm(forms.Form):
         error_messages={"required": gettext_lazy("Indiquez le motif : il est obligatoire.")},
     )
 
-    def __init__(self, *args, help_text="", **kwargs):
+    def __init__(self, *args: Any, help_text: StrOrPromise = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].help_text = help_text
 
 
-def _report_missing(modeladmin, request, queryset) -> None:
+def _report_missing(
+    modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any]
+) -> None:
     """Say when selected rows were dropped because they are outside the person's scope."""
     if request.POST.get("select_across") == "1":
         return
@@ -331,9 +366,9 @@ def _error_text(error: Exception) -> str:
 
 
 def apply_to_each(
-    modeladmin,
-    request,
-    queryset,
+    modeladmin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    queryset: QuerySet[Any],
     run: Callable[[models.Model], Any],
     success: Callable[[int], str],
 ) -> int:
@@ -359,13 +394,13 @@ def apply_to_each(
 def transition_action(
     *,
     name: str,
-    description,
+    description: StrOrPromise,
     service: Callable[..., Any],
     id_kwarg: str,
     success: Callable[[int], str],
-    reason_help_text=None,
-    confirm_label=None,
-):
+    reason_help_text: StrOrPromise | None = None,
+    confirm_label: StrOrPromise | None = None,
+) -> Callable[..., TemplateResponse | None]:
     """Build an admin action that calls ``service`` for each selected object.
 
     With ``reason_help_text``, the action first shows a page asking for the motif
@@ -373,7 +408,9 @@ def transition_action(
     """
     needs_reason = reason_help_text is not None
 
-    def action(modeladmin, request, queryset):
+    def action(
+        modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any]
+    ) -> TemplateResponse | None:
         if not needs_reason:
             apply_to_each(
                 modeladmin,
@@ -384,7 +421,7 @@ def transition_action(
             )
             return None
         data = request.POST if "apply_reason" in request.POST else None
-        form = ReasonForm(data, help_text=reason_help_text)
+        form = ReasonForm(data, help_text=cast("StrOrPromise", reason_help_text))  # needs_reason
         if form.is_valid():
             reason = form.cleaned_data["reason"]
             apply_to_each(
@@ -416,9 +453,7 @@ def transition_action(
         return TemplateResponse(request, "admin/action_reason.html", context)
 
     action.__name__ = name
-    action.short_description = description
-    action.allowed_permissions = ("change",)
-    return action
+    return admin.action(action, permissions=("change",), description=description)
 
 
 # --- Third-party admins ----------------------------------------------------------------

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -7,8 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from . import events
 
+if TYPE_CHECKING:
+    from .permissions import Actor
 
-class ActionLogQuerySet(models.QuerySet):
+
+class ActionLogQuerySet(models.QuerySet["ActionLog"]):
     def for_object(self, obj: models.Model) -> "ActionLogQuerySet":
         return self.filter(
             content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
@@ -68,10 +73,10 @@ def log_action(
     obj: models.Model,
     action: str,
     *,
-    actor=None,
+    actor: "Actor | None" = None,
     from_state: str = "",
     to_state: str = "",
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
 ) -> ActionLog:
     """Record that ``actor`` (None: the system) did ``action`` to ``obj``; once the
     transaction commits, the action's listeners (``core.events``) are told."""

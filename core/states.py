@@ -7,12 +7,20 @@ new state, saves, and writes the audit log, all inside the caller's transaction.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.models import log_action
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from core.permissions import Actor
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 class TransitionNotAllowed(ValidationError):
@@ -28,8 +36,11 @@ class Transition:
 
 class StateMachine:
     def __init__(
-        self, field: str, label: str, transitions: Iterable[tuple[str, Iterable[str], str]]
-    ):
+        self,
+        field: str,
+        label: "StrOrPromise",
+        transitions: Iterable[tuple[str, Iterable[str], str]],
+    ) -> None:
         self.field = field
         self.label = label
         self.transitions = {
@@ -45,20 +56,22 @@ class StateMachine:
 
     def apply(
         self,
-        obj: models.Model,
+        obj: _M,
         name: str,
         *,
-        actor=None,
-        data: dict | None = None,
+        actor: "Actor | None" = None,
+        data: dict[str, Any] | None = None,
         update_fields: Iterable[str] = (),
-    ) -> models.Model:
+    ) -> _M:
         """Move ``obj`` along transition ``name``; the caller holds the row lock."""
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("State transitions must run inside a transaction.")
         transition = self.transitions[name]
         current = getattr(obj, self.field)
         if current not in transition.sources:
-            display = dict(obj._meta.get_field(self.field).choices)
+            # A state is a CharField with flat choices (the model's state codes).
+            state_field = cast("models.CharField[str, str]", obj._meta.get_field(self.field))
+            display = dict(cast("list[tuple[str, str]]", state_field.choices))
             raise TransitionNotAllowed(
                 _("Impossible de passer %(label)s de « %(from)s » à « %(to)s ».")
                 % {

@@ -1,9 +1,22 @@
+from typing import TypedDict
+
 from celery import shared_task
 
 from . import events
 from .models import ActionLog
 
-RETRIED = {
+
+class RetryOptions(TypedDict):
+    """Options of ``shared_task``, spelled out so the checker matches its overloads."""
+
+    acks_late: bool
+    autoretry_for: tuple[type[Exception], ...]
+    retry_backoff: bool | int
+    retry_backoff_max: int
+    max_retries: int
+
+
+RETRIED: RetryOptions = {
     "acks_late": True,
     "autoretry_for": (Exception,),
     "retry_backoff": True,

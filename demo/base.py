@@ -10,6 +10,7 @@ import datetime
 import random
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -32,6 +33,10 @@ from demo.options import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoOptions, DemoResult
 from demo.places import City, demo_cities, postcode_for
 from notifications.models import Notification
 from taxonomy.models import Cause, Departement, Region, Skill
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from companies.models import Programme
 
 
 def weighted(rng: random.Random, items: Sequence, weights: Sequence[float]):
@@ -62,13 +67,13 @@ class BuilderBase:
     volunteer_families: list[set[str]]
     volunteer_employer: list[int | None]  # index into companies
     volunteer_departement: list[str]
-    programme_admins: dict[int, object]
+    programme_admins: dict[int, User]
     family_pool: dict[str, list[int]]
     local_pool: dict[tuple[str, str], list[int]]
-    referent: object
-    story_admins: dict[str, object]
+    referent: User
+    story_admins: dict[str, User]
     # Made by the programmes step.
-    programmes: dict[str, object]
+    programmes: dict[str, Programme]
     # Made by the missions step (the demo association's missions first).
     missions: list
     mission_family: list[str]
@@ -246,12 +251,14 @@ class BuilderBase:
         return self.profiles[index] if index < len(self.profiles) else None
 
     def _admin_of(self, association):
-        return (
+        # Every demo association has its admin.
+        admin = cast(
+            AssociationMember,
             AssociationMember.objects.filter(
                 association=association, role=AssociationMember.Role.ADMIN
             )
             .select_related("user")
             .order_by("pk")
-            .first()
-            .user
+            .first(),
         )
+        return admin.user

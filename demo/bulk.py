@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime
 import json
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.db import connection, models
 
@@ -79,13 +80,14 @@ class BulkWriter:
         fields = [f for f in meta.concrete_fields if not (f.primary_key and f.auto_created)]
         if not meta.pk.auto_created:
             raise ValueError(f"COPY needs an automatic primary key ({meta.label}).")
-        getters = []
+        getters: list[Callable[[Any], Any]] = []
         for f in fields:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                getters.append(lambda obj, now=self.now: now)
+                # mypy cannot type a lambda that binds values as defaults (here and below).
+                getters.append(lambda obj, now=self.now: now)  # type: ignore[misc]
             elif isinstance(f, models.JSONField):
                 getters.append(
-                    lambda obj, name=f.attname, enc=f.encoder: json.dumps(
+                    lambda obj, name=f.attname, enc=f.encoder: json.dumps(  # type: ignore[misc]
                         getattr(obj, name), cls=enc
                     )
                 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from demo.base import BuilderBase, weighted
 from demo.catalogue.engagement_texts import (
@@ -22,6 +23,9 @@ from demo.catalogue.engagement_texts import (
 )
 from demo.options import FIRST_DRAWN_VOLUNTEER
 from missions.models import Application, Evaluation, HoursEntry
+
+if TYPE_CHECKING:
+    from companies.models import Company
 
 
 class EngagementsMixin(BuilderBase):
@@ -170,7 +174,8 @@ class EngagementsMixin(BuilderBase):
             withdrawal_reason = decline_reason = ""
             message = ""
             if work_time:
-                if not company.work_time_requires_approval:
+                # Work time only with an employer.
+                if not cast("Company", company).work_time_requires_approval:
                     approval = A.Approval.APPROVED
                 elif mission.state == "in_progress" and state == "accepted":
                     approval = A.Approval.PENDING
@@ -266,7 +271,7 @@ class EngagementsMixin(BuilderBase):
             vi
             for vi in range(FIRST_DRAWN_VOLUNTEER, self.o.volunteers)
             if self.volunteer_employer[vi] is not None
-            and self.companies[self.volunteer_employer[vi]].work_time_requires_approval
+            and self.companies[cast(int, self.volunteer_employer[vi])].work_time_requires_approval
         ]
         if not requiring:
             return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from demo.base import BuilderBase, weighted
 from demo.catalogue.engagement_texts import CANCEL_REASONS, REQUEST_CHANGES_REASONS
@@ -13,6 +14,11 @@ from demo.catalogue.mission_templates import MISSION_TEMPLATES
 from demo.catalogue.organisations import CAUSE_PROFILES
 from demo.places import city_phrases
 from missions.models import Mission, MissionSkill
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from taxonomy.models import Departement
 
 # States and formats of the demo association's missions, in order.
 DEMO_MISSION_STATES = ["published", "in_progress", "completed", "submitted", "draft", "published"]
@@ -33,7 +39,10 @@ class MissionsMixin(BuilderBase):
         counts = {s: (max(1, round(m * w)) if m >= len(weights) else 0) for s, w in weights.items()}
         counts["published"] += m - sum(counts.values())
         while counts["published"] < 1 and m >= len(weights):
-            largest = max((s for s in counts if s != "published"), key=counts.get)
+            largest = max(
+                (s for s in counts if s != "published"),
+                key=cast("Callable[[str], int]", counts.get),  # every key is counted
+            )
             counts[largest] -= 1
             counts["published"] += 1
         if m < len(weights):
@@ -193,7 +202,7 @@ class MissionsMixin(BuilderBase):
             elif (
                 "factory" in self.programmes
                 and cause == "employment_integration"
-                and association.departement.code == "69"
+                and cast("Departement", association.departement).code == "69"  # demo places
             ):
                 programme = self.programmes["factory"]
             elif "campaign" in self.programmes and cause == "digital_inclusion":

@@ -211,7 +211,7 @@ class PeopleMixin(BuilderBase):
         # Company people: employees (the volunteers above), managers and programme admins.
         staff = []  # (company, user, role)
         per_company = Counter(company_index for _i, company_index in employees)
-        self.programme_admins: dict[int, object] = {}
+        self.programme_admins = {}
         for index, company in enumerate(self.companies):
             domain = self.company_domain[company.pk]
             managers = max(1, min(25, round(per_company[index] / 150)))

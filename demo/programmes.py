@@ -26,12 +26,15 @@ class ProgrammesMixin(BuilderBase):
     # --- programmes --------------------------------------------------------------------
 
     def _programmes(self) -> None:
-        self.programmes: dict[str, object] = {}
+        self.programmes = {}
         if not self.companies:
             return
         today = self.today
         year = today.year
-        specs = []
+        # (key, company, name, kind, description, starts, ends, hours budget or None)
+        specs: list[
+            tuple[str, Company, str, str, str, datetime.date, datetime.date, int | None]
+        ] = []
         if self.foundation is not None:
             specs.append(
                 (
@@ -276,7 +279,7 @@ class ProgrammesMixin(BuilderBase):
             return
         listed = [p.pk for p in self.profiles[:FIRST_DRAWN_VOLUNTEER]]
         taken = set(Application.objects.values_list("volunteer_id", "mission_id"))
-        added = []
+        added: list[Application] = []
         for company in self.companies[:2]:
             if not company.work_time_requires_approval:
                 continue

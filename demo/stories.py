@@ -127,7 +127,8 @@ class StoriesMixin(BuilderBase):
 
         full = [
             mission
-            for mission in published.with_taken_seats().filter(taken_seats__gte=F("seats"))
+            # The plugin loses annotate()'s fields through a queryset method returning Self.
+            for mission in published.with_taken_seats().filter(taken_seats__gte=F("seats"))  # type: ignore[misc]
             if mission.is_open_for_applications(self.today)
         ]
         if full:

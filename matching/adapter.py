@@ -10,16 +10,19 @@ them back.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from django.conf import settings
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 from scipy import sparse
 
 from associations.models import Association
-from missions.models import Application, Mission, MissionSkill
+from missions.models import Application, Mission, MissionQuerySet, MissionSkill
 from taxonomy.models import Cause, Departement, Skill
 from volunteers.models import VolunteerProfile, VolunteerSkill
 
@@ -56,7 +59,7 @@ SENIORITY_INDEX = {code: i for i, code in enumerate(engine.SENIORITY_CODES)}
 LANGUAGE_BIT = {code: 1 << i for i, code in enumerate(engine.LANGUAGE_CODES)}
 
 
-def _language_mask(codes) -> int:
+def _language_mask(codes: Iterable[str] | None) -> int:
     """Unlike engine.language_mask, ignore an unknown code: one bad row must not stop a run."""
     return sum(LANGUAGE_BIT.get(code, 0) for code in set(codes or ()))
 
@@ -66,12 +69,12 @@ def _position(sorted_ids: np.ndarray, pk: int) -> int | None:
     return i if i < len(sorted_ids) and sorted_ids[i] == pk else None
 
 
-def _positions(sorted_ids: np.ndarray, pks) -> np.ndarray:
+def _positions(sorted_ids: np.ndarray, pks: np.ndarray) -> np.ndarray:
     """Engine indices of ``pks`` (which must all be in ``sorted_ids``)."""
     return np.searchsorted(sorted_ids, np.asarray(pks, dtype=np.int64))
 
 
-def _rows(queryset, *fields):
+def _rows(queryset: QuerySet[Any], *fields: str) -> list[np.ndarray]:
     rows = list(queryset.values_list(*fields))
     return (
         [np.array(column) for column in zip(*rows, strict=True)]
@@ -159,7 +162,9 @@ def load_volunteers(
     ids = np.array([row[0] for row in rows], dtype=np.int64)
     n = len(ids)
 
-    def column(i, convert=None, dtype=None):
+    def column(
+        i: int, convert: Callable[[Any], Any] | None = None, dtype: npt.DTypeLike | None = None
+    ) -> np.ndarray:
         values = [row[i] for row in rows]
         return np.array([convert(v) for v in values] if convert else values, dtype=dtype)
 
@@ -210,12 +215,13 @@ def load_volunteers(
     return ids, arrays
 
 
-def open_missions():
+def open_missions() -> MissionQuerySet:
     """Missions that can take a volunteer: published, deadline open, a seat free."""
     return (
         Mission.objects.open_for_applications()
         .with_taken_seats()
-        .filter(taken_seats__lt=F("seats"))
+        # The plugin loses annotate()'s fields through a queryset method returning Self.
+        .filter(taken_seats__lt=F("seats"))  # type: ignore[misc]
     )
 
 
@@ -270,21 +276,23 @@ def load_missions(
     cols = np.array([skill_position[s] for s in skill_pk], dtype=np.int64)
     required_mask = importance == MissionSkill.Importance.REQUIRED
 
-    def skill_matrix(mask):
+    def skill_matrix(mask: np.ndarray) -> sparse.csr_matrix:
         return sparse.csr_matrix(
             (min_level[mask].astype(np.int8), (rows_ix[mask], cols[mask])),
             shape=(n, len(skill_position)),
             dtype=np.int8,
         )
 
-    def dep(row):
-        return row[5] if row[5] is not None else row[15]
+    def dep(row: tuple[Any, ...]) -> int | None:
+        departement_id: int | None = row[5] if row[5] is not None else row[15]
+        return departement_id
 
     departements = np.array([-1 if dep(r) is None else dep(r) for r in rows], dtype=np.int32)
     arrays = engine.MissionArrays(
         required=skill_matrix(required_mask)
         if len(mission_pk)
-        else sparse.csr_matrix((n, len(skill_position)), dtype=np.int8),
+        # scipy-stubs take a shape with a float64 dtype only; scipy takes any dtype.
+        else sparse.csr_matrix((n, len(skill_position)), dtype=np.int8),  # type: ignore[arg-type]
         nice=skill_matrix(~required_mask) if len(mission_pk) else None,
         cause=np.array([cause_position.get(r[1], -1) for r in rows], dtype=np.int16),
         location_mode=np.array([mode[r[2]] for r in rows], dtype=np.int8),
@@ -307,10 +315,13 @@ def load_missions(
     return ids, arrays
 
 
-def excluded_pairs(volunteer_ids: np.ndarray, mission_ids: np.ndarray):
+def excluded_pairs(
+    volunteer_ids: np.ndarray, mission_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
     """(volunteer indices, mission indices) of pairs never to suggest: any application,
     any suggestion an association hid."""
-    excluded_v, excluded_m = [], []
+    excluded_v: list[np.ndarray] = []
+    excluded_m: list[np.ndarray] = []
     for model in (Application, HiddenSuggestion):
         # Filter on the smaller side: one volunteer's rows, or the open missions' rows.
         if len(volunteer_ids) < len(mission_ids):

@@ -1,10 +1,16 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import HttpResponseRedirect
-from django.urls import path, reverse
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +22,18 @@ from .models import HiddenSuggestion, MatchingRun, Proposal, SuggestionList, Sug
 from .selectors import lists_explained
 from .services import suggestion_check_proposal, suggestion_propose
 from .tasks import recompute_all
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from accounts.models import User
+
+    from .selectors import SuggestedPair
+
+    # Generic for the checker only (not subscriptable at run time).
+    _ProposalModelForm = forms.ModelForm[Proposal]
+else:
+    _ProposalModelForm = forms.ModelForm
 
 
 @admin.register(MatchingRun)
@@ -45,13 +63,13 @@ class MatchingRunAdmin(StaffRoleAdmin):
             run.progress,
         )
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         return [
             path(
                 "recalculer/",
@@ -61,10 +79,11 @@ class MatchingRunAdmin(StaffRoleAdmin):
             *super().get_urls(),
         ]
 
-    def recompute_view(self, request):
-        if request.method != "POST" or not request.user.is_platform_staff:
+    def recompute_view(self, request: HttpRequest) -> HttpResponseRedirect:
+        user = cast("User", request.user)  # admin_view let only signed-in staff in
+        if request.method != "POST" or not user.is_platform_staff:
             raise PermissionDenied
-        run = MatchingRun.objects.create(scope=MatchingRun.Scope.FULL, triggered_by=request.user)
+        run = MatchingRun.objects.create(scope=MatchingRun.Scope.FULL, triggered_by=user)
         recompute_all.delay(run.pk)
         self.message_user(
             request,
@@ -74,19 +93,19 @@ class MatchingRunAdmin(StaffRoleAdmin):
         return HttpResponseRedirect(reverse("admin:matching_matchingrun_changelist"))
 
 
-def suggestions_table(pairs, *, show: str) -> str:
+def suggestions_table(pairs: Sequence[SuggestedPair], *, show: str) -> str:
     """Suggested pairs as a table: rank, the ``show`` side (volunteer or mission) with a
     link to it, score, origin and the explanation (with the team's note, if any)."""
     if not pairs:
         return _("Aucune suggestion pour l'instant.")
 
-    def cell(pair):
+    def cell(pair: SuggestedPair) -> SafeString:
         other = getattr(pair, show)
         opts = type(other)._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[other.pk])
         return format_html('<a href="{}">{}</a>', url, other)
 
-    def why(pair):
+    def why(pair: SuggestedPair) -> str:
         if pair.note:
             return format_html("<strong>{}</strong> {}", pair.note, pair.explanation)
         return pair.explanation
@@ -121,10 +140,14 @@ class DirectionFilter(admin.SimpleListFilter):
     title = gettext_lazy("sens")
     parameter_name = "sens"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> Iterable[tuple[str, StrOrPromise]]:
         return SuggestionList.Direction.choices
 
-    def queryset(self, request, queryset):
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[SuggestionList]
+    ) -> QuerySet[SuggestionList]:
         if self.value() == SuggestionList.Direction.FOR_MISSION:
             return queryset.filter(mission__isnull=False)
         if self.value() == SuggestionList.Direction.FOR_VOLUNTEER:
@@ -144,22 +167,24 @@ class SuggestionListAdmin(StaffRoleAdmin):
     fields = ("mission", "volunteer", "size", "engine_version", "computed_at", "suggestions")
     readonly_fields = fields
 
-    def scope_queryset(self, request, queryset):
+    def scope_queryset(self, request: HttpRequest, queryset: Any) -> QuerySet[Any]:
         # A referent sees the lists of their territory's missions and volunteers.
-        return queryset.filter(
-            Q(mission__in=Mission.objects.in_staff_scope(request.user))
-            | Q(volunteer__departement__in=request.user.staff_departement_ids() or [])
+        user = cast("User", request.user)  # scoped for signed-in referents only
+        lists: QuerySet[SuggestionList] = queryset.filter(
+            Q(mission__in=Mission.objects.in_staff_scope(user))
+            | Q(volunteer__departement__in=user.staff_departement_ids() or [])
         )
+        return lists
 
     @admin.display(description=gettext_lazy("sens"))
-    def direction_label(self, row: SuggestionList) -> str:
+    def direction_label(self, row: SuggestionList) -> StrOrPromise:
         return row.get_direction_display()
 
     @admin.display(description=gettext_lazy("suggestions, meilleures d'abord"))
     def suggestions(self, row: SuggestionList) -> str:
         (pairs,) = lists_explained([row])
         if row.mission_id:
-            related = VolunteerProfile.objects.select_related("user")
+            related: QuerySet[Any] = VolunteerProfile.objects.select_related("user")
             key, show = "volunteer_id", "volunteer"
         else:
             related = Mission.objects.all()
@@ -170,24 +195,24 @@ class SuggestionListAdmin(StaffRoleAdmin):
             setattr(pair, show, found[getattr(pair, key)])
         return suggestions_table(pairs, show=show)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(_ProposalModelForm):
     """Staff propose a volunteer for a mission by hand, with a note."""
 
     class Meta:
         model = Proposal
         fields = ("mission", "volunteer", "note")
 
-    actor = None  # set by the admin: the person proposing
+    actor: User | None = None  # set by the admin: the person proposing
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast("dict[str, Any]", super().clean())  # ModelForm.clean: cleaned_data
         if data.get("mission") and data.get("volunteer") and data.get("note"):
             try:
                 suggestion_check_proposal(
@@ -200,7 +225,7 @@ class ProposalForm(forms.ModelForm):
                 raise ValidationError(str(error)) from error
         return data
 
-    def validate_unique(self):
+    def validate_unique(self) -> None:
         # A second proposal of the same pair replaces the first one's note.
         pass
 
@@ -214,29 +239,37 @@ class ProposalAdmin(StaffRoleAdmin):
     autocomplete_fields = ("mission", "volunteer")
     readonly_fields = ("proposed_by", "created_at")
 
-    def scope_queryset(self, request, queryset):
-        return queryset.filter(mission__in=Mission.objects.in_staff_scope(request.user))
+    def scope_queryset(self, request: HttpRequest, queryset: Any) -> QuerySet[Any]:
+        user = cast("User", request.user)  # scoped for signed-in referents only
+        proposals: QuerySet[Proposal] = queryset.filter(
+            mission__in=Mission.objects.in_staff_scope(user)
+        )
+        return proposals
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.is_staff
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Any]]:
         if obj is None:
             kwargs["form"] = type("Proposal", (ProposalForm,), {"actor": request.user})
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if obj is None:
             return ("mission", "volunteer", "note")
         return ("mission", "volunteer", "note", "proposed_by", "created_at")
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return () if obj is None else ("mission", "volunteer", "note", "proposed_by", "created_at")
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Proposal, form: forms.ModelForm[Proposal], change: bool
+    ) -> None:
         # Adding goes through the service (checks, log); an error is shown on the form.
         if not change:
             created = suggestion_propose(
@@ -258,8 +291,8 @@ class HiddenSuggestionAdmin(StaffRoleAdmin):
     list_select_related = ("mission", "volunteer__user", "hidden_by")
     readonly_fields = [field.name for field in HiddenSuggestion._meta.fields]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -6,7 +6,7 @@ class MatchingConfig(AppConfig):
     name = "matching"
     verbose_name = _("Mise en relation")
 
-    def ready(self):
+    def ready(self) -> None:
         from missions import suggestions
 
         from . import listeners  # noqa: F401  (registers the audit-log listeners)

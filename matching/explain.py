@@ -20,9 +20,9 @@ asked for, a programme, a small association, a mission nobody applied to yet).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeAlias, TypeVar
 
 import numpy as np
 
@@ -76,7 +76,7 @@ class SkillNames:
     names_fr: Sequence[str]
     names_en: Sequence[str]
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not len(self.codes) == len(self.names_fr) == len(self.names_en):
             raise ValueError("codes, names_fr and names_en must have the same length")
 
@@ -90,7 +90,7 @@ class SkillNames:
         )
 
     @classmethod
-    def coerce(cls, names) -> SkillNames:
+    def coerce(cls, names: SkillNamesLike) -> SkillNames:
         """A SkillNames, or one from ``{"fr": [...], "en": [...]}`` (codes optional)."""
         if isinstance(names, SkillNames):
             return names
@@ -104,6 +104,12 @@ class SkillNames:
         return self.names_en[skill]
 
 
+# Skill names as a SkillNames, or {"fr": [...], "en": [...], "codes": [...] (optional)}.
+SkillNamesLike: TypeAlias = SkillNames | Mapping[str, Sequence[str]]
+# One pair's mission skills: ((skill, required, status), ...) in the mission's order.
+SkillSignature: TypeAlias = tuple[tuple[int, bool, int], ...]
+
+
 class FactorExplanation(NamedTuple):
     code: str  # one of matching.weights.FACTORS
     value: float  # the factor, in [0, 1]
@@ -111,7 +117,7 @@ class FactorExplanation(NamedTuple):
     text_fr: str
     text_en: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "value": round(self.value, 4),
@@ -143,7 +149,7 @@ class Explanation(NamedTuple):
             )
         )
 
-    def as_json(self) -> list[dict]:
+    def as_json(self) -> list[dict[str, Any]]:
         """The factor list, JSON-ready (what HiddenSuggestion.factors keeps)."""
         return [
             {"code": c, "value": round(v, 4), "weight": round(w, 4), "text_fr": f, "text_en": e}
@@ -153,17 +159,24 @@ class Explanation(NamedTuple):
         ]
 
 
-def explain_pair(ix: E.MatchingIndex, volunteer: int, mission: int, names) -> Explanation:
+def explain_pair(
+    ix: E.MatchingIndex, volunteer: int, mission: int, names: SkillNamesLike
+) -> Explanation:
     """The explanation of one pair."""
     return explain_pairs(ix, [volunteer], [mission], names)[0]
 
 
-def explain_pairs(ix: E.MatchingIndex, volunteers, missions, names) -> list[Explanation]:
+def explain_pairs(
+    ix: E.MatchingIndex,
+    volunteers: Sequence[int] | np.ndarray,
+    missions: Sequence[int] | np.ndarray,
+    names: SkillNamesLike,
+) -> list[Explanation]:
     """Explanations of pairs ``(volunteers[i], missions[i])`` (see also :func:`explain_top`)."""
     return explain_details(E.pair_details(ix, volunteers, missions), names)
 
 
-def explain_details(details: E.PairDetails, names) -> list[Explanation]:
+def explain_details(details: E.PairDetails, names: SkillNamesLike) -> list[Explanation]:
     """Explanations from :func:`matching.engine.pair_details`.
 
     ``names``: a :class:`SkillNames`, or a mapping ``{"fr": [...], "en": [...]}`` of skill
@@ -174,8 +187,9 @@ def explain_details(details: E.PairDetails, names) -> list[Explanation]:
     names = SkillNames.coerce(names)
     n = len(details.volunteers)
 
-    def col(name):
-        return getattr(details, name).tolist()
+    def col(name: str) -> list[Any]:
+        values: list[Any] = getattr(details, name).tolist()
+        return values
 
     scores, blocked, mode = col("scores"), col("blocked"), col("location_mode")
     km = np.where(
@@ -201,7 +215,9 @@ def explain_details(details: E.PairDetails, names) -> list[Explanation]:
     weights = tuple(details.weights.tolist())
     signatures = _skill_signatures(details, n)
 
-    skills_memo = _Memo(lambda key: _skills_text(key, names))
+    skills_memo: _Memo[SkillSignature, tuple[str, ...]] = _Memo(
+        lambda key: _skills_text(key, names)
+    )
     place_memo, dates_memo, hours_memo = _Memo(_place_text), _Memo(_dates_text), _Memo(_hours_text)
     lang_memo, sen_memo, format_memo = (
         _Memo(_language_text),
@@ -302,21 +318,25 @@ def explain_details(details: E.PairDetails, names) -> list[Explanation]:
     return out
 
 
-class _Memo(dict):
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class _Memo(dict[_K, _V]):
     """A dict that computes (and keeps) a missing value with ``fn(key)``."""
 
-    def __init__(self, fn):
+    def __init__(self, fn: Callable[[_K], _V]) -> None:
         super().__init__()
         self.fn = fn
 
-    def __missing__(self, key):
+    def __missing__(self, key: _K) -> _V:
         value = self[key] = self.fn(key)
         return value
 
 
-def _skill_signatures(details: E.PairDetails, n: int) -> list[tuple]:
+def _skill_signatures(details: E.PairDetails, n: int) -> list[SkillSignature]:
     """Per pair: ((skill, required, status), ...) in the mission's order."""
-    result: list[list] = [[] for _ in range(n)]
+    result: list[list[tuple[int, bool, int]]] = [[] for _ in range(n)]
     for pair, entry in zip(
         details.entry_pair.tolist(),
         zip(
@@ -339,7 +359,7 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _skills_text(entries, names: SkillNames) -> tuple[str, str, str, str, str, str]:
+def _skills_text(entries: SkillSignature, names: SkillNames) -> tuple[str, str, str, str, str, str]:
     """(factor phrase fr, en, sentence part fr, en, nice-to-have part fr, en)."""
     required = [(s, st) for s, req, st in entries if req]
     nice = [(s, st) for s, req, st in entries if not req]
@@ -390,7 +410,7 @@ def _skills_text(entries, names: SkillNames) -> tuple[str, str, str, str, str, s
     return fr, en, _capitalised(fr), _capitalised(en), nice_fr, nice_en
 
 
-def _place_text(key) -> tuple[str, str]:
+def _place_text(key: tuple[int, int, bool, bool]) -> tuple[str, str]:
     mode, km, same_departement, same_region = key
     if mode == E.REMOTE:
         return "à distance", "remote"
@@ -415,7 +435,7 @@ _CAUSE_TEXTS = {
 }
 
 
-def _dates_text(key) -> tuple[str, str]:
+def _dates_text(key: tuple[int, bool]) -> tuple[str, str]:
     pct, has_dates = key
     if pct >= 100:
         if has_dates:
@@ -426,7 +446,7 @@ def _dates_text(key) -> tuple[str, str]:
     return f"disponible sur {pct} % de la période", f"available for {pct}% of the period"
 
 
-def _hours_text(key) -> tuple[str, str]:
+def _hours_text(key: tuple[float, int]) -> tuple[str, str]:
     have, need = key
     if have < 0:
         return "", ""
@@ -436,7 +456,7 @@ def _hours_text(key) -> tuple[str, str]:
     )
 
 
-def _language_text(key) -> tuple[str, str, str, str]:
+def _language_text(key: tuple[int, int]) -> tuple[str, str, str, str]:
     missing_mask, asked_mask = key
     missing = _languages(missing_mask)
     if missing:
@@ -451,7 +471,7 @@ def _language_text(key) -> tuple[str, str, str, str]:
     return fr, en, fr, en
 
 
-def _seniority_text(key) -> tuple[str, str, str, str]:
+def _seniority_text(key: tuple[int, int]) -> tuple[str, str, str, str]:
     wanted, own = key
     if wanted < 0:
         return "pas de séniorité demandée", "no seniority asked for", "", ""
@@ -464,7 +484,7 @@ def _seniority_text(key) -> tuple[str, str, str, str]:
     return fr, en, fr, en
 
 
-def _format_text(key) -> tuple[str, str]:
+def _format_text(key: tuple[int, bool]) -> tuple[str, str]:
     mode, accepted = key
     mode_fr, mode_en = FORMAT_NAMES[mode]
     if accepted:

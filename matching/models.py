@@ -1,8 +1,16 @@
 """What the matching service stores: suggestions, the people's signals on them, runs."""
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from .storage import StoredList
 
 
 class SuggestionSource(models.TextChoices):
@@ -65,10 +73,10 @@ class SuggestionList(models.Model):
     def direction(self) -> str:
         return self.Direction.FOR_MISSION if self.mission_id else self.Direction.FOR_VOLUNTEER
 
-    def get_direction_display(self) -> str:
+    def get_direction_display(self) -> "StrOrPromise":
         return self.Direction(self.direction).label
 
-    def decoded(self):
+    def decoded(self) -> "StoredList":
         from .storage import decode
 
         return decode(self.items)
@@ -213,7 +221,7 @@ class MatchingRun(models.Model):
         return min(100, round(100 * self.chunks_done / self.chunks_total))
 
     @property
-    def duration(self):
+    def duration(self) -> dt.timedelta | None:
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None

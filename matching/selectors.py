@@ -9,15 +9,17 @@ constant number of queries, whatever the length of the list.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 from django.db.models import Q
 from django.utils.translation import get_language
 
-from missions.models import Mission
+from missions.models import Mission, MissionQuerySet
 from taxonomy.models import Skill
-from volunteers.models import VolunteerProfile
+from volunteers.models import VolunteerProfile, VolunteerProfileQuerySet
 
 from .explain import SkillNames, explain_details
 from .models import HiddenSuggestion, Proposal, SuggestionList, SuggestionSource
@@ -65,9 +67,12 @@ def _skill_names(stored: list[StoredList]) -> tuple[np.ndarray, SkillNames]:
     )
 
 
-def _pairs(row: SuggestionList, stored: StoredList, skill_pks, names) -> list[SuggestedPair]:
+def _pairs(
+    row: SuggestionList, stored: StoredList, skill_pks: np.ndarray, names: SkillNames
+) -> list[SuggestedPair]:
     owner_is_mission = row.mission_id is not None
-    owner = row.mission_id if owner_is_mission else row.volunteer_id
+    # A list belongs to a mission or to a volunteer.
+    owner = cast(int, row.mission_id if owner_is_mission else row.volunteer_id)
     details = stored.details(owner=owner, owner_is_mission=owner_is_mission)
     details.entry_skill = np.searchsorted(skill_pks, details.entry_skill)
     explanations = explain_details(details, names)
@@ -96,10 +101,13 @@ def _pairs(row: SuggestionList, stored: StoredList, skill_pks, names) -> list[Su
     ]
 
 
-def _read(row: SuggestionList | None, stored: StoredList | None, allowed) -> list[SuggestedPair]:
+def _read(
+    row: SuggestionList | None, stored: StoredList | None, allowed: Collection[int]
+) -> list[SuggestedPair]:
     """The pairs of ``row`` (decoded: ``stored``) whose other side is in ``allowed``."""
     if row is None:
         return []
+    stored = cast(StoredList, stored)  # decoded from row
     stored = stored.take([i for i, pk in enumerate(stored.others) if pk in allowed])
     skill_pks, names = _skill_names([stored])
     return _pairs(row, stored, skill_pks, names)
@@ -112,7 +120,9 @@ def _stored(row: SuggestionList | None) -> tuple[StoredList | None, list[int]]:
     return stored, stored.others
 
 
-def mission_suggestions(mission: Mission, volunteers=None) -> list[SuggestedPair]:
+def mission_suggestions(
+    mission: Mission, volunteers: VolunteerProfileQuerySet | None = None
+) -> list[SuggestedPair]:
     """The volunteers suggested for ``mission``, staff proposals first, then by rank.
 
     Only visible, active volunteers who have not applied and whom the association did
@@ -133,7 +143,7 @@ def mission_suggestions(mission: Mission, volunteers=None) -> list[SuggestedPair
     }
     pairs = _read(row, stored, found.keys())
     by_volunteer = {pair.volunteer_id: pair for pair in pairs}
-    staff = []
+    staff: list[SuggestedPair] = []
     for proposal in proposals:
         if proposal.volunteer_id not in found:
             continue
@@ -160,7 +170,9 @@ def mission_suggestions(mission: Mission, volunteers=None) -> list[SuggestedPair
     return result
 
 
-def volunteer_suggestions(profile: VolunteerProfile, missions=None) -> list[SuggestedPair]:
+def volunteer_suggestions(
+    profile: VolunteerProfile, missions: MissionQuerySet | None = None
+) -> list[SuggestedPair]:
     """The missions suggested to ``profile``, by rank: open ones it has not applied to,
     and that no association hid it from. ``missions``: the queryset they are read from;
     ``pair.mission`` is set from it."""

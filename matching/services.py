@@ -10,6 +10,7 @@ across recomputations; :mod:`matching.selectors` reads both.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import time
 from collections.abc import Sequence
 
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import log_action
-from core.permissions import require, require_staff_for
+from core.permissions import Actor, require, require_staff_for
 from missions.models import Application, Mission
 from volunteers.models import VolunteerProfile
 
@@ -62,7 +63,7 @@ def forget_index() -> None:
     _cache.clear()
 
 
-def _still_allowed(loaded: LoadedIndex, volunteers, missions) -> np.ndarray:
+def _still_allowed(loaded: LoadedIndex, volunteers: np.ndarray, missions: np.ndarray) -> np.ndarray:
     """Mask of the pairs still allowed: drop those that changed since the arrays were
     loaded (an application or a hidden suggestion made meanwhile, a mission closed
     meanwhile). Hard filters hold even then."""
@@ -95,7 +96,9 @@ def _still_allowed(loaded: LoadedIndex, volunteers, missions) -> np.ndarray:
     return keep
 
 
-def _lists(loaded: LoadedIndex, topk: engine.TopK | None, direction: str):
+def _lists(
+    loaded: LoadedIndex, topk: engine.TopK | None, direction: str
+) -> list[tuple[int, int, bytes]]:
     """``(owner pk, size, items)`` of each owner of ``topk`` left with a suggestion."""
     if topk is None or not len(topk.items):
         return []
@@ -119,7 +122,7 @@ def _lists(loaded: LoadedIndex, topk: engine.TopK | None, direction: str):
 
 
 @transaction.atomic
-def _replace(direction: str, owner_pks: Sequence[int], lists) -> int:
+def _replace(direction: str, owner_pks: Sequence[int], lists: list[tuple[int, int, bytes]]) -> int:
     """Store these owners' new lists; an owner left without any loses its list."""
     owner_field = "mission" if direction == Direction.FOR_MISSION else "volunteer"
     if connection.vendor == "postgresql" and len(owner_pks) > 100:
@@ -160,7 +163,7 @@ def _replace(direction: str, owner_pks: Sequence[int], lists) -> int:
 COPY_FROM = 100
 
 
-def _upsert_copied(owner_field: str, lists, now) -> None:
+def _upsert_copied(owner_field: str, lists: list[tuple[int, int, bytes]], now: dt.datetime) -> None:
     """The upsert of many lists on PostgreSQL: COPY them (binary) into a temporary
     table, then one INSERT ... ON CONFLICT from it, a third faster than a multi-row
     INSERT of thousands of parameters."""
@@ -261,7 +264,9 @@ def suggestion_refresh_volunteer(volunteer_pk: int) -> int:
 
 
 @transaction.atomic
-def suggestion_hide(*, mission_id: int, volunteer_id: int, actor, reason: str, comment: str = ""):
+def suggestion_hide(
+    *, mission_id: int, volunteer_id: int, actor: Actor, reason: str, comment: str = ""
+) -> HiddenSuggestion:
     """The association says a volunteer is not relevant: never suggested again for it.
 
     The stored lists keep the pair until their next computation; readers skip it."""
@@ -289,7 +294,9 @@ def suggestion_hide(*, mission_id: int, volunteer_id: int, actor, reason: str, c
     return hidden
 
 
-def suggestion_check_proposal(*, mission: Mission, volunteer: VolunteerProfile, actor, note: str):
+def suggestion_check_proposal(
+    *, mission: Mission, volunteer: VolunteerProfile, actor: Actor | None, note: str
+) -> None:
     """Refuse a proposal that cannot be made, with a message for the form."""
     require_staff_for(actor, mission.departement_id or mission.association.departement_id)
     if not (note or "").strip():
@@ -307,7 +314,7 @@ def suggestion_check_proposal(*, mission: Mission, volunteer: VolunteerProfile, 
 
 
 @transaction.atomic
-def suggestion_propose(*, mission_id: int, volunteer_id: int, actor, note: str) -> Proposal:
+def suggestion_propose(*, mission_id: int, volunteer_id: int, actor: Actor, note: str) -> Proposal:
     """Staff (or a referent of the mission's territory) propose a volunteer by hand; a
     second proposal of the same pair replaces the first one's note."""
     mission = Mission.objects.select_related("association").get(pk=mission_id)

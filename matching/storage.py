@@ -19,7 +19,7 @@ then one :data:`ENTRY` record per mission skill per pair, pair after pair.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -143,9 +143,10 @@ class StoredList:
 
     @property
     def others(self) -> list[int]:
-        return self.pairs["other"].tolist()
+        others: list[int] = self.pairs["other"].tolist()
+        return others
 
-    def take(self, positions) -> StoredList:
+    def take(self, positions: Sequence[int] | np.ndarray) -> StoredList:
         """The pairs at ``positions`` (in that order), with their skill entries."""
         positions = np.asarray(positions, dtype=np.int64)
         ends = np.cumsum(self.pairs["entries"].astype(np.int64))
@@ -194,7 +195,7 @@ class StoredList:
         )
 
 
-def decode(data: bytes) -> StoredList:
+def decode(data: bytes | memoryview) -> StoredList:
     """The list stored by :func:`encode`; ValueError if ``data`` is not one."""
     data = bytes(data)
     if len(data) < HEADER.itemsize:

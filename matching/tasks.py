@@ -9,6 +9,10 @@ each worker added takes its share. Tasks take ids, replace suggestions atomicall
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from celery import chord, shared_task
 from django.conf import settings
 from django.core.cache import cache
@@ -30,7 +34,14 @@ from .services import (
     suggestions_drop_out_of_scope,
 )
 
-RETRY = {
+if TYPE_CHECKING:
+    from celery import Task
+
+    from core.tasks import RetryOptions
+
+    from .adapter import LoadedIndex
+
+RETRY: RetryOptions = {
     "acks_late": True,
     "autoretry_for": (OperationalError,),
     "retry_backoff": 5,
@@ -39,7 +50,7 @@ RETRY = {
 }
 
 
-def _request(kind: str, pk: int, task) -> bool:
+def _request(kind: str, pk: int, task: Task[[int], int]) -> bool:
     """Enqueue ``task`` for ``pk`` unless one is already waiting; True if enqueued."""
     window = settings.MATCHING_COALESCE_SECONDS
     if not cache.add(f"matching:{kind}:{pk}", 1, timeout=window + 60):
@@ -68,7 +79,7 @@ def _run_started(scope: str, target_id: int | None = None, *, chunks: int = 1) -
     )
 
 
-def _fresh_for(changed_at):
+def _fresh_for(changed_at: dt.datetime | None) -> LoadedIndex:
     """The arrays, reloaded if they predate ``changed_at`` (the start of a full run)."""
     loaded = current_index()
     if changed_at is not None and loaded.loaded_at < changed_at:
@@ -77,7 +88,7 @@ def _fresh_for(changed_at):
     return loaded
 
 
-def _refresh_one(kind: str, pk: int, compute) -> int:
+def _refresh_one(kind: str, pk: int, compute: Callable[[int], int]) -> int:
     cache.delete(f"matching:{kind}:{pk}")  # requests from now on start a new run
     run = _run_started(kind, pk)
     try:

@@ -46,6 +46,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 from scipy import sparse
@@ -112,22 +113,25 @@ class TeamProblem:
 
     @property
     def n_volunteers(self) -> int:
-        return self.fit.shape[0]
+        n: int = self.fit.shape[0]
+        return n
 
     @property
     def n_missions(self) -> int:
-        return self.fit.shape[1]
+        n: int = self.fit.shape[1]
+        return n
 
     @property
     def allowed(self) -> np.ndarray:
-        return np.isfinite(self.fit)
+        finite: np.ndarray = np.isfinite(self.fit)
+        return finite
 
     @classmethod
     def build(
         cls,
         fit: np.ndarray,
         seats: Sequence[int] | np.ndarray,
-        needs: Sequence[Iterable[SkillNeed | tuple]],
+        needs: Sequence[Iterable[SkillNeed | tuple[int, int] | tuple[int, int, float]]],
         volunteer_skills: Sequence[Mapping[int, int]],
         *,
         coverage_weight: float | Sequence[float] | np.ndarray = DEFAULT_COVERAGE_WEIGHT,
@@ -186,7 +190,10 @@ class TeamProblem:
         fam_of_need: np.ndarray | None = None
         fam_levels: np.ndarray | None = None
         if skill_family is not None and related_credit > 0:
-            families = {f: i for i, f in enumerate(sorted(set(skill_family.values())))}
+            # Keyed by family, looked up with a skill's family or None (skill unknown).
+            families: dict[int | None, int] = {
+                f: i for i, f in enumerate(sorted(set(skill_family.values())))
+            }
             fam_of_need = np.array([families.get(skill_family.get(int(s)), -1) for s in req_skill])
             fam_levels = np.zeros((n_vol, len(families) + 1), dtype=np.int64)  # last: none
         for v, skills in enumerate(volunteer_skills):
@@ -195,7 +202,8 @@ class TeamProblem:
                 if i is not None:
                     levels[v, i] = max(levels[v, i], int(lvl))
                 if fam_levels is not None:
-                    f = families.get(skill_family.get(int(s)))
+                    family_of = cast("Mapping[int, int]", skill_family)  # with fam_levels
+                    f = families.get(family_of.get(int(s)))
                     if f is not None:
                         fam_levels[v, f] = max(fam_levels[v, f], int(lvl))
         req_col = np.array([skill_index[int(s)] for s in req_skill], dtype=np.int64)
@@ -237,7 +245,7 @@ class TeamResult:
     objective: float
     upper_bound: float = float("nan")
     fit_optimum: float = float("nan")
-    stats: dict = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
 
     @property
     def gap(self) -> float:
@@ -271,13 +279,17 @@ def _ragged_arange(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return offsets + np.arange(total, dtype=np.int64)
 
 
-def _member_needs(problem: TeamProblem, members: np.ndarray, missions: np.ndarray):
+def _member_needs(
+    problem: TeamProblem, members: np.ndarray, missions: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(volunteer, need) pairs for each member and each need of its mission, by member."""
     counts = problem.req_start[missions + 1] - problem.req_start[missions]
     return np.repeat(members, counts), _ragged_arange(problem.req_start[missions], counts), counts
 
 
-def _best_credits(problem: TeamProblem, assignment: np.ndarray):
+def _best_credits(
+    problem: TeamProblem, assignment: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For every need: best credit in its team, who holds it, and the second best."""
     n_req = problem.req_mission.shape[0]
     top1 = np.zeros(n_req)
@@ -455,7 +467,7 @@ class _LocalSearch:
             self.leave[members] = -own_fit
         self.replace[members] = rows
 
-    def _candidates(self):
+    def _candidates(self) -> tuple[np.ndarray, ...]:
         """Best move per volunteer of each kind: (gain, kind, v1, v2 or mission)."""
         a, p = self.a, self.p
         members = np.flatnonzero(a >= 0)
@@ -505,6 +517,8 @@ class _LocalSearch:
             unassigned: list[int] = []
             for k in np.argsort(-gains, kind="stable"):
                 kind, v1, x = int(kinds[k]), int(first[k]), int(second[k])
+                volunteers: tuple[int, ...]
+                missions: tuple[int, ...]
                 if kind == 2:
                     volunteers, missions = (v1,), (int(a[v1]), x)
                 else:
@@ -532,7 +546,9 @@ class _LocalSearch:
 # --------------------------------------------------------------------------- linear model
 
 
-def _linear_model(problem: TeamProblem, pv: np.ndarray, pm: np.ndarray, min_credit: float = 0.0):
+def _linear_model(
+    problem: TeamProblem, pv: np.ndarray, pm: np.ndarray, min_credit: float = 0.0
+) -> tuple[np.ndarray, sparse.csr_matrix, np.ndarray]:
     """Exact linear model of the objective over the (volunteer, mission) pairs given.
 
     Columns: ``x[k]`` (pair k is used) then ``z[j]`` (the volunteer of pair k_j is the one
@@ -567,7 +583,9 @@ def _linear_model(problem: TeamProblem, pv: np.ndarray, pm: np.ndarray, min_cred
     return c, a_ub, b_ub
 
 
-def _lagrangian_bound(problem: TeamProblem, seat_price: np.ndarray, need_price: np.ndarray):
+def _lagrangian_bound(
+    problem: TeamProblem, seat_price: np.ndarray, need_price: np.ndarray
+) -> tuple[float, np.ndarray]:
     """A valid upper bound for any prices >= 0 on seats and on needs.
 
     Relaxing "at most ``seats`` members" and "one counted member per need" with these
@@ -586,7 +604,7 @@ def _lagrangian_bound(problem: TeamProblem, seat_price: np.ndarray, need_price: 
 @dataclass
 class _Relaxation:
     bound: float
-    info: dict
+    info: dict[str, Any]
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # (v, m, x) of the LP
 
 
@@ -629,7 +647,8 @@ def _relax(
             break
         pv, pm = np.nonzero(in_model)
         c, a_ub, b_ub = _linear_model(problem, pv, pm, min_credit)
-        res = linprog(
+        # scipy-stubs take a dense A_ub only; HiGHS takes this sparse one as it is.
+        res = linprog(  # type: ignore[call-overload]
             c,
             A_ub=a_ub,
             b_ub=b_ub,
@@ -672,7 +691,7 @@ def upper_bound(
     *,
     time_limit: float = 30.0,
     tolerance: float = 1e-4,
-) -> tuple[float, dict]:
+) -> tuple[float, dict[str, Any]]:
     """A proven upper bound on the best objective, from the LP relaxation of the model.
 
     Column generation: the LP starts with each volunteer's two most promising missions
@@ -727,7 +746,8 @@ def solve_exact(problem: TeamProblem, *, time_limit: float = 10.0) -> tuple[np.n
     res = milp(
         c,
         constraints=LinearConstraint(a_ub, -np.inf, b_ub),
-        integrality=integrality,
+        # scipy-stubs want integers; milp reads this 0/1 float array the same.
+        integrality=integrality,  # type: ignore[arg-type]
         bounds=Bounds(0, 1),
         options={"time_limit": time_limit},
     )
@@ -762,7 +782,7 @@ def optimise_teams(
     """
     started = time.perf_counter()
     deadline = started + time_budget
-    stats: dict = {}
+    stats: dict[str, Any] = {}
     a, fit_optimum = fit_max_assignment(problem)
     stats["fit_max_seconds"] = time.perf_counter() - started
     if start is not None:

@@ -1,6 +1,9 @@
 """The volunteer's suggestions page (« Missions pour vous »), in the ``volunteers``
 namespace: only matching knows the suggestions."""
 
+from typing import cast
+
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from missions.models import Mission
@@ -9,12 +12,12 @@ from volunteers.models import VolunteerProfile
 from volunteers.services import missing_for_matching
 from volunteers.views import volunteer_required
 
-from .selectors import volunteer_suggestions
+from .selectors import SuggestedPair, volunteer_suggestions
 
 SHOWN_SUGGESTIONS = 50
 
 
-def suggestions_for(profile: VolunteerProfile):
+def suggestions_for(profile: VolunteerProfile) -> list[SuggestedPair]:
     """The mission suggestions of ``profile``, by rank, on missions still open."""
     return volunteer_suggestions(
         profile, Mission.objects.select_related("association", "cause", "departement")
@@ -22,9 +25,10 @@ def suggestions_for(profile: VolunteerProfile):
 
 
 @volunteer_required
-def suggestions(request, profile):
+def suggestions(request: HttpRequest, profile: VolunteerProfile) -> HttpResponse:
     found = list(suggestions_for(profile)[:SHOWN_SUGGESTIONS])
-    with_taken_seats([suggestion.mission for suggestion in found])
+    # volunteer_suggestions set each pair's mission.
+    with_taken_seats([cast(Mission, suggestion.mission) for suggestion in found])
     return render(
         request,
         "volunteers/suggestions.html",

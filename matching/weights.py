@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 #: The factors, in the order of the engine's factor matrices (columns) and of explanations.
 FACTORS: tuple[str, ...] = (
@@ -103,7 +104,7 @@ def resolve_weights(overrides: Mapping[str, float] | None = None) -> dict[str, f
     return {name: float(weights[name]) for name in FACTORS}
 
 
-def _non_negative(what: str, value) -> float:
+def _non_negative(what: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"{what} must be a number, got {value!r}")
     value = float(value)
@@ -163,7 +164,7 @@ class ScoringParams:
     #: A mission attached to a company programme is open only to that company's people.
     programme_missions_reserved: bool = True
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
             if f.name == "seniority_fit":
@@ -185,7 +186,7 @@ class ScoringParams:
                 _unit(f.name, value)
 
 
-def _unit(what: str, value) -> float:
+def _unit(what: str, value: object) -> float:
     value = _non_negative(what, value)
     if value > 1:
         raise ValueError(f"{what} must lie in [0, 1], got {value!r}")
@@ -203,7 +204,7 @@ def resolve_params(overrides: Mapping[str, object] | None = None) -> ScoringPara
     unknown = sorted(set(overrides) - known)
     if unknown:
         raise ValueError(f"unknown matching parameter(s): {', '.join(map(str, unknown))}")
-    values = dict(overrides)
+    values: dict[str, Any] = dict(overrides)  # checked by ScoringParams
     if "seniority_fit" in values:
         values["seniority_fit"] = tuple(tuple(row) for row in values["seniority_fit"])
     return replace(DEFAULT_PARAMS, **values)

@@ -12,16 +12,17 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from associations import access as association_access
 from associations.models import AssociationMember
+from core.permissions import Actor
 
 from .models import Application, Mission
 
 
-def is_member(user, mission: Mission) -> bool:
+def is_member(user: "Actor | None", mission: Mission) -> bool:
     """``user`` belongs to the association that posts ``mission``."""
     return mission.association.has_member(user)
 
 
-def can_moderate(user, mission: Mission) -> bool:
+def can_moderate(user: "Actor | None", mission: Mission) -> bool:
     """``user`` is platform staff for the territory of ``mission``."""
     return bool(
         user is not None
@@ -30,19 +31,19 @@ def can_moderate(user, mission: Mission) -> bool:
     )
 
 
-def can_manage(user, mission: Mission) -> bool:
+def can_manage(user: "Actor | None", mission: Mission) -> bool:
     """Its association's members, and staff for its territory."""
     return is_member(user, mission) or can_moderate(user, mission)
 
 
-def manageable_by(user) -> QuerySet[Mission]:
+def manageable_by(user: "Actor") -> QuerySet[Mission]:
     """The missions of ``user``'s associations (the association space lists these)."""
     if not user.is_authenticated:
         return Mission.objects.none()
     return Mission.objects.filter(association__in=association_access.managed_by(user))
 
 
-def applications_visible_to(user) -> QuerySet[Application]:
+def applications_visible_to(user: "Actor") -> QuerySet[Application]:
     """The applications ``user`` may read (and their message threads): their own, those
     to their associations' missions, and for staff those of their territory (a mission's
     département, else its association's)."""

@@ -1,5 +1,7 @@
 """Forms of the association's mission pages: the editor and the pipeline's actions."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +61,7 @@ class SkillRowForm(forms.Form):
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["skill"].choices = choices
+        cast("forms.ChoiceField", self.fields["skill"]).choices = choices
 
 
 class BaseSkillFormSet(forms.BaseFormSet):
@@ -103,7 +105,7 @@ def skill_formset(data=None, mission=None) -> BaseSkillFormSet:
             for s in mission.skills.order_by("importance", "pk")
         ]
     initial += [{}] * EXTRA_SKILL_ROWS
-    return SkillFormSet(data, initial=initial, prefix="skills")
+    return cast(BaseSkillFormSet, SkillFormSet(data, initial=initial, prefix="skills"))
 
 
 class InviteForm(forms.Form):

@@ -5,6 +5,8 @@ Every mission is looked up among the missions of the requester's associations, s
 another association's mission, or a guessed id, is a 404; the services check again.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -219,7 +221,10 @@ def _pipeline(request, mission: Mission, *, bound=None, status=200):
         suggestion.invite_form = form_for(f"invite-{suggestion.volunteer_id}", InviteForm)
         if provider is not None:
             suggestion.hide_form = form_for(f"hide-{suggestion.volunteer_id}", provider.hide_form)
-    groups = {state: [] for state in Application.State.values}
+    # Rows decorated for the template (forms, flags).
+    groups: dict[str, list[Any]] = {state: [] for state in Application.State.values}
+    application: Any
+    entry: Any
     for application in applications:
         application.is_slow = (
             application.state == Application.State.APPLIED

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,22 +15,25 @@ from taxonomy.choices import ChoiceListValidator, Language, LocationMode
 from taxonomy.models import Place
 from volunteers.models import SkillLevel, VolunteerProfile
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-class MissionQuerySet(models.QuerySet):
-    def published(self):
+
+class MissionQuerySet(models.QuerySet["Mission"]):
+    def published(self) -> Self:
         return self.filter(state=Mission.State.PUBLISHED)
 
-    def public(self):
+    def public(self) -> Self:
         """Missions anyone may look at: on the public pages, in the API, to apply to."""
         return self.filter(state__in=Mission.PUBLIC_STATES)
 
-    def open_for_applications(self):
+    def open_for_applications(self) -> Self:
         today = timezone.localdate()
         return self.published().filter(
             models.Q(application_deadline__isnull=True) | models.Q(application_deadline__gte=today)
         )
 
-    def in_staff_scope(self, user):
+    def in_staff_scope(self, user: "User") -> Self:
         scope = user.staff_departement_ids()
         if scope is None:
             return self
@@ -38,10 +42,10 @@ class MissionQuerySet(models.QuerySet):
             | models.Q(departement__isnull=True, association__departement_id__in=scope)
         )
 
-    def newest_first(self):
+    def newest_first(self) -> Self:
         return self.order_by("-published_at", "-pk")
 
-    def with_taken_seats(self):
+    def with_taken_seats(self) -> Self:
         return self.annotate(
             taken_seats=models.Count(
                 "applications", filter=models.Q(applications__state__in=Application.SEAT_STATES)
@@ -184,6 +188,9 @@ class Mission(Place):
 
     objects = MissionQuerySet.as_manager()
 
+    # Set on the rows read through with_taken_seats() (the queryset's or the selector's).
+    taken_seats: int
+
     states = StateMachine(
         "state",
         _("la mission"),
@@ -216,7 +223,7 @@ class Mission(Place):
 
     def clean(self):
         super().clean()
-        errors = {}
+        errors: dict[str, Any] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("La fin de la mission précède son début.")
         if (
@@ -332,6 +339,8 @@ class Application(models.Model):
 
     # States in which the volunteer holds one of the mission's seats.
     SEAT_STATES = (State.ACCEPTED, State.ACTIVE, State.COMPLETED)
+    # Set on the rows of an association's board (selectors.dashboard).
+    is_slow: bool
     # States after which the same volunteer may not apply to the same mission again.
     OPEN_STATES = (State.APPLIED, State.WAITLISTED, State.ACCEPTED, State.ACTIVE)
 

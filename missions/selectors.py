@@ -5,15 +5,32 @@ profile's responsiveness and testimonials) and a volunteer's engagements and fav
 import datetime
 import statistics
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from associations.models import Association, AssociationMember
+from core.permissions import Actor
 from volunteers.models import Favourite, VolunteerProfile
 
 from .models import Application, Evaluation, HoursEntry, Mission, Testimonial
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from accounts.models import User
 
 MIN_APPLICATIONS_FOR_RESPONSIVENESS = 3
 RESPONSIVENESS_WINDOW = datetime.timedelta(days=365)
@@ -35,7 +52,9 @@ class Responsiveness:
         return round(100 * self.answered / self.received) if self.received else 0
 
 
-def responsiveness(association: Association, *, now=None) -> Responsiveness:
+def responsiveness(
+    association: Association, *, now: datetime.datetime | None = None
+) -> Responsiveness:
     """How the association answers applications received over the last 12 months.
 
     Answered means accepted or declined (``decided_at`` set); the median counts the
@@ -48,10 +67,10 @@ def responsiveness(association: Association, *, now=None) -> Responsiveness:
     counts = received.aggregate(
         received=Count("pk"), answered=Count("pk", filter=Q(decided_at__isnull=False))
     )
-    median = None
+    median: float | None = None
     if counts["answered"]:
         delays = [
-            (decided - created).total_seconds() / 86400
+            (cast(datetime.datetime, decided) - created).total_seconds() / 86400
             for created, decided in received.filter(decided_at__isnull=False).values_list(
                 "created_at", "decided_at"
             )
@@ -60,7 +79,7 @@ def responsiveness(association: Association, *, now=None) -> Responsiveness:
     return Responsiveness(counts["received"], counts["answered"], median)
 
 
-def published_testimonials(association: Association):
+def published_testimonials(association: Association) -> QuerySet[Testimonial]:
     return (
         Testimonial.objects.filter(
             application__mission__association=association, published_at__isnull=False
@@ -73,13 +92,13 @@ def published_testimonials(association: Association):
 @dataclass
 class AssociationBoard:
     association: Association
-    missions: list
-    counts: list
-    waiting: list
+    missions: list[Mission]
+    counts: list[tuple["StrOrPromise", int]]
+    waiting: list[Application]
     hours_to_validate: int
 
 
-def dashboard(user, *, now=None) -> list[AssociationBoard]:
+def dashboard(user: "User", *, now: datetime.datetime | None = None) -> list[AssociationBoard]:
     """Each association of ``user`` with its missions by state, the applications waiting
     for an answer (those older than 7 days flagged) and the hours to validate."""
     now = now or timezone.now()
@@ -114,10 +133,10 @@ def dashboard(user, *, now=None) -> list[AssociationBoard]:
         .annotate(n=Count("pk"))
         .values_list("application__mission__association_id", "n")
     )
-    boards = []
+    boards: list[AssociationBoard] = []
     for association in associations:
         own = [m for m in missions if m.association_id == association.pk]
-        counts = {}
+        counts: dict[str, int] = {}
         for mission in own:
             counts[mission.state] = counts.get(mission.state, 0) + 1
         boards.append(
@@ -155,7 +174,7 @@ def with_taken_seats(missions: list[Mission]) -> list[Mission]:
     return missions
 
 
-def _waitlist_position():
+def _waitlist_position() -> Subquery:
     """1 for the longest-waiting volunteer of the mission, and so on."""
     earlier = (
         Application.objects.filter(
@@ -171,7 +190,7 @@ def _waitlist_position():
     return Subquery(earlier)
 
 
-def engagements_for(profile: VolunteerProfile):
+def engagements_for(profile: VolunteerProfile) -> QuerySet[Application]:
     """Every application of ``profile`` with what its row needs: mission, hours,
     the volunteer's own evaluation and the waiting-list position."""
     validated = Coalesce(
@@ -199,7 +218,7 @@ def engagements_for(profile: VolunteerProfile):
     )
 
 
-def favourites_for(profile: VolunteerProfile):
+def favourites_for(profile: VolunteerProfile) -> QuerySet[Favourite]:
     return (
         Favourite.objects.filter(volunteer=profile)
         .select_related("mission__association", "mission__cause", "mission__departement")
@@ -218,7 +237,7 @@ class MissionActions:
     is_favourite: bool = False
 
 
-def mission_actions_for(user, mission: Mission) -> MissionActions:
+def mission_actions_for(user: "Actor", mission: Mission) -> MissionActions:
     if not user.is_authenticated:
         return MissionActions()
     applications = Application.objects.filter(mission=mission, volunteer=OuterRef("pk"))

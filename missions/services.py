@@ -10,6 +10,7 @@ cannot overbook a mission.
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import log_action
-from core.permissions import require, require_staff_for
+from core.permissions import Actor, require, require_staff_for
 from core.states import TransitionNotAllowed
 from taxonomy.services import place_fields
 from volunteers.models import Favourite, VolunteerProfile
@@ -26,8 +27,13 @@ from volunteers.models import Favourite, VolunteerProfile
 from . import access, suggestions
 from .models import Application, Evaluation, HoursEntry, Invitation, Mission, MissionSkill
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from associations.models import Association
+    from taxonomy.models import Skill
 
-def _require_member_or_staff(actor, mission: Mission) -> None:
+
+def _require_member_or_staff(actor: "Actor", mission: Mission) -> None:
     require(
         access.can_manage(actor, mission),
         _("Seuls les membres de l'association peuvent gérer cette mission."),
@@ -65,21 +71,23 @@ def application_locked(application_id: int) -> tuple[Mission, Application]:
 @transaction.atomic
 def mission_create(
     *,
-    association,
-    actor,
-    skills: list[tuple],
+    association: "Association",
+    actor: "Actor",
+    skills: list[tuple["Skill", int, str]],
     city: str = "",
     postcode: str = "",
-    **fields,
+    **fields: Any,
 ) -> Mission:
     """Draft a mission; ``skills`` lists ``(skill, min_level, importance)``."""
     require(
-        association.has_member(actor) or actor.can_moderate_departement(association.departement_id),
+        association.has_member(actor)
+        # Views and the API let only signed-in people get here.
+        or cast("User", actor).can_moderate_departement(association.departement_id),
         _("Seuls les membres de l'association peuvent créer ses missions."),
     )
     mission = Mission(
         association=association,
-        created_by=actor,
+        created_by=cast("User", actor),
         **place_fields(city=city, postcode=postcode),
         **fields,
     )
@@ -102,7 +110,7 @@ def mission_create(
 
 
 @transaction.atomic
-def mission_submit(*, mission_id: int, actor) -> Mission:
+def mission_submit(*, mission_id: int, actor: "Actor") -> Mission:
     mission = _locked_mission(mission_id)
     require(
         access.is_member(actor, mission),
@@ -126,7 +134,7 @@ def mission_submit(*, mission_id: int, actor) -> Mission:
 
 
 @transaction.atomic
-def mission_request_changes(*, mission_id: int, actor, reason: str) -> Mission:
+def mission_request_changes(*, mission_id: int, actor: "Actor", reason: str) -> Mission:
     mission = _locked_mission(mission_id)
     require_staff_for(actor, mission.departement_id or mission.association.departement_id)
     reason = (reason or "").strip()
@@ -143,7 +151,7 @@ def mission_request_changes(*, mission_id: int, actor, reason: str) -> Mission:
 
 
 @transaction.atomic
-def mission_publish(*, mission_id: int, actor) -> Mission:
+def mission_publish(*, mission_id: int, actor: "Actor") -> Mission:
     mission = _locked_mission(mission_id)
     require_staff_for(actor, mission.departement_id or mission.association.departement_id)
     if not mission.association.is_verified:
@@ -160,7 +168,7 @@ def mission_publish(*, mission_id: int, actor) -> Mission:
 
 
 @transaction.atomic
-def mission_start(*, mission_id: int, actor) -> Mission:
+def mission_start(*, mission_id: int, actor: "Actor") -> Mission:
     """Start the mission; accepted volunteers cleared by their employer become active."""
     mission = _locked_mission(mission_id)
     _require_member_or_staff(actor, mission)
@@ -173,7 +181,7 @@ def mission_start(*, mission_id: int, actor) -> Mission:
 
 
 def application_join_if_under_way(
-    mission: Mission, application: Application, *, actor=None
+    mission: Mission, application: Application, *, actor: "Actor | None" = None
 ) -> None:
     """An accepted volunteer cleared by their employer is active while the mission runs:
     at its start, or as soon as they are accepted or approved once it has started.
@@ -190,7 +198,7 @@ def application_join_if_under_way(
 
 
 @transaction.atomic
-def mission_complete(*, mission_id: int, actor) -> Mission:
+def mission_complete(*, mission_id: int, actor: "Actor") -> Mission:
     mission = _locked_mission(mission_id)
     _require_member_or_staff(actor, mission)
     Mission.states.apply(mission, "complete", actor=actor)
@@ -202,7 +210,7 @@ def mission_complete(*, mission_id: int, actor) -> Mission:
 
 
 @transaction.atomic
-def mission_cancel(*, mission_id: int, actor, reason: str) -> Mission:
+def mission_cancel(*, mission_id: int, actor: "Actor", reason: str) -> Mission:
     """Cancel the mission and close every open engagement on it, with the reason."""
     mission = _locked_mission(mission_id)
     _require_member_or_staff(actor, mission)
@@ -277,7 +285,7 @@ def mission_expire_overdue(*, today: datetime.date | None = None) -> int:
 # --- Applications ---------------------------------------------------------------------
 
 
-def _approval_for(volunteer, is_work_time: bool) -> str:
+def _approval_for(volunteer: VolunteerProfile, is_work_time: bool) -> str:
     if not is_work_time:
         return Application.Approval.NOT_REQUIRED
     if volunteer.employer is None:
@@ -294,7 +302,9 @@ def _approval_for(volunteer, is_work_time: bool) -> str:
     return Application.Approval.APPROVED
 
 
-def _origin_of(mission: Mission, volunteer) -> tuple[str, dict | None]:
+def _origin_of(
+    mission: Mission, volunteer: VolunteerProfile
+) -> tuple[str, dict[str, float] | None]:
     """Why a volunteer applies on their own: after the association's invitation, or a
     suggestion of the platform (whose factors are kept, to learn which lead to
     engagements), or spontaneously."""
@@ -310,8 +320,8 @@ def _origin_of(mission: Mission, volunteer) -> tuple[str, dict | None]:
 def application_create(
     *,
     mission_id: int,
-    volunteer,
-    actor,
+    volunteer: VolunteerProfile,
+    actor: "Actor",
     message: str = "",
     is_work_time: bool = False,
     origin: str = Application.Origin.APPLIED,
@@ -385,7 +395,7 @@ def application_promote_waitlisted(mission: Mission) -> Application | None:
 
 
 @transaction.atomic
-def application_accept(*, application_id: int, actor, message: str = "") -> Application:
+def application_accept(*, application_id: int, actor: "Actor", message: str = "") -> Application:
     mission, application = application_locked(application_id)
     require(
         access.is_member(actor, mission), _("Seule l'association peut accepter une candidature.")
@@ -409,7 +419,7 @@ def application_accept(*, application_id: int, actor, message: str = "") -> Appl
 
 @transaction.atomic
 def application_decline(
-    *, application_id: int, actor, reason: str, message: str = ""
+    *, application_id: int, actor: "Actor", reason: str, message: str = ""
 ) -> Application:
     mission, application = application_locked(application_id)
     require(
@@ -431,7 +441,7 @@ def application_decline(
 
 @transaction.atomic
 def application_withdraw(
-    *, application_id: int, actor, reason: str, message: str = ""
+    *, application_id: int, actor: "Actor", reason: str, message: str = ""
 ) -> Application:
     mission, application = application_locked(application_id)
     require(
@@ -454,7 +464,7 @@ def application_withdraw(
 
 
 @transaction.atomic
-def application_activate(*, application_id: int, actor) -> Application:
+def application_activate(*, application_id: int, actor: "Actor") -> Application:
     mission, application = application_locked(application_id)
     _require_member_or_staff(actor, mission)
     if not application.is_cleared_by_employer:
@@ -466,14 +476,14 @@ def application_activate(*, application_id: int, actor) -> Application:
 
 
 @transaction.atomic
-def application_complete(*, application_id: int, actor) -> Application:
+def application_complete(*, application_id: int, actor: "Actor") -> Application:
     mission, application = application_locked(application_id)
     _require_member_or_staff(actor, mission)
     return Application.states.apply(application, "complete", actor=actor)
 
 
 @transaction.atomic
-def application_abandon(*, application_id: int, actor, message: str = "") -> Application:
+def application_abandon(*, application_id: int, actor: "Actor", message: str = "") -> Application:
     mission, application = application_locked(application_id)
     require(
         application.volunteer.user_id == actor.pk or access.is_member(actor, mission),
@@ -490,7 +500,12 @@ def application_abandon(*, application_id: int, actor, message: str = "") -> App
 
 @transaction.atomic
 def hours_log(
-    *, application_id: int, actor, date: datetime.date, hours: Decimal, description: str = ""
+    *,
+    application_id: int,
+    actor: "Actor",
+    date: datetime.date,
+    hours: Decimal,
+    description: str = "",
 ) -> HoursEntry:
     mission, application = application_locked(application_id)
     require(
@@ -523,7 +538,7 @@ def _locked_entry(entry_id: int) -> HoursEntry:
 
 
 @transaction.atomic
-def hours_validate(*, entry_id: int, actor) -> HoursEntry:
+def hours_validate(*, entry_id: int, actor: "Actor") -> HoursEntry:
     entry = _locked_entry(entry_id)
     require(
         access.is_member(actor, entry.application.mission),
@@ -533,7 +548,7 @@ def hours_validate(*, entry_id: int, actor) -> HoursEntry:
 
 
 @transaction.atomic
-def hours_reject(*, entry_id: int, actor, reason: str) -> HoursEntry:
+def hours_reject(*, entry_id: int, actor: "Actor", reason: str) -> HoursEntry:
     entry = _locked_entry(entry_id)
     require(
         access.is_member(actor, entry.application.mission),
@@ -554,7 +569,7 @@ def hours_reject(*, entry_id: int, actor, reason: str) -> HoursEntry:
 def evaluation_submit(
     *,
     application_id: int,
-    actor,
+    actor: "Actor",
     rating: int,
     objectives: str,
     skills_transferred: str = "",
@@ -579,7 +594,7 @@ def evaluation_submit(
     evaluation = Evaluation(
         application=application,
         side=side,
-        author=actor,
+        author=cast("User", actor),  # the volunteer or a member: signed in
         rating=rating,
         objectives=objectives,
         skills_transferred=skills_transferred.strip(),
@@ -597,13 +612,13 @@ FAVOURABLE_STATES = (Mission.State.PUBLISHED, Mission.State.IN_PROGRESS, Mission
 
 
 @transaction.atomic
-def favourite_toggle(*, actor, mission_id: int) -> bool:
+def favourite_toggle(*, actor: "Actor", mission_id: int) -> bool:
     """Add the mission to ``actor``'s favourites, or remove it; True if now a favourite."""
     require(
         actor is not None and actor.is_authenticated,
         _("Connectez-vous pour gérer votre profil de bénévole."),
     )
-    profile = VolunteerProfile.objects.filter(user=actor).first()
+    profile = VolunteerProfile.objects.filter(user=cast("User", actor)).first()  # signed in
     require(profile is not None, _("Créez votre profil de bénévole pour garder des favoris."))
     deleted, _rows = Favourite.objects.filter(volunteer=profile, mission_id=mission_id).delete()
     if deleted:

@@ -2,6 +2,8 @@
 and giving a testimonial. Validation only: the views hand ``cleaned_data`` to
 ``missions.services``."""
 
+from typing import Any, cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,9 +52,9 @@ class WithdrawForm(NoLabelSuffix, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The employer's refusal is recorded by the employer, not chosen by the volunteer.
-        self.fields["reason"].choices = [
+        cast(Any, self.fields["reason"]).choices = [
             choice
-            for choice in self.fields["reason"].choices
+            for choice in cast(Any, self.fields["reason"]).choices
             if choice[0] != Application.WithdrawalReason.APPROVAL_REFUSED
         ]
 

@@ -6,6 +6,8 @@ Who may see what: every page is for the signed-in person's own favourites and
 engagements; objects are looked up scoped to that person, so that another volunteer's
 ids lead to a 404. Staff may also download attestations."""
 
+from collections.abc import Callable, Sequence
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -159,7 +161,7 @@ def _own_application(profile, pk: int) -> Application:
     return get_object_or_404(Application.objects.filter(volunteer=profile), pk=pk)
 
 
-def _engagement_action(kind: str, form_class, act, success_message: str):
+def _engagement_action(kind: str, form_class, act, success_message: Callable[[], str]):
     """A POST on one of the volunteer's own applications: validate, call the service,
     redirect to the row; on error, the engagements page with the form in its row."""
 
@@ -168,7 +170,7 @@ def _engagement_action(kind: str, form_class, act, success_message: str):
     def view(request, profile, pk: int):
         application = _own_application(profile, pk)
         form = form_class(request.POST, prefix=f"{kind[0]}{application.pk}")
-        alert = ()
+        alert: Sequence[str] = ()
         if form.is_valid():
             try:
                 act(request.user, application, form.cleaned_data)

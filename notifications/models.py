@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -6,11 +8,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-class NotificationQuerySet(models.QuerySet):
-    def unread(self):
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> Self:
         return self.filter(read_at__isnull=True)
 
-    def email_pending(self):
+    def email_pending(self) -> Self:
         """Notifications whose recipient wanted an e-mail that has not gone yet."""
         return self.filter(email_wanted=True, emailed_at__isnull=True)
 

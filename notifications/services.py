@@ -5,26 +5,33 @@ Other apps call ``notify()`` for the events they create; state transitions are h
 from the audit log by ``notifications.listeners``."""
 
 import datetime
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from associations.models import AssociationMember
-from core.permissions import require
+from core.permissions import Actor, require
 from missions.access import applications_visible_to
 from missions.models import Application, Mission
 
 from .models import Message, Notification, NotificationPreference
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def link(view_name: str, *args) -> str:
+    # The model under another name, for where a function names its own copy Application.
+    from missions.models import Application as ApplicationRow
+
+
+def link(view_name: str, *args: Any) -> str:
     """The language-neutral path of a page, "" if that page does not exist (yet)."""
     with translation.override(settings.LANGUAGE_CODE):
         try:
@@ -57,24 +64,25 @@ def localized_url(url: str, language: str) -> str:
 def absolute_url(url: str, language: str) -> str:
     url = localized_url(url, language)
     if url.startswith("/"):
-        return settings.SITE_URL.rstrip("/") + url
+        site: str = settings.SITE_URL
+        return site.rstrip("/") + url
     return url
 
 
-def preferences_for(user) -> NotificationPreference:
+def preferences_for(user: "User") -> NotificationPreference:
     """``user``'s preferences, the defaults (every e-mail, immediately) if never set."""
     preference = NotificationPreference.objects.filter(user=user).first()
     return preference or NotificationPreference(user=user)
 
 
 def notify(
-    recipient,
+    recipient: "User | None",
     kind: Notification.Kind,
     *,
-    target=None,
-    actor=None,
+    target: models.Model | None = None,
+    actor: "Actor | None" = None,
     url: str = "",
-    context: dict | None = None,
+    context: dict[str, Any] | None = None,
     key: str = "",
     email: bool = True,
 ) -> Notification | None:
@@ -124,7 +132,7 @@ def notify(
 # --- Reading notifications ------------------------------------------------------------
 
 
-def notification_mark_read(*, notification_id: int, actor) -> Notification:
+def notification_mark_read(*, notification_id: int, actor: "User") -> Notification:
     """Mark one of ``actor``'s notifications read; someone else's does not exist."""
     notification = Notification.objects.get(pk=notification_id, recipient=actor)
     if notification.read_at is None:
@@ -135,7 +143,7 @@ def notification_mark_read(*, notification_id: int, actor) -> Notification:
     return notification
 
 
-def notifications_mark_all_read(*, actor) -> int:
+def notifications_mark_all_read(*, actor: "User") -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
@@ -143,7 +151,7 @@ def notifications_mark_all_read(*, actor) -> int:
 
 @transaction.atomic
 def preferences_update(
-    *, actor, email_frequency: str, emailed_kinds: list[str]
+    *, actor: "Actor", email_frequency: str, emailed_kinds: list[str]
 ) -> NotificationPreference:
     """Save how ``actor`` wants e-mails: their frequency and which kinds."""
     if email_frequency not in NotificationPreference.Frequency.values:
@@ -164,12 +172,12 @@ def preferences_update(
 # --- Messages on an application -------------------------------------------------------
 
 
-def threads_visible_to(user):
+def threads_visible_to(user: "Actor") -> QuerySet[Application]:
     """The applications whose thread ``user`` may read (``missions.access``)."""
     return applications_visible_to(user)
 
 
-def thread_side(application, user) -> str:
+def thread_side(application: Application, user: "User") -> str:
     """ "volunteer", "association" or "" (may read, not write: staff)."""
     if application.volunteer.user_id == user.pk:
         return "volunteer"
@@ -178,7 +186,7 @@ def thread_side(application, user) -> str:
     return ""
 
 
-def message_post(*, application_id: int, actor, body: str) -> Message:
+def message_post(*, application_id: int, actor: "User", body: str) -> Message:
     """``actor`` (the applicant or a member of the mission's association) writes on the
     application's thread; the other side is notified."""
     application = (
@@ -190,6 +198,7 @@ def message_post(*, application_id: int, actor, body: str) -> Message:
         application is not None and bool(actor.is_authenticated),
         _("Seuls le bénévole et l'association écrivent sur cette candidature."),
     )
+    application = cast("ApplicationRow", application)  # refused above when not found
     side = thread_side(application, actor)
     require(side != "", _("Seuls le bénévole et l'association écrivent sur cette candidature."))
     body = (body or "").strip()
@@ -234,7 +243,7 @@ def message_post(*, application_id: int, actor, body: str) -> Message:
     return message
 
 
-def thread_mark_read(*, application, reader, side: str) -> None:
+def thread_mark_read(*, application: Application, reader: "User", side: str) -> None:
     """``reader`` opened the thread: the other side's messages and the reader's message
     notifications for it are read."""
     if not side:
@@ -259,7 +268,7 @@ def thread_mark_read(*, application, reader, side: str) -> None:
 # --- Reminders ------------------------------------------------------------------------
 
 
-def association_members(association_id: int) -> list:
+def association_members(association_id: int) -> list["User"]:
     return [
         membership.user
         for membership in AssociationMember.objects.filter(

@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from smtplib import SMTPException
 
 from celery import shared_task
@@ -42,7 +43,7 @@ def send_notification_email(notification_id: int) -> bool:
 @shared_task(acks_late=True)
 def send_daily_digests() -> int:
     """Fan out one digest task per person who chose the daily digest and has news."""
-    user_ids = (
+    user_ids: Iterable[int] = (
         Notification.objects.email_pending()
         .filter(
             recipient__notification_preference__email_frequency=(

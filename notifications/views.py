@@ -5,6 +5,8 @@ preferences; an application's thread is read by its applicant, the members of th
 mission's association and staff of its territory (everyone else gets a 404), and
 written by the first two only."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -156,6 +158,7 @@ def thread(request, pk: int):
                 )
     thread_messages = list(application.messages.select_related("author"))
     volunteer_user_id = application.volunteer.user_id
+    message: Any  # decorated for the template (side, is_new)
     for message in thread_messages:
         message.side = "volunteer" if message.author_id == volunteer_user_id else "association"
         # New to the reader: from the other side and not read before this visit.

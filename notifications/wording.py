@@ -10,6 +10,7 @@ apps may pass to ``notify()``: ``mission``, ``association``, ``volunteer``, ``co
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -388,7 +389,7 @@ def _team_published(c: dict) -> Wording:
     )
 
 
-WORDERS = {
+WORDERS: dict[str, Callable[..., Wording]] = {
     Kind.APPLICATION_RECEIVED: _application_received,
     Kind.APPLICATION_ACCEPTED: _application_accepted,
     Kind.APPLICATION_DECLINED: _application_declined,

@@ -3,6 +3,7 @@ that :func:`search.services.search_missions` turns into a query."""
 
 import re
 from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -45,7 +46,8 @@ class SkillChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         if self.cache is None:
-            return super()._check_values(value)
+            # The stubs omit this helper of ModelMultipleChoiceField.
+            return super()._check_values(value)  # type: ignore[misc]
         found = []
         for pk in value:
             if str(pk) not in self.cache:
@@ -179,20 +181,21 @@ class MissionSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         if choices_cache is not None:
             for name in self.CACHED_FIELDS:
-                self.fields[name].cache = choices_cache[name]
+                cast(Any, self.fields[name]).cache = choices_cache[name]
 
     @classmethod
     def load_choices(cls) -> dict:
         fields = cls.base_fields
         return {
-            name: {str(obj.pk): obj for obj in fields[name].queryset} for name in cls.CACHED_FIELDS
+            name: {str(obj.pk): obj for obj in cast(Any, fields[name]).queryset}
+            for name in cls.CACHED_FIELDS
         }
 
     def clean_city(self):
         return " ".join(self.cleaned_data["city"].split())
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast("dict[str, Any]", super().clean())  # cleaned_data
         city, radius = cleaned.get("city"), cleaned.get("radius")
         cleaned["location"] = None
         if city:

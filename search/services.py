@@ -6,6 +6,7 @@ the saved-search alerts both go through it, so an alert never disagrees with the
 
 import datetime
 import math
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -14,7 +15,7 @@ from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef,
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 from django.utils.translation import gettext as _
 
-from core.permissions import require
+from core.permissions import Actor, require
 from missions.models import Mission, MissionSkill
 from notifications.models import Notification
 from notifications.services import notify
@@ -23,6 +24,13 @@ from taxonomy.geo import EARTH_RADIUS_KM
 
 from .forms import MissionSearchForm
 from .models import SavedSearch, SavedSearchMatch
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import CombinedExpression
+    from django.http import QueryDict
+
+    from accounts.models import User
+    from taxonomy.geo import Location
 
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 # Spans of each duration choice, in days between the start and the end (bounds included).
@@ -33,13 +41,13 @@ def uses_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _end_after_start(days: int):
+def _end_after_start(days: int) -> "ExpressionWrapper[CombinedExpression]":
     return ExpressionWrapper(
         F("start_date") + datetime.timedelta(days=days), output_field=DateFieldType()
     )
 
 
-def _distance_km(latitude: float, longitude: float):
+def _distance_km(latitude: float, longitude: float) -> "ExpressionWrapper[CombinedExpression]":
     """Haversine distance from a point to each mission, in SQL (NULL without coordinates)."""
     lat, lon = math.radians(latitude), math.radians(longitude)
     half_dlat = (Radians(F("latitude")) - Value(lat)) / Value(2.0)
@@ -53,7 +61,9 @@ def _distance_km(latitude: float, longitude: float):
     )
 
 
-def missions_near(missions: QuerySet, location, radius_km: int) -> QuerySet:
+def missions_near(
+    missions: QuerySet[Mission], location: "Location", radius_km: float
+) -> QuerySet[Mission]:
     """Missions within ``radius_km`` of ``location``; remote missions, done from anywhere,
     always pass. A bounding box (indexable) narrows the rows before the exact distance."""
     dlat = radius_km / KM_PER_DEGREE
@@ -70,7 +80,7 @@ def missions_near(missions: QuerySet, location, radius_km: int) -> QuerySet:
     )
 
 
-def _matching_text(missions: QuerySet, text: str) -> QuerySet:
+def _matching_text(missions: QuerySet[Mission], text: str) -> QuerySet[Mission]:
     if uses_postgresql():
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
@@ -97,11 +107,11 @@ def _matching_text(missions: QuerySet, text: str) -> QuerySet:
     return missions
 
 
-def search_missions(cleaned_data: dict) -> QuerySet:
+def search_missions(cleaned_data: dict[str, Any]) -> QuerySet[Mission]:
     """Open missions matching a valid :class:`MissionSearchForm`'s ``cleaned_data``:
     filters are combined with AND, the skills with OR (any of them). Ordered by
     relevance when there is text to match, else newest first."""
-    missions = (
+    missions: QuerySet[Mission] = (
         Mission.objects.open_for_applications()
         .select_related("association", "cause", "departement")
         .with_taken_seats()
@@ -147,7 +157,7 @@ def search_missions(cleaned_data: dict) -> QuerySet:
 
 
 @transaction.atomic
-def saved_search_create(*, actor, name: str, params: dict[str, list[str]]) -> SavedSearch:
+def saved_search_create(*, actor: "User", name: str, params: dict[str, list[str]]) -> SavedSearch:
     """Keep a search under a name, for its owner only."""
     require(
         actor is not None and actor.is_authenticated,
@@ -170,14 +180,14 @@ def saved_search_create(*, actor, name: str, params: dict[str, list[str]]) -> Sa
 
 
 @transaction.atomic
-def saved_search_delete(*, actor, saved_search_id: int) -> None:
+def saved_search_delete(*, actor: "User", saved_search_id: int) -> None:
     """Delete one of the actor's saved searches; anyone else's is not found."""
     deleted, _counts = SavedSearch.objects.filter(pk=saved_search_id, user=actor).delete()
     if not deleted:
         raise SavedSearch.DoesNotExist
 
 
-def saved_searches_for(user) -> QuerySet:
+def saved_searches_for(user: "Actor") -> QuerySet[SavedSearch]:
     return (
         SavedSearch.objects.filter(user=user)
         if user.is_authenticated
@@ -185,7 +195,7 @@ def saved_searches_for(user) -> QuerySet:
     )
 
 
-def _as_querydict(params: dict[str, list[str]]):
+def _as_querydict(params: dict[str, list[str]]) -> "QueryDict":
     from django.http import QueryDict
 
     query = QueryDict(mutable=True)
@@ -195,7 +205,7 @@ def _as_querydict(params: dict[str, list[str]]):
 
 
 def saved_search_form(
-    saved_search: SavedSearch, choices_cache: dict | None = None
+    saved_search: SavedSearch, choices_cache: dict[str, Any] | None = None
 ) -> MissionSearchForm:
     return MissionSearchForm(_as_querydict(saved_search.params), choices_cache=choices_cache)
 

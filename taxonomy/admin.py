@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +9,24 @@ from core.admin import VIEW_ONLY, StaffRoleAdmin
 from .models import Cause, Departement, Region, Skill, SkillFamily
 from .services import place_fields
 
+if TYPE_CHECKING:
+    from typing import TypedDict
 
-class LocatedAdminMixin:
+    from django_stubs_ext import WithAnnotations
+
+    class _SkillCount(TypedDict):
+        skill_count: int
+
+    class _DepartementCount(TypedDict):
+        departement_count: int
+
+    # Mixed into a ModelAdmin: the checker sees the admin as its base.
+    _ModelAdminBase = admin.ModelAdmin[Any]
+else:
+    _ModelAdminBase = object
+
+
+class LocatedAdminMixin(_ModelAdminBase):
     """Locate again a place whose city or postcode staff corrected.
 
     Coordinates and département typed by hand in the same save are kept as typed.
@@ -44,7 +62,7 @@ class SkillFamilyAdmin(ReferenceDataAdmin):
         return super().get_queryset(request).annotate(skill_count=Count("skills"))
 
     @admin.display(description=_("compétences"), ordering="skill_count")
-    def skill_count(self, family: SkillFamily) -> int:
+    def skill_count(self, family: "WithAnnotations[SkillFamily, _SkillCount]") -> int:
         return family.skill_count
 
 
@@ -78,7 +96,7 @@ class RegionAdmin(ReferenceDataAdmin):
         return super().get_queryset(request).annotate(departement_count=Count("departements"))
 
     @admin.display(description=_("départements"), ordering="departement_count")
-    def departement_count(self, region: Region) -> int:
+    def departement_count(self, region: "WithAnnotations[Region, _DepartementCount]") -> int:
         return region.departement_count
 
 

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from .reference_data import DEPARTEMENTS
 
@@ -66,11 +67,11 @@ def postcode_localities() -> dict[str, str]:
     """Every French postcode (overseas included) with the name of its main locality."""
     from countrystatecity_postal_codes import get_postcodes_of_country
 
-    table = {}
+    table: dict[str, str] = {}
     for country in ("FR", *OVERSEAS_COUNTRY_TO_DEPARTEMENT):
         for record in get_postcodes_of_country(country):
             if _departement_of_postcode(record.code):
-                table.setdefault(record.code, record.localityName)
+                table.setdefault(record.code, cast(str, record.localityName))  # always named
     return table
 
 
@@ -78,7 +79,9 @@ def postcode_localities() -> dict[str, str]:
 def _departements_by_locality() -> dict[str, set[str]]:
     index: dict[str, set[str]] = {}
     for postcode, locality in postcode_localities().items():
-        index.setdefault(normalise(locality), set()).add(_departement_of_postcode(postcode))
+        # Only postcodes of a département are in the table.
+        departement = cast(str, _departement_of_postcode(postcode))
+        index.setdefault(normalise(locality), set()).add(departement)
     return index
 
 

@@ -1,13 +1,15 @@
+from typing import Any
+
 from .geo import locate
 from .models import Departement
 
 
-def place_fields(*, city: str = "", postcode: str = "") -> dict:
+def place_fields(*, city: str = "", postcode: str = "") -> dict[str, Any]:
     """City, postcode, département and coordinates for a place typed by a person.
 
     What cannot be located keeps the city and postcode as typed, without coordinates.
     """
-    fields = {"city": city.strip(), "postcode": postcode.strip()}
+    fields: dict[str, Any] = {"city": city.strip(), "postcode": postcode.strip()}
     location = locate(city=city, postcode=postcode) if (city or postcode) else None
     if location is not None:
         fields.update(

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,9 @@ from taxonomy.models import Cause, Skill
 
 from .models import SkillLevel, TimeSlot, VolunteerProfile
 from .services import PROFILE_FIELDS
+
+if TYPE_CHECKING:
+    from django.forms.utils import ErrorDict
 
 SKILL_PREFIX = "skill_"
 
@@ -101,7 +106,7 @@ class ProfileForm(NoLabelSuffix, forms.ModelForm):
                 label=skill.name,
                 choices=level_choices,
                 coerce=int,
-                empty_value=0,
+                empty_value=0,  # type: ignore[arg-type]  # any value; the stubs say str
                 required=False,
                 initial=levels.get(skill.pk, ""),
             )
@@ -130,7 +135,7 @@ class ProfileForm(NoLabelSuffix, forms.ModelForm):
         return postcode
 
     def clean(self):
-        data = super().clean()
+        data = cast("dict[str, Any]", super().clean())  # cleaned_data
         remote = data.get("accepts_remote")
         if not (remote or data.get("accepts_on_site") or data.get("accepts_hybrid")):
             self.add_error(
@@ -156,10 +161,13 @@ class ProfileForm(NoLabelSuffix, forms.ModelForm):
             )
         return data
 
+    # Set by full_clean(); the stubs do not declare it.
+    _errors: "ErrorDict"
+
     def _post_clean(self):
         # The model's rules without a field (a format chosen, a valid postcode) are
         # already checked above and shown next to their field: drop the duplicates.
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # the stubs omit this hook of ModelForm
         self._errors.pop("__all__", None)
 
     def skill_levels(self) -> dict[int, int]:

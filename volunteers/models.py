@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,8 +24,8 @@ class TimeSlot(models.TextChoices):
     WEEKEND = "weekend", _("Le week-end")
 
 
-class VolunteerProfileQuerySet(models.QuerySet):
-    def visible(self):
+class VolunteerProfileQuerySet(models.QuerySet["VolunteerProfile"]):
+    def visible(self) -> Self:
         return self.filter(is_visible=True, user__is_active=True)
 
 
@@ -122,11 +124,12 @@ class VolunteerProfile(Place):
             validate_postcode(self.postcode)
 
     def accepts(self, mode: str) -> bool:
-        return {
+        accepted: dict[str, bool] = {
             LocationMode.REMOTE: self.accepts_remote,
             LocationMode.ON_SITE: self.accepts_on_site,
             LocationMode.HYBRID: self.accepts_hybrid,
-        }[mode]
+        }
+        return accepted[mode]
 
 
 class VolunteerSkill(models.Model):

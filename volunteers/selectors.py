@@ -4,10 +4,12 @@ Engagements and favourite missions are read in ``missions.selectors``, suggestio
 ``matching``: both sit above this app.
 """
 
+from core.permissions import Actor
+
 from .models import VolunteerProfile
 
 
-def profile_for(user) -> VolunteerProfile | None:
+def profile_for(user: "Actor") -> VolunteerProfile | None:
     if not user.is_authenticated:
         return None
     return VolunteerProfile.objects.select_related("employer").filter(user=user).first()

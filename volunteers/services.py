@@ -4,17 +4,22 @@ Applications, hours, evaluations and favourite missions involve missions: their
 workflows live in ``missions.services``.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import log_action
-from core.permissions import require
+from core.permissions import Actor, require
 from taxonomy.models import Cause, Skill
 from taxonomy.services import place_fields
 
 from .models import SkillLevel, VolunteerProfile, VolunteerSkill
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # The profile fields a volunteer edits directly (place and lists are handled apart).
 PROFILE_FIELDS = (
@@ -35,7 +40,7 @@ PROFILE_FIELDS = (
 )
 
 
-def _require_signed_in(actor) -> None:
+def _require_signed_in(actor: "Actor") -> None:
     require(
         actor is not None and actor.is_authenticated,
         _("Connectez-vous pour gérer votre profil de bénévole."),
@@ -45,12 +50,12 @@ def _require_signed_in(actor) -> None:
 @transaction.atomic
 def volunteer_profile_save(
     *,
-    actor,
+    actor: "User",
     city: str = "",
     postcode: str = "",
     skills: dict[int, int],
     causes: list[Cause],
-    **fields,
+    **fields: Any,
 ) -> VolunteerProfile:
     """Create or update ``actor``'s own profile; ``skills`` maps skill ids to levels.
 

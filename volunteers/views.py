@@ -6,7 +6,9 @@ Who may see what: every page is for the signed-in person's own profile and engag
 objects are looked up scoped to that person, so that another volunteer's ids lead to a
 404."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +23,13 @@ from core.forms import add_service_errors
 from . import selectors, services
 from .forms import ProfileForm
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponseBase
+
+    from .models import VolunteerProfile
+
+_P = ParamSpec("_P")
+
 signed_in = login_required(login_url="account_login")
 
 
@@ -34,19 +43,22 @@ def safe_next(request, default: str) -> str:
     return default
 
 
-def volunteer_required(view):
+def volunteer_required(
+    view: "Callable[Concatenate[HttpRequest, VolunteerProfile, _P], HttpResponseBase]",
+) -> "Callable[Concatenate[HttpRequest, _P], HttpResponseBase]":
     """Signed in, with a volunteer profile (else sent to create one); passes ``profile``."""
 
     @signed_in
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: "HttpRequest", *args: _P.args, **kwargs: _P.kwargs) -> "HttpResponseBase":
         profile = selectors.profile_for(request.user)
         if profile is None:
             messages.info(request, _("Commencez par créer votre profil de bénévole."))
             return redirect(f"{reverse('volunteers:profile')}?next={request.path}")
         return view(request, profile, *args, **kwargs)
 
-    return wrapper
+    # functools.wraps gives the wrapper the view's signature, profile included.
+    return cast("Callable[Concatenate[HttpRequest, _P], HttpResponseBase]", wrapper)
 
 
 @signed_in

@@ -1,5 +1,8 @@
 """What every endpoint shares: the requester, the language, object ids, refusals."""
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -15,6 +18,9 @@ from ..idempotency import IdempotencyMixin
 from ..permissions import Authenticated, KeyScope
 from ..scope import Requester
 
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
+
 MAX_ID = 2**62
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -25,7 +31,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 
 
 class ApiViewMixin(IdempotencyMixin):
-    permission_classes = [Authenticated]
+    permission_classes: "Sequence[_PermissionClass]" = [Authenticated]
 
     def initialize_request(self, request, *args, **kwargs):
         # /api/ is outside the language-prefixed URLs, where LocaleMiddleware falls back to
@@ -60,7 +66,7 @@ def refuse_keys(requester: Requester) -> None:
 class PublicReadMixin:
     """Lists anyone may read, signed in or not."""
 
-    permission_classes = [KeyScope]
+    permission_classes: "Sequence[_PermissionClass]" = [KeyScope]
 
 
 def organisation_from(requester: Requester, *, association: str = "", company: str = ""):
@@ -71,6 +77,7 @@ def organisation_from(requester: Requester, *, association: str = "", company: s
         if named and named != organisation.slug:
             raise ApiPermissionDenied(_("Cette clé d'API appartient à une autre organisation."))
         return organisation
+    found: Association | Company | None
     if association:
         found = Association.objects.filter(slug=association).first()
     elif company:

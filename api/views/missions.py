@@ -280,6 +280,7 @@ class MissionViewSet(
                 Prefetch("skills", VolunteerSkill.objects.select_related("skill")), "causes"
             ),
         )
-        page = self.paginate_queryset(suggestions)
+        # The stubs take a queryset only; DRF pages any sequence.
+        page = self.paginate_queryset(suggestions)  # type: ignore[arg-type]
         data = s.VolunteerSuggestionSerializer(page, many=True).data
         return self.get_paginated_response(data)

@@ -131,7 +131,8 @@ class VolunteerViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
                 Prefetch("skills", MissionSkill.objects.select_related("skill").order_by("pk"))
             ),
         )
-        page = self.paginate_queryset(suggestions)
+        # The stubs take a queryset only; DRF pages any sequence.
+        page = self.paginate_queryset(suggestions)  # type: ignore[arg-type]
         context = self.get_serializer_context()
         return self.get_paginated_response(
             s.MissionSuggestionSerializer(page, many=True, context=context).data

@@ -56,7 +56,10 @@ class WebhookEndpointViewSet(
             return queryset
         if requester.key is not None:
             key = requester.key
-            return queryset.filter(association_id=key.association_id, company_id=key.company_id)
+            # An exact lookup on None is IS NULL, which the plugin does not allow for.
+            return queryset.filter(  # type: ignore[misc]
+                association_id=key.association_id, company_id=key.company_id
+            )
         owned = administered_organisations(requester.user)
         return queryset.filter(
             Q(association_id__in=[o.pk for o in owned if isinstance(o, Association)])

@@ -5,10 +5,12 @@ dataclasses an adapter fills (:class:`Taxonomy`, :class:`VolunteerArrays`,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 from scipy import sparse
 
 from ..weights import FACTORS
@@ -73,6 +75,10 @@ SKILL_RELATED = 3  # has a related skill (related_skill_credit × level fit)
 SKILL_FAMILY = 4  # has a skill of the same family only (family_skill_credit × level fit)
 SKILL_MISSING = 5  # nothing
 
+#: Default of an optional input field: ``__post_init__`` replaces it with an array of the
+#: field's default, so readers always find an array (and the checker types it as one).
+FILLED_IN: Any = None
+
 _F = {name: i for i, name in enumerate(FACTORS)}
 N_FACTORS = len(FACTORS)
 
@@ -113,7 +119,9 @@ def cause_mask(causes: Iterable[int]) -> int:
     return mask
 
 
-def _as(name, value, dtype, n, default=None):
+def _as(
+    name: str, value: npt.ArrayLike | None, dtype: npt.DTypeLike, n: int, default: Any = None
+) -> np.ndarray:
     if value is None:
         if default is None:
             raise ValueError(f"{name} is required")
@@ -126,7 +134,12 @@ def _as(name, value, dtype, n, default=None):
     return np.ascontiguousarray(arr, dtype=dtype)
 
 
-def _level_matrix(name, matrix, n_rows, n_skills=None) -> sparse.csr_matrix:
+def _level_matrix(
+    name: str,
+    matrix: sparse.csr_matrix,
+    n_rows: int | None,
+    n_skills: int | None = None,
+) -> sparse.csr_matrix:
     matrix = sparse.csr_matrix(matrix, dtype=np.int8)
     matrix.sum_duplicates()
     matrix.eliminate_zeros()
@@ -158,12 +171,12 @@ class Taxonomy:
     related: sparse.csr_matrix
     skill_codes: tuple[str, ...] | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.skill_family = np.ascontiguousarray(self.skill_family, dtype=np.int32)
         n = len(self.skill_family)
         if n and self.skill_family.min() < 0:
             raise ValueError("skill_family must be >= 0")
-        related = sparse.csr_matrix(self.related, dtype=bool)
+        related: sparse.csr_matrix | sparse.lil_matrix = sparse.csr_matrix(self.related, dtype=bool)
         if related.shape != (n, n):
             raise ValueError(f"related must be ({n}, {n})")
         related = related.maximum(related.T).tolil()
@@ -234,22 +247,44 @@ class VolunteerArrays:
     """
 
     skills: sparse.csr_matrix
-    causes: np.ndarray | None = None
-    seniority: np.ndarray | None = None
-    languages: np.ndarray | None = None
-    formats: np.ndarray | None = None
-    latitude: np.ndarray | None = None
-    longitude: np.ndarray | None = None
-    max_distance_km: np.ndarray | None = None
-    available_from: np.ndarray | None = None
-    available_until: np.ndarray | None = None
-    hours_per_month: np.ndarray | None = None
-    departement: np.ndarray | None = None
-    region: np.ndarray | None = None
-    company_group: np.ndarray | None = None
-    visible: np.ndarray | None = None
+    causes: np.ndarray = FILLED_IN
+    seniority: np.ndarray = FILLED_IN
+    languages: np.ndarray = FILLED_IN
+    formats: np.ndarray = FILLED_IN
+    latitude: np.ndarray = FILLED_IN
+    longitude: np.ndarray = FILLED_IN
+    max_distance_km: np.ndarray = FILLED_IN
+    available_from: np.ndarray = FILLED_IN
+    available_until: np.ndarray = FILLED_IN
+    hours_per_month: np.ndarray = FILLED_IN
+    departement: np.ndarray = FILLED_IN
+    region: np.ndarray = FILLED_IN
+    company_group: np.ndarray = FILLED_IN
+    visible: np.ndarray = FILLED_IN
 
-    def __post_init__(self):
+    if TYPE_CHECKING:
+        # The constructor takes array-likes (lists too) or None for a default;
+        # __post_init__ turns each into an array of its dtype.
+        def __init__(
+            self,
+            skills: sparse.csr_matrix,
+            causes: npt.ArrayLike | None = None,
+            seniority: npt.ArrayLike | None = None,
+            languages: npt.ArrayLike | None = None,
+            formats: npt.ArrayLike | None = None,
+            latitude: npt.ArrayLike | None = None,
+            longitude: npt.ArrayLike | None = None,
+            max_distance_km: npt.ArrayLike | None = None,
+            available_from: npt.ArrayLike | None = None,
+            available_until: npt.ArrayLike | None = None,
+            hours_per_month: npt.ArrayLike | None = None,
+            departement: npt.ArrayLike | None = None,
+            region: npt.ArrayLike | None = None,
+            company_group: npt.ArrayLike | None = None,
+            visible: npt.ArrayLike | None = None,
+        ) -> None: ...
+
+    def __post_init__(self) -> None:
         self.skills = _level_matrix("skills", self.skills, None)
         n = self.skills.shape[0]
         self.causes = _as("causes", self.causes, np.uint64, n, 0)
@@ -275,7 +310,7 @@ class VolunteerArrays:
         return self.skills.shape[0]
 
     @classmethod
-    def from_records(cls, records: Sequence[Mapping], n_skills: int) -> VolunteerArrays:
+    def from_records(cls, records: Sequence[Mapping[str, Any]], n_skills: int) -> VolunteerArrays:
         """From dicts (handy for tests and small adapters). Keys, all optional but skills:
         ``skills`` {skill index: level}, ``causes`` [cause index], ``seniority`` code,
         ``languages`` [code], ``accepts_remote`` / ``accepts_on_site`` / ``accepts_hybrid``,
@@ -290,10 +325,10 @@ class VolunteerArrays:
                 vals.append(level)
         n = len(records)
 
-        def col(key, default, convert=lambda x: x):
+        def col(key: str, default: Any, convert: Callable[[Any], Any] = lambda x: x) -> list[Any]:
             return [convert(r.get(key, default)) for r in records]
 
-        def opt(value, default):
+        def opt(value: Any, default: Any) -> Any:
             return default if value is None else value
 
         return cls(
@@ -358,26 +393,52 @@ class MissionArrays:
     """
 
     required: sparse.csr_matrix
-    nice: sparse.csr_matrix | None = None
-    cause: np.ndarray | None = None
-    location_mode: np.ndarray | None = None
-    latitude: np.ndarray | None = None
-    longitude: np.ndarray | None = None
-    departement: np.ndarray | None = None
-    region: np.ndarray | None = None
-    start_date: np.ndarray | None = None
-    end_date: np.ndarray | None = None
-    effort_hours: np.ndarray | None = None
-    hours_per_week: np.ndarray | None = None
-    languages: np.ndarray | None = None
-    preferred_seniority: np.ndarray | None = None
-    programme_group: np.ndarray | None = None
+    nice: sparse.csr_matrix = FILLED_IN
+    cause: np.ndarray = FILLED_IN
+    location_mode: np.ndarray = FILLED_IN
+    latitude: np.ndarray = FILLED_IN
+    longitude: np.ndarray = FILLED_IN
+    departement: np.ndarray = FILLED_IN
+    region: np.ndarray = FILLED_IN
+    start_date: np.ndarray = FILLED_IN
+    end_date: np.ndarray = FILLED_IN
+    effort_hours: np.ndarray = FILLED_IN
+    hours_per_week: np.ndarray = FILLED_IN
+    languages: np.ndarray = FILLED_IN
+    preferred_seniority: np.ndarray = FILLED_IN
+    programme_group: np.ndarray = FILLED_IN
     programme_eligible: sparse.csr_matrix | None = None
-    no_applicant: np.ndarray | None = None
-    small_association: np.ndarray | None = None
-    is_open: np.ndarray | None = None
+    no_applicant: np.ndarray = FILLED_IN
+    small_association: np.ndarray = FILLED_IN
+    is_open: np.ndarray = FILLED_IN
 
-    def __post_init__(self):
+    if TYPE_CHECKING:
+        # The constructor takes array-likes (lists too) or None for a default;
+        # __post_init__ turns each into an array of its dtype.
+        def __init__(
+            self,
+            required: sparse.csr_matrix,
+            nice: sparse.csr_matrix | None = None,
+            cause: npt.ArrayLike | None = None,
+            location_mode: npt.ArrayLike | None = None,
+            latitude: npt.ArrayLike | None = None,
+            longitude: npt.ArrayLike | None = None,
+            departement: npt.ArrayLike | None = None,
+            region: npt.ArrayLike | None = None,
+            start_date: npt.ArrayLike | None = None,
+            end_date: npt.ArrayLike | None = None,
+            effort_hours: npt.ArrayLike | None = None,
+            hours_per_week: npt.ArrayLike | None = None,
+            languages: npt.ArrayLike | None = None,
+            preferred_seniority: npt.ArrayLike | None = None,
+            programme_group: npt.ArrayLike | None = None,
+            programme_eligible: sparse.csr_matrix | None = None,
+            no_applicant: npt.ArrayLike | None = None,
+            small_association: npt.ArrayLike | None = None,
+            is_open: npt.ArrayLike | None = None,
+        ) -> None: ...
+
+    def __post_init__(self) -> None:
         self.required = _level_matrix("required", self.required, None)
         n, n_skills = self.required.shape
         if self.nice is None:
@@ -416,7 +477,7 @@ class MissionArrays:
         return self.required.shape[0]
 
     @classmethod
-    def from_records(cls, records: Sequence[Mapping], n_skills: int) -> MissionArrays:
+    def from_records(cls, records: Sequence[Mapping[str, Any]], n_skills: int) -> MissionArrays:
         """From dicts. Keys, all optional: ``required`` / ``nice`` {skill index: min level},
         ``cause`` (index or None), ``location_mode`` code, ``latitude``, ``longitude``,
         ``departement``, ``region``, ``start_date`` / ``end_date`` (date or None),
@@ -426,7 +487,7 @@ class MissionArrays:
         ``is_open``."""
         n = len(records)
 
-        def skill_matrix(key):
+        def skill_matrix(key: str) -> sparse.csr_matrix:
             rows, cols, vals = [], [], []
             for i, rec in enumerate(records):
                 for skill, level in rec.get(key, {}).items():
@@ -435,10 +496,10 @@ class MissionArrays:
                     vals.append(level)
             return sparse.csr_matrix((vals, (rows, cols)), shape=(n, n_skills), dtype=np.int8)
 
-        def col(key, default, convert=lambda x: x):
+        def col(key: str, default: Any, convert: Callable[[Any], Any] = lambda x: x) -> list[Any]:
             return [convert(r.get(key, default)) for r in records]
 
-        def opt(default):
+        def opt(default: Any) -> Callable[[Any], Any]:
             return lambda x: default if x is None else x
 
         elig = [
@@ -483,4 +544,5 @@ def _ranks(lengths: np.ndarray) -> np.ndarray:
     lengths = np.asarray(lengths, dtype=np.int64)
     total = int(lengths.sum())
     starts = np.cumsum(lengths) - lengths
-    return np.arange(total, dtype=np.int64) - np.repeat(starts, lengths)
+    ranks: np.ndarray = np.arange(total, dtype=np.int64) - np.repeat(starts, lengths)
+    return ranks

@@ -8,9 +8,11 @@ the candidates of a chunk of owners are the non-zeros of a sparse product of two
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 from scipy import sparse
 
 from .arrays import _ranks
@@ -102,7 +104,9 @@ def _mission_candidates(mside: _MissionSide, cells: np.ndarray, n_skills: int) -
     return _row_product(mside.keys, m_ctx, n_skills + 1)
 
 
-def _csr_from_pairs(rows, cols, n_rows, n_cols) -> sparse.csr_matrix:
+def _csr_from_pairs(
+    rows: npt.ArrayLike, cols: npt.ArrayLike, n_rows: int, n_cols: int
+) -> sparse.csr_matrix:
     rows = np.asarray(rows, dtype=np.int64)
     return sparse.csr_matrix(
         (np.ones(len(rows), dtype=bool), (rows, np.asarray(cols, dtype=np.int64))),
@@ -139,7 +143,9 @@ def _row_product(a: sparse.csr_matrix, b: sparse.csr_matrix, width: int) -> spar
 # ------------------------------------------------------------------------------------
 
 
-def _candidate_pairs(ix: MatchingIndex, owners, direction, max_pairs):
+def _candidate_pairs(
+    ix: MatchingIndex, owners: np.ndarray, direction: str, max_pairs: int
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, int]]:
     """Yield (segment, v, m, n_candidates) for batches of owners' candidate pairs.
 
     ``segment`` is the position of the owner in ``owners`` (nondecreasing). The pairs

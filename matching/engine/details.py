@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from .arrays import (
     _F,
@@ -62,7 +63,9 @@ class PairDetails:
     weights: np.ndarray  # (F,) float32 normalised weights the scores were computed with
 
 
-def pair_details(ix: MatchingIndex, volunteers, missions) -> PairDetails:
+def pair_details(
+    ix: MatchingIndex, volunteers: npt.ArrayLike, missions: npt.ArrayLike
+) -> PairDetails:
     """Factor values and the facts behind them, vectorised (for the top-k pairs)."""
     v, m = _check_indices(ix, volunteers, missions)
     _kept, factors, score, blocked, x = _score_block(ix, v, m, details=True)

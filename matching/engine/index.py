@@ -4,10 +4,12 @@ side (:meth:`MatchingIndex.with_missions`, :meth:`MatchingIndex.with_volunteers`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 from scipy import sparse
 
 from ..weights import DEFAULT_PARAMS, FACTORS, ScoringParams, resolve_weights
@@ -108,7 +110,7 @@ class MatchingIndex:
         self,
         missions: MissionArrays,
         *,
-        excluded: tuple[Sequence[int], Sequence[int]] | None = None,
+        excluded: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
     ) -> MatchingIndex:
         """The same index with its missions replaced by ``missions`` (typically a few).
 
@@ -122,7 +124,8 @@ class MatchingIndex:
         vside = self._prepared("volunteer_side")
         n_s = self.taxonomy.n_skills
         mside = _prepare_missions(missions, self.taxonomy, self.params, self.today)
-        cells, cand_vol, cand_vol_t = self.cells, self.cand_vol, self.cand_vol_t
+        cells = cast(np.ndarray, self.cells)  # _prepared checked it
+        cand_vol, cand_vol_t = self.cand_vol, self.cand_vol_t
         found, _at = _find_cells(cells, mside.cell_keys)
         if not found.all():
             extra = np.unique(mside.cell_keys[~found])
@@ -151,7 +154,7 @@ class MatchingIndex:
         self,
         volunteers: VolunteerArrays,
         *,
-        excluded: tuple[Sequence[int], Sequence[int]] | None = None,
+        excluded: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
     ) -> MatchingIndex:
         """The same index with its volunteers replaced by ``volunteers`` (typically one).
 
@@ -163,7 +166,8 @@ class MatchingIndex:
         mside = self._prepared("mission_side")
         n_s = self.taxonomy.n_skills
         vside = _prepare_volunteers(volunteers, self.taxonomy, self.params)
-        cand_vol = _volunteer_candidates(vside, self.cells, _N_FIXED_CTX + len(self.cells), n_s)
+        cells = cast(np.ndarray, self.cells)  # _prepared checked it
+        cand_vol = _volunteer_candidates(vside, cells, _N_FIXED_CTX + len(cells), n_s)
         return _assemble(
             volunteers,
             self.missions,
@@ -174,7 +178,7 @@ class MatchingIndex:
             self.weight_vector,
             vside,
             mside,
-            self.cells,
+            cells,
             cand_vol,
             cand_vol.T.tocsr(),
             excluded,
@@ -182,7 +186,7 @@ class MatchingIndex:
             cand_mis_t=self.cand_mis_t,
         )
 
-    def _prepared(self, name: str):
+    def _prepared(self, name: str) -> Any:
         side = getattr(self, name)
         if side is None or self.cells is None:
             raise ValueError("this index was not made by build_index")
@@ -206,7 +210,7 @@ def build_index(
     missions: MissionArrays,
     taxonomy: Taxonomy,
     *,
-    excluded: tuple[Sequence[int], Sequence[int]] | None = None,
+    excluded: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
     weights: Mapping[str, float] | None = None,
     params: ScoringParams | None = None,
     today: int | dt.date | None = None,
@@ -257,7 +261,9 @@ def build_index(
     )
 
 
-def _exclusions(excluded, n_v: int, n_m: int):
+def _exclusions(
+    excluded: tuple[npt.ArrayLike, npt.ArrayLike] | None, n_v: int, n_m: int
+) -> tuple[np.ndarray, sparse.csr_matrix, sparse.csr_matrix]:
     """(ex_keys, ex_by_mission, ex_by_volunteer) of the excluded pairs."""
     if excluded is None:
         ex_v = ex_m = np.zeros(0, dtype=np.int64)
@@ -291,7 +297,7 @@ def _assemble(
     cells: np.ndarray,
     cand_vol: sparse.csr_matrix,
     cand_vol_t: sparse.csr_matrix,
-    excluded,
+    excluded: tuple[npt.ArrayLike, npt.ArrayLike] | None,
     cand_mis: sparse.csr_matrix | None = None,
     cand_mis_t: sparse.csr_matrix | None = None,
 ) -> MatchingIndex:
@@ -314,7 +320,7 @@ def _assemble(
         cand_vol=cand_vol,
         cand_vol_t=cand_vol_t,
         cand_mis=cand_mis,
-        cand_mis_t=cand_mis_t,
+        cand_mis_t=cast(sparse.csr_matrix, cand_mis_t),  # given with cand_mis, or made above
         ex_keys=ex_keys,
         ex_by_mission=ex_by_mission,
         ex_by_volunteer=ex_by_volunteer,
@@ -331,4 +337,5 @@ def _is_excluded(ix: MatchingIndex, v: np.ndarray, m: np.ndarray) -> np.ndarray:
         return np.zeros(len(v), dtype=bool)
     keys = v * ix.n_missions + m
     at = np.minimum(np.searchsorted(ix.ex_keys, keys), ix.ex_keys.size - 1)
-    return ix.ex_keys[at] == keys
+    excluded: np.ndarray = ix.ex_keys[at] == keys
+    return excluded

@@ -10,6 +10,7 @@ keeping them apart lets an index swap one side and reuse the other.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -59,7 +60,7 @@ def _credit_table(params: ScoringParams) -> np.ndarray:
     return table
 
 
-def _credit(min_level: int, direct: int, related: int, family: int, params) -> float:
+def _credit(min_level: int, direct: int, related: int, family: int, params: ScoringParams) -> float:
     """Credit of one mission skill: the best of direct, related and same-family levels."""
     return max(
         min(direct, min_level) / min_level,
@@ -73,7 +74,7 @@ class _VolunteerSide:
     """What :func:`build_index` derives from the volunteers alone (reused as is by
     :meth:`MatchingIndex.with_missions`)."""
 
-    fields: dict  # MatchingIndex fields: v_code, v_code_by_skill and the v_* scalars
+    fields: dict[str, Any]  # MatchingIndex fields: v_code, v_code_by_skill and the v_* scalars
     keys: sparse.csr_matrix  # (n_v, n_skills + 1) bool: expanded skills + "any" (visible)
     ctx_rows: np.ndarray  # fixed contexts (remote, hybrid, on-site anywhere, everywhere)
     ctx_ids: np.ndarray
@@ -89,7 +90,7 @@ class _MissionSide:
     """What :func:`build_index` derives from the missions alone (reused as is by
     :meth:`MatchingIndex.with_volunteers`)."""
 
-    fields: dict  # MatchingIndex fields: ms_*, pad_* (but pad_skill_col), m_* scalars...
+    fields: dict[str, Any]  # MatchingIndex fields: ms_*, pad_* (but pad_skill_col), m_* scalars...
     pad_skill: np.ndarray  # (n_m, pad_width) int64
     keys: sparse.csr_matrix  # (n_m, n_skills + 1) bool: skills + "any" (open missions)
     ctx_rows: np.ndarray  # fixed contexts
@@ -110,7 +111,7 @@ def _prepare_volunteers(
     related_level = np.zeros_like(direct)
     rel = taxonomy.related
     for s in range(n_s):
-        cols = rel.indices[rel.indptr[s] : rel.indptr[s + 1]]
+        cols: np.ndarray = rel.indices[rel.indptr[s] : rel.indptr[s + 1]]
         if len(cols):
             related_level[:, s] = direct[:, cols].max(axis=1)
     n_f = taxonomy.n_families
@@ -159,7 +160,8 @@ def _prepare_volunteers(
     # --- candidate keys and contexts (see _volunteer_candidates) ---------------------------
     v_bin = sparse.csr_matrix(volunteers.skills, dtype=bool)
     expanded = (v_bin + v_bin @ taxonomy.related).astype(bool)
-    v_sk = sparse.hstack([expanded, np.ones((n_v, 1), dtype=bool)], format="csr", dtype=bool)
+    # scipy-stubs take sparse blocks only; scipy converts a dense block like this one.
+    v_sk = sparse.hstack([expanded, np.ones((n_v, 1), dtype=bool)], format="csr", dtype=bool)  # type: ignore[call-overload]
     v_sk = sparse.diags(volunteers.visible, dtype=bool, format="csr") @ v_sk
     v_sk.eliminate_zeros()
     fmt = volunteers.formats
@@ -246,7 +248,7 @@ def _prepare_missions(
     pad_skill = np.zeros((n_m, pad_width), dtype=np.int64)
     pad_offset = np.zeros((n_m, pad_width), dtype=np.int64)
     short = np.minimum(ms_len, pad_width)
-    rows = np.repeat(np.arange(n_m), short)
+    rows: np.ndarray | list[np.ndarray] = np.repeat(np.arange(n_m), short)
     slot = _ranks(short)
     entry = ms_indptr[:-1][rows] + slot
     pad_skill[rows, slot] = ms_skill[entry]
@@ -347,7 +349,9 @@ def _prepare_missions(
     )
 
 
-def _mission_time(missions: MissionArrays, today: int, params: ScoringParams):
+def _mission_time(
+    missions: MissionArrays, today: int, params: ScoringParams
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Effective period (inclusive day ordinals), its length and the hours a month asked."""
     start = missions.start_date.astype(np.int64)
     end = missions.end_date.astype(np.int64)

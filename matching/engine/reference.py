@@ -4,6 +4,7 @@ baseline of the kernel benchmark. No production module imports it."""
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from taxonomy.geo import haversine_km
 
@@ -23,6 +24,9 @@ from .arrays import (
     REMOTE,
 )
 from .index import MatchingIndex
+
+if TYPE_CHECKING:
+    from scipy import sparse
 from .prepare import _credit
 
 
@@ -35,7 +39,7 @@ class ReferenceScorer:
     blocked bitmask).
     """
 
-    def __init__(self, ix: MatchingIndex):
+    def __init__(self, ix: MatchingIndex) -> None:
         self.ix = ix
         vol, mis, tax = ix.volunteers, ix.missions, ix.taxonomy
         self.p = ix.params
@@ -94,7 +98,7 @@ class ReferenceScorer:
             )
         }
 
-        def rows(matrix):
+        def rows(matrix: sparse.csr_matrix) -> list[list[tuple[int, int]]]:
             return [
                 list(
                     zip(
@@ -122,7 +126,7 @@ class ReferenceScorer:
         coo = ix.ex_by_volunteer.tocoo()
         self.excluded = set(zip(coo.row.tolist(), coo.col.tolist(), strict=True))
 
-    def _credit(self, levels: dict, skill: int, min_level: int) -> tuple[float, bool]:
+    def _credit(self, levels: dict[int, int], skill: int, min_level: int) -> tuple[float, bool]:
         direct = levels.get(skill, 0)
         related = max((lv for s, lv in levels.items() if s in self.related[skill]), default=0)
         family = max(

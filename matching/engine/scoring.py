@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from taxonomy.geo import EARTH_RADIUS_KM
 
@@ -32,7 +33,9 @@ from .index import MatchingIndex, _is_excluded
 _BLOCK = 1 << 15
 
 
-def _score(ix: MatchingIndex, v: np.ndarray, m: np.ndarray):
+def _score(
+    ix: MatchingIndex, v: np.ndarray, m: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Score explicit pairs, all hard filters checked: (factors (F, n), score, blocked)."""
     n = len(v)
     factors = np.empty((N_FACTORS, n), dtype=np.float32)
@@ -45,8 +48,14 @@ def _score(ix: MatchingIndex, v: np.ndarray, m: np.ndarray):
 
 
 def _score_block(
-    ix: MatchingIndex, v, m, *, trusted: bool = False, by_skill: bool = False, details=False
-):
+    ix: MatchingIndex,
+    v: np.ndarray,
+    m: np.ndarray,
+    *,
+    trusted: bool = False,
+    by_skill: bool = False,
+    details: bool = False,
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Score one block of pairs. Returns (kept, factors (F, n'), score, blocked, extra).
 
     ``trusted``: the pairs come from the candidate matrices, which already guarantee the
@@ -98,7 +107,7 @@ def _score_block(
 
     score = ix.weight_vector @ factors
     np.clip(score, 0.0, 1.0, out=score)
-    extra: dict = {}
+    extra: dict[str, np.ndarray] = {}
     if details:
         distance = np.full(n, np.nan, dtype=np.float32)
         distance[located] = dist
@@ -117,7 +126,7 @@ def _score_block(
 # named _fill_* write one factor row (a view into the block's factor matrix) in place.
 
 
-def _block_untrusted(ix: MatchingIndex, v, m, blocked) -> None:
+def _block_untrusted(ix: MatchingIndex, v: np.ndarray, m: np.ndarray, blocked: np.ndarray) -> None:
     """The filters the candidate matrices guarantee, checked for pairs given by hand."""
     blocked[(ix.v_fmt[v] & ix.m_fbit[m]) == 0] |= BLOCK_FORMAT
     blocked[~ix.v_visible[v]] |= BLOCK_INVISIBLE
@@ -125,7 +134,9 @@ def _block_untrusted(ix: MatchingIndex, v, m, blocked) -> None:
     blocked[_is_excluded(ix, v, m)] |= BLOCK_EXCLUDED
 
 
-def _located_distances(ix: MatchingIndex, v, m, mode, blocked):
+def _located_distances(
+    ix: MatchingIndex, v: np.ndarray, m: np.ndarray, mode: np.ndarray, blocked: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """(positions of the on-site and hybrid pairs, their distances in km); marks those
     beyond the volunteer's reach."""
     located = np.flatnonzero(mode != REMOTE)
@@ -145,7 +156,9 @@ def _located_distances(ix: MatchingIndex, v, m, mode, blocked):
     return located, dist
 
 
-def _fill_skills(ix: MatchingIndex, v, m, skills, *, by_skill: bool) -> np.ndarray:
+def _fill_skills(
+    ix: MatchingIndex, v: np.ndarray, m: np.ndarray, skills: np.ndarray, *, by_skill: bool
+) -> np.ndarray:
     """The skills factor; returns which pairs' missions list no skill (factor 1).
 
     Slot j of mission m is its j-th skill (padded to pad_width with a zero-weight
@@ -173,12 +186,14 @@ def _fill_skills(ix: MatchingIndex, v, m, skills, *, by_skill: bool) -> np.ndarr
             skill = ix.ms_skill[pos]
             code = table[vbase[at] + (skill * ix.n_volunteers if by_skill else skill)]
             skills[at] += wc[ix.ms_offset[pos] + code]
-    no_skill = ix.m_no_skill[m]
+    no_skill: np.ndarray = ix.m_no_skill[m]
     skills[no_skill] = 1.0
     return no_skill
 
 
-def _block_no_common_skill(ix: MatchingIndex, v, m, no_skill, blocked) -> None:
+def _block_no_common_skill(
+    ix: MatchingIndex, v: np.ndarray, m: np.ndarray, no_skill: np.ndarray, blocked: np.ndarray
+) -> None:
     """The skill-overlap filter: a skill of the mission, directly or a related one."""
     n = len(v)
     lens = ix.ms_len[m]
@@ -189,7 +204,15 @@ def _block_no_common_skill(ix: MatchingIndex, v, m, no_skill, blocked) -> None:
     blocked[~(has | no_skill)] |= BLOCK_NO_SKILL
 
 
-def _fill_place(ix: MatchingIndex, v, m, mode, located, dist, place) -> None:
+def _fill_place(
+    ix: MatchingIndex,
+    v: np.ndarray,
+    m: np.ndarray,
+    mode: np.ndarray,
+    located: np.ndarray,
+    dist: np.ndarray,
+    place: np.ndarray,
+) -> None:
     """The place factor: 1 for remote missions, from the distance for the others, or
     from the département / région when either place is unknown."""
     p = ix.params
@@ -208,17 +231,19 @@ def _fill_place(ix: MatchingIndex, v, m, mode, located, dist, place) -> None:
         place[located] = f
 
 
-def _fill_cause(ix: MatchingIndex, v, m, cause) -> np.ndarray:
+def _fill_cause(ix: MatchingIndex, v: np.ndarray, m: np.ndarray, cause: np.ndarray) -> np.ndarray:
     """The cause factor; returns which pairs share the mission's cause."""
     bit = ix.m_cause_bit[m]
-    mine = (ix.v_causes[v] & bit) != 0
+    mine: np.ndarray = (ix.v_causes[v] & bit) != 0
     cause[:] = np.where(mine, np.float32(1), ix.v_cause_default[v])
     if ix.any_causeless:
         cause[bit == 0] = 1.0
     return mine
 
 
-def _fill_time(ix: MatchingIndex, v, m, time) -> tuple[np.ndarray, np.ndarray]:
+def _fill_time(
+    ix: MatchingIndex, v: np.ndarray, m: np.ndarray, time: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """The time factor (dates, then hours a month); returns (dates_fit, hours_fit)."""
     overlap = np.minimum(ix.v_end[v], ix.m_end[m]) - np.maximum(ix.v_start[v], ix.m_start[m])
     dates_fit = np.maximum(overlap + 1, 0).astype(np.float32) * ix.m_inv_days[m]
@@ -230,7 +255,7 @@ def _fill_time(ix: MatchingIndex, v, m, time) -> tuple[np.ndarray, np.ndarray]:
     return dates_fit, hours_fit
 
 
-def _fill_seniority(ix: MatchingIndex, v, m, seniority) -> None:
+def _fill_seniority(ix: MatchingIndex, v: np.ndarray, m: np.ndarray, seniority: np.ndarray) -> None:
     seniority[:] = 1.0
     row = ix.m_sen_row[m]
     asks = np.flatnonzero(row > 0)
@@ -238,10 +263,12 @@ def _fill_seniority(ix: MatchingIndex, v, m, seniority) -> None:
         seniority[asks] = ix.seniority_table[row[asks] + ix.v_sen_col[v[asks]]]
 
 
-def _programme_eligible(ix: MatchingIndex, m, mgroup, group) -> np.ndarray:
+def _programme_eligible(
+    ix: MatchingIndex, m: np.ndarray, mgroup: np.ndarray, group: np.ndarray
+) -> np.ndarray:
     """The volunteer's employer sponsors the mission: its own programme's mission, or one
     that fits an active programme of the employer's group."""
-    eligible = (mgroup >= 0) & (mgroup == group)
+    eligible: np.ndarray = (mgroup >= 0) & (mgroup == group)
     if ix.n_groups:
         sel = np.flatnonzero((group >= 0) & (group < ix.n_groups))
         if sel.size:
@@ -249,7 +276,9 @@ def _programme_eligible(ix: MatchingIndex, m, mgroup, group) -> np.ndarray:
     return eligible
 
 
-def _place_factor(d, dmax, on_site, p: ScoringParams):
+def _place_factor(
+    d: np.ndarray, dmax: np.ndarray, on_site: np.ndarray, p: ScoringParams
+) -> np.ndarray:
     """Place factor from distances (NaN where the distance is NaN)."""
     dmax = dmax.astype(np.float64)
     half = dmax * 0.5
@@ -289,10 +318,13 @@ class PairScores:
 
     @property
     def allowed(self) -> np.ndarray:
-        return self.blocked == 0
+        allowed: np.ndarray = self.blocked == 0
+        return allowed
 
 
-def _check_indices(ix, v, m):
+def _check_indices(
+    ix: MatchingIndex, v: npt.ArrayLike, m: npt.ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
     v = np.atleast_1d(np.asarray(v, dtype=np.int64))
     m = np.atleast_1d(np.asarray(m, dtype=np.int64))
     v, m = np.broadcast_arrays(v, m)
@@ -303,7 +335,9 @@ def _check_indices(ix, v, m):
     return np.ascontiguousarray(v), np.ascontiguousarray(m)
 
 
-def score_pairs(ix: MatchingIndex, volunteers, missions) -> PairScores:
+def score_pairs(
+    ix: MatchingIndex, volunteers: npt.ArrayLike, missions: npt.ArrayLike
+) -> PairScores:
     """Score any pairs (arrays broadcast together), with every hard filter checked."""
     v, m = _check_indices(ix, volunteers, missions)
     factors, score, blocked = _score(ix, v, m)
@@ -320,7 +354,7 @@ def score_volunteer(ix: MatchingIndex, volunteer: int) -> PairScores:
     return _all_allowed(ix, [volunteer], "volunteers")
 
 
-def _all_allowed(ix, owners, direction) -> PairScores:
+def _all_allowed(ix: MatchingIndex, owners: npt.ArrayLike, direction: str) -> PairScores:
     owners = np.asarray(owners, dtype=np.int64)
     limit = ix.n_missions if direction == "missions" else ix.n_volunteers
     if owners.min() < 0 or owners.max() >= limit:

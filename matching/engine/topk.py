@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 
 from .arrays import N_FACTORS, _ranks
 from .candidates import _candidate_pairs
@@ -99,7 +101,13 @@ def recompute_volunteers(
     return _recompute(ix, volunteers, "volunteers", k, max_pairs)
 
 
-def _recompute(ix, owners, direction, k, max_pairs) -> TopK:
+def _recompute(
+    ix: MatchingIndex,
+    owners: Sequence[int] | np.ndarray,
+    direction: str,
+    k: int,
+    max_pairs: int,
+) -> TopK:
     if k < 1:
         raise ValueError("k must be >= 1")
     owners = np.atleast_1d(np.asarray(owners, dtype=np.int64))
@@ -123,7 +131,7 @@ def _recompute(ix, owners, direction, k, max_pairs) -> TopK:
             kept, factors, score, _blocked, _x = _score_block(
                 ix, v[a:b], m[a:b], trusted=True, by_skill=by_mission
             )
-            allowed += len(kept)
+            allowed += len(cast(np.ndarray, kept))  # trusted scoring says which it kept
             seg_b, item_b = seg[a:b][kept], item[a:b][kept]
             sel = _segment_topk(seg_b, score, item_b, k_ex, owners, exact=False)
             out_seg.append(seg_b[sel])
@@ -156,7 +164,7 @@ def _recompute(ix, owners, direction, k, max_pairs) -> TopK:
     return TopK(owners, indptr, items.astype(np.int64), scores, factors, candidates, allowed)
 
 
-def tie_key(owners, items) -> np.ndarray:
+def tie_key(owners: npt.ArrayLike, items: npt.ArrayLike) -> np.ndarray:
     """The tie-break of equal scores (lower first): a hash of (owner, item), int64.
 
     Deterministic (the same run twice gives the same suggestions) but unrelated to the
@@ -172,7 +180,8 @@ def tie_key(owners, items) -> np.ndarray:
     x ^= x >> np.uint64(29)
     x *= np.uint64(0xBF58476D1CE4E5B9)
     x ^= x >> np.uint64(32)
-    return ((x & np.uint64(0xFFFFFFFF)) << np.uint64(31)).astype(np.int64) | items
+    key: np.ndarray = ((x & np.uint64(0xFFFFFFFF)) << np.uint64(31)).astype(np.int64) | items
+    return key
 
 
 def _segment_topk(
@@ -228,7 +237,8 @@ def _segment_topk(
     sel = sel[np.argsort(key, kind="stable")]
     s = seg[sel]
     rank = np.arange(len(sel)) - np.searchsorted(s, s, side="left")
-    return sel[rank < k[s]]
+    kept: np.ndarray = sel[rank < k[s]]
+    return kept
 
 
 # ------------------------------------------------------------------------------------

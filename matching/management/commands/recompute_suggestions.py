@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from matching.models import MatchingRun
@@ -7,14 +10,14 @@ from matching.tasks import recompute_all
 class Command(BaseCommand):
     help = "Recompute every suggestion (in-process, or on the workers when REDIS_URL is set)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Do nothing once a full recompute has succeeded (for make run).",
         )
 
-    def handle(self, *args, if_empty=False, **options):
+    def handle(self, *args: Any, if_empty: bool = False, **options: Any) -> None:
         # Single refreshes (a mission published while seeding the demo) leave a few lists
         # behind: only a full recompute that succeeded means everything was computed.
         done = MatchingRun.objects.filter(
