@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from associations.models import Association, AssociationMember
 from companies.models import Company
+from core.forms import add_service_errors
 
 from .forms import ApiKeyForm, ImportForm, WebhookEndpointForm
 from .models import ApiKey, WebhookDelivery, WebhookEndpoint
@@ -62,17 +63,6 @@ def index(request):
     return render(request, "api/index.html", {"rows": rows})
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages_:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 @login_required
 def keys(request, kind: str, slug: str):
     organisation = _organisation(request, kind, slug)
@@ -87,7 +77,7 @@ def keys(request, kind: str, slug: str):
                 scope=form.cleaned_data["scope"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             form = ApiKeyForm()
     api_keys = ApiKey.objects.for_organisation(organisation).select_related("created_by")
@@ -129,7 +119,7 @@ def webhooks(request, kind: str, slug: str):
                 events=form.cleaned_data["events"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             form = WebhookEndpointForm()
     endpoints = list(_endpoints_of(organisation))
@@ -184,7 +174,7 @@ def imports(request, kind: str, slug: str):
             except ImportRejected as error:
                 rejected = error.errors
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 count = len(created)
                 if is_company:

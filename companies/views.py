@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from associations import access as association_access
+from core.forms import add_service_errors
 from missions.models import Application, Mission
 
 from . import access, charts, exports, selectors, services
@@ -38,14 +39,6 @@ from .forms import (
 from .models import CompanyMember, Programme
 from .pdf import association_summary_pdf, report_pdf
 from .reports import ReportScope, association_yearly_summary, impact_report, member_rows
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _staff_member(request) -> CompanyMember:
@@ -72,7 +65,7 @@ def register(request):
         try:
             services.company_register(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -155,7 +148,7 @@ def employees(request):
                     company_id=company.pk, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -227,7 +220,7 @@ def member_edit(request, pk: int):
                 site=data["site"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Les informations du salarié sont enregistrées."))
             return redirect("companies:employees")
@@ -251,7 +244,7 @@ def company_settings(request):
                 company_id=company.pk, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Les paramètres de l'entreprise sont enregistrés."))
             return redirect("companies:settings")
@@ -346,7 +339,7 @@ def approval_approve(request, pk: int):
                 planned_hours=form.cleaned_data["planned_hours"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -369,7 +362,7 @@ def approval_refuse(request, pk: int):
                 application_id=pk, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -510,7 +503,7 @@ def programme_create(request):
                 company_id=member.company_id, actor=request.user, **form.service_arguments()
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Le programme « %(name)s » est créé.") % {"name": programme}
@@ -537,7 +530,7 @@ def programme_edit(request, pk: int):
                 programme_id=programme.pk, actor=request.user, **form.service_arguments()
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Le programme est enregistré."))
             return redirect("companies:programme", pk=programme.pk)

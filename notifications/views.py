@@ -18,6 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import add_service_errors
+
 from . import services
 from .forms import MessageForm, PreferencesForm
 from .models import Notification, NotificationPreference
@@ -106,7 +108,7 @@ def preferences(request):
                     emailed_kinds=form.cleaned_data["emailed_kinds"],
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Vos préférences sont enregistrées."))
                 return redirect("notifications:preferences")
@@ -149,7 +151,7 @@ def thread(request, pk: int):
                     body=form.cleaned_data["body"],
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 if not _is_htmx(request):
                     messages.success(request, _("Votre message est envoyé."))
