@@ -10,7 +10,9 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
+from core.documents import cell, text_cell
 from missions.models import HoursEntry
 
 from .reports import ImpactReport
@@ -101,27 +103,37 @@ def report_tables(report: ImpactReport) -> list[tuple[str, list[str], list[list]
 
 
 def report_csv(report: ImpactReport) -> str:
+    """Every cell through ``core.documents.cell``: no name can become a formula."""
     out = io.StringIO()
     out.write("\ufeff")  # so that spreadsheet software reads UTF-8
     writer = csv.writer(out, delimiter=";")
     for title, header, rows in report_tables(report):
-        writer.writerow([title])
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow([cell(title)])
+        writer.writerow([cell(value) for value in header])
+        writer.writerows([cell(value) for value in row] for row in rows)
         writer.writerow([])
     return out.getvalue()
 
 
+def _append(sheet: Worksheet, row: list[Any]) -> None:
+    """A row whose text cells are stored as text, never as formulas."""
+    sheet.append([text_cell(value) for value in row])
+    for written in sheet[sheet.max_row]:
+        if isinstance(written.value, str):
+            written.data_type = "s"
+
+
 def report_xlsx(report: ImpactReport) -> bytes:
+    """Every cell through ``core.documents.text_cell``, text stored as text."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, header, rows in report_tables(report):
         sheet = workbook.create_sheet(title[:31])
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        _append(sheet, header)
+        for header_cell in sheet[1]:
+            header_cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(row)
+            _append(sheet, row)
         sheet.column_dimensions["A"].width = 45
         for letter in "BCD":
             sheet.column_dimensions[letter].width = 18

@@ -12,7 +12,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from core.documents import clean, paragraph, plain
 
 from .reports import ImpactReport
 
@@ -87,23 +89,21 @@ def report_pdf(report: ImpactReport) -> bytes:
         out,
         pagesize=A4,
         title=_("Rapport d'impact du mécénat de compétences"),
-        author=scope.company.name,
+        author=clean(scope.company.name),
         leftMargin=2 * cm,
         rightMargin=2 * cm,
     )
     story = [
-        Paragraph(_("Rapport d'impact du mécénat de compétences"), styles["Title"]),
-        Paragraph(
-            _("%(company)s, du %(start)s au %(end)s")
-            % {
-                "company": scope.company.name,
-                "start": scope.start.strftime("%d/%m/%Y"),
-                "end": scope.end.strftime("%d/%m/%Y"),
-            },
+        paragraph(_("Rapport d'impact du mécénat de compétences"), styles["Title"]),
+        paragraph(
+            _("%(company)s, du %(start)s au %(end)s"),
             styles["Heading3"],
+            company=scope.company.name,
+            start=scope.start.strftime("%d/%m/%Y"),
+            end=scope.end.strftime("%d/%m/%Y"),
         ),
         Spacer(1, 0.3 * cm),
-        Paragraph(_("Engagement"), styles["Heading2"]),
+        paragraph(_("Engagement"), styles["Heading2"]),
         _table(
             [
                 [_("Indicateur"), _("Valeur")],
@@ -118,7 +118,7 @@ def report_pdf(report: ImpactReport) -> bytes:
         ),
         Spacer(1, 0.4 * cm),
         _monthly_chart(report),
-        Paragraph(_("Impact auprès des associations"), styles["Heading2"]),
+        paragraph(_("Impact auprès des associations"), styles["Heading2"]),
         _table(
             [
                 [_("Indicateur"), _("Valeur")],
@@ -146,13 +146,10 @@ def report_pdf(report: ImpactReport) -> bytes:
             story.append(
                 KeepTogether(
                     [
-                        Paragraph(title, styles["Heading2"]),
+                        plain(title, styles["Heading2"]),
                         _table(
                             [[_("Libellé"), _("Heures")]]
-                            + [
-                                [Paragraph(str(k), styles["BodyText"]), fr_number(v, 1)]
-                                for k, v in items
-                            ],
+                            + [[plain(k, styles["BodyText"]), fr_number(v, 1)] for k, v in items],
                             [12 * cm, 3 * cm],
                         ),
                     ]
@@ -160,7 +157,7 @@ def report_pdf(report: ImpactReport) -> bytes:
             )
     tax = report.tax
     story += [
-        Paragraph(_("Valorisation et réduction d'impôt estimée"), styles["Heading2"]),
+        paragraph(_("Valorisation et réduction d'impôt estimée"), styles["Heading2"]),
         _table(
             [
                 [_("Indicateur"), _("Valeur")],
@@ -175,21 +172,21 @@ def report_pdf(report: ImpactReport) -> bytes:
             [10 * cm, 5 * cm],
         ),
         Spacer(1, 0.3 * cm),
-        Paragraph(
+        paragraph(
             _(
                 "Estimation indicative, à confirmer par votre direction financière : la "
                 "réduction porte sur l'exercice où le mécénat est réalisé."
             ),
             styles["Italic"],
         ),
-        Paragraph(_("Paramètres légaux utilisés"), styles["Heading2"]),
+        paragraph(_("Paramètres légaux utilisés"), styles["Heading2"]),
         _table(
             [[_("Paramètre"), _("Valeur"), _("Source"), _("Année")]]
             + [
                 [
-                    Paragraph(str(rule["label"]), styles["BodyText"]),
+                    plain(rule["label"], styles["BodyText"]),
                     rule["value"],
-                    Paragraph(rule["source"], styles["BodyText"]),
+                    plain(rule["source"], styles["BodyText"]),
                     str(rule["year"]),
                 ]
                 for rule in tax.rules.values()
@@ -197,10 +194,10 @@ def report_pdf(report: ImpactReport) -> bytes:
             [6 * cm, 2.2 * cm, 6.8 * cm, 1.5 * cm],
         ),
         Spacer(1, 0.3 * cm),
-        Paragraph(
-            _("Document généré par probono le %(date)s.")
-            % {"date": timezone.localdate().strftime("%d/%m/%Y")},
+        paragraph(
+            _("Document généré par probono le %(date)s."),
             styles["Italic"],
+            date=timezone.localdate().strftime("%d/%m/%Y"),
         ),
     ]
     doc.build(story)
@@ -220,11 +217,9 @@ def association_summary_pdf(association, year: int, rows: list[dict]) -> bytes:
     )
     identity = association.rna or association.siret or ""
     story = [
-        Paragraph(_("Mécénat de compétences reçu en %(year)s") % {"year": year}, styles["Title"]),
-        Paragraph(
-            f"{association.name}" + (f" ({identity})" if identity else ""), styles["Heading3"]
-        ),
-        Paragraph(
+        paragraph(_("Mécénat de compétences reçu en %(year)s"), styles["Title"], year=year),
+        plain(f"{association.name}" + (f" ({identity})" if identity else ""), styles["Heading3"]),
+        paragraph(
             _(
                 "Récapitulatif, par entreprise, des heures de travail que ses salariés ont "
                 "données à l'association pendant leur temps de travail, validées par "
@@ -244,7 +239,7 @@ def association_summary_pdf(association, year: int, rows: list[dict]) -> bytes:
                 [[_("Entreprise"), _("SIREN"), _("Salariés"), _("Heures"), _("Valorisation")]]
                 + [
                     [
-                        Paragraph(r["company"].name, styles["BodyText"]),
+                        plain(r["company"].name, styles["BodyText"]),
                         r["company"].siren,
                         str(r["volunteers"]),
                         fr_number(r["hours"], 2),
@@ -258,17 +253,17 @@ def association_summary_pdf(association, year: int, rows: list[dict]) -> bytes:
         )
     else:
         story.append(
-            Paragraph(
+            paragraph(
                 _("Aucun engagement sur le temps de travail validé cette année."),
                 styles["BodyText"],
             )
         )
     story += [
         Spacer(1, 0.5 * cm),
-        Paragraph(
-            _("Document généré par probono le %(date)s.")
-            % {"date": timezone.localdate().strftime("%d/%m/%Y")},
+        paragraph(
+            _("Document généré par probono le %(date)s."),
             styles["Italic"],
+            date=timezone.localdate().strftime("%d/%m/%Y"),
         ),
     ]
     doc.build(story)

@@ -4,7 +4,6 @@ import hashlib
 import hmac
 import io
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils import formats, timezone
@@ -13,8 +12,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.documents import plain
 from volunteers.templatetags.volunteers_tags import hours as format_hours
 
 from .models import Application, HoursEntry
@@ -95,18 +95,16 @@ def render_attestation(application: Application, *, compress: bool = True) -> by
     date = formats.date_format
     hours = format_hours(facts["hours"])
     story = [
-        Paragraph("probono", styles["Title"]),
-        Paragraph(escape(_("Attestation d'engagement bénévole")), styles["Heading1"]),
+        plain("probono", styles["Title"]),
+        plain(_("Attestation d'engagement bénévole"), styles["Heading1"]),
         Spacer(1, 6 * mm),
-        Paragraph(
-            escape(
-                _(
-                    "La plateforme probono atteste que %(volunteer)s s'est engagé(e) "
-                    "bénévolement auprès de l'association %(association)s pour la "
-                    "mission décrite ci-dessous, menée à son terme."
-                )
-                % {"volunteer": facts["volunteer"], "association": facts["association"]}
-            ),
+        plain(
+            _(
+                "La plateforme probono atteste que %(volunteer)s s'est engagé(e) "
+                "bénévolement auprès de l'association %(association)s pour la "
+                "mission décrite ci-dessous, menée à son terme."
+            )
+            % {"volunteer": facts["volunteer"], "association": facts["association"]},
             body,
         ),
         Spacer(1, 6 * mm),
@@ -128,7 +126,7 @@ def render_attestation(application: Application, *, compress: bool = True) -> by
         (_("Compétences mobilisées"), ", ".join(facts["skills"]) or "—"),
     ]
     table = Table(
-        [[Paragraph(escape(str(k)), body), Paragraph(escape(str(v)), body)] for k, v in rows],
+        [[plain(k, body), plain(v, body)] for k, v in rows],
         colWidths=[55 * mm, None],
     )
     table.setStyle(
@@ -143,18 +141,16 @@ def render_attestation(application: Application, *, compress: bool = True) -> by
     story += [
         table,
         Spacer(1, 8 * mm),
-        Paragraph(
-            escape(_("Délivrée le %(date)s.") % {"date": date(facts["issued"], "DATE_FORMAT")}),
+        plain(
+            _("Délivrée le %(date)s.") % {"date": date(facts["issued"], "DATE_FORMAT")},
             body,
         ),
-        Paragraph(
-            escape(
-                _(
-                    "Référence de vérification : %(reference)s. L'équipe probono peut "
-                    "confirmer l'authenticité de cette attestation à partir de cette référence."
-                )
-                % {"reference": facts["reference"]}
-            ),
+        plain(
+            _(
+                "Référence de vérification : %(reference)s. L'équipe probono peut "
+                "confirmer l'authenticité de cette attestation à partir de cette référence."
+            )
+            % {"reference": facts["reference"]},
             small,
         ),
     ]
