@@ -11,11 +11,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 import reportlab.lib.utils
+from reportlab.lib.styles import getSampleStyleSheet
 
 from companies.exports import report_csv, report_xlsx
 from companies.pdf import association_summary_pdf, report_pdf
 from companies.reports import ReportScope, association_yearly_summary, impact_report
-from core.documents import CONTROL_CHARACTERS, FORMULA_STARTS, clean
+from core.documents import CONTROL_CHARACTERS, FORMULA_STARTS, cell, clean, plain, text_cell
 from missions.attestation import render_attestation
 from missions.models import Application
 from tests import factories
@@ -49,7 +50,7 @@ HOSTILE = [
     "Association \u202eeviL",
     "שלום עולם",
     "جمعية الخير",
-    "Nul\x00caractère",
+    "Fin de ligne\r\n=1+1",
     "Cloche\x07 et \x1b[31m rouge",
     "Ligne\nsuivante",
     "%(company)s %s {0} {{x}}",
@@ -147,6 +148,15 @@ def test_every_document_shows_a_hostile_name_literally(company, world, no_fetch,
         assert xlsx_cell.data_type != "f", xlsx_cell.value
     texts = [c.value for c in xlsx_cells(report_xlsx(report)) if isinstance(c.value, str)]
     assert any(shown(name).replace(" ", "") in t.replace(" ", "") for t in texts) or "\n" in name
+
+
+def test_a_nul_character_never_reaches_a_document():
+    """PostgreSQL refuses NUL in text and the forms reject it; SQLite keeps it, so the
+    documents drop it whatever the database."""
+    styles = getSampleStyleSheet()
+    assert plain("Nul\x00caractère", styles["BodyText"]).getPlainText() == "Nulcaractère"
+    assert cell("=Nul\x00") == "'=Nul"
+    assert text_cell("Nul\x00") == "Nul"
 
 
 def test_only_the_documents_module_builds_reportlab_paragraphs():
