@@ -314,11 +314,23 @@ def read_rows(upload: "UploadedFile") -> list[tuple[int, dict[str, Any]]]:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = raw.decode("cp1252", "replace")
+        if "\x00" in text:  # no text file holds NUL: an image, an archive, a document...
+            raise ValidationError(
+                {"file": _("Ce fichier n'est pas un CSV : il contient des données binaires.")},
+                code="unreadable_file",
+            )
+        # Any line ending: Windows (CRLF), Unix (LF) or old Mac (CR).
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         first_line = text.split("\n", 1)[0]
         dialect: type[csv.Dialect] = csv.excel
         if first_line.count(";") > first_line.count(","):  # French Excel exports use ";"
             dialect = type("Semicolon", (csv.excel,), {"delimiter": ";"})
-        lines = list(csv.reader(io.StringIO(text), dialect))
+        try:
+            lines = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        except csv.Error as error:
+            raise ValidationError(
+                {"file": _("Ce fichier CSV est illisible.")}, code="unreadable_file"
+            ) from error
     else:
         raise ValidationError(
             {"file": _("Envoyez un fichier CSV ou XLSX.")}, code="unsupported_file"

@@ -169,3 +169,29 @@ def test_an_association_key_cannot_import_employees(owner_key, company):
         format="multipart",
     )
     assert answer.status_code == 403
+
+
+def test_old_mac_line_endings_import_like_any_other(association, owner_key, codes):
+    upload = SimpleUploadedFile(
+        "missions.csv", "\r".join([HEADER, good_line(codes), good_line(codes, "Compta")]).encode()
+    )
+    answer = client_for(secret=owner_key).post(
+        "/api/v1/imports/missions/", {"file": upload}, format="multipart"
+    )
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["created"] == 2
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", b"title;summary\n\x00\x00\x00;x\n"],
+    ids=["an image", "nul bytes"],
+)
+def test_a_binary_file_is_refused_with_a_reason_and_nothing_stored(association, owner_key, content):
+    upload = SimpleUploadedFile("missions.csv", content)
+    answer = client_for(secret=owner_key).post(
+        "/api/v1/imports/missions/", {"file": upload}, format="multipart"
+    )
+    assert answer.status_code == 400
+    assert "file" in answer.json()["errors"]
+    assert Mission.objects.count() == 0
