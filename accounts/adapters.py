@@ -6,6 +6,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from legal.services import consent_record_current
+from legal.views import client_ip
+
 from .models import SignupRole
 
 
@@ -48,7 +51,11 @@ class AccountAdapter(DefaultAccountAdapter):
         role = form.cleaned_data.get("role", "")
         if role in SignupRole.values:
             user.signup_role = role
-        return super().save_user(request, user, form, commit=commit)
+        user = super().save_user(request, user, form, commit=commit)
+        if commit and form.cleaned_data.get("accept_terms"):
+            # The sign-up form requires the box: the consent is recorded with the account.
+            consent_record_current(user=user, ip_address=client_ip(request))
+        return user
 
     def get_login_redirect_url(self, request):
         return onboarding_url(request.user) or super().get_login_redirect_url(request)

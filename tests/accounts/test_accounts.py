@@ -17,7 +17,13 @@ PASSWORD = "Un-mot-de-passe-solide-2026"
 def sign_up(client, email: str):
     return client.post(
         reverse("account_signup"),
-        {"email": email, "role": "volunteer", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": email,
+            "role": "volunteer",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "accept_terms": "on",
+        },
     )
 
 

@@ -50,6 +50,7 @@ def sign_up(browser, live_server, email: str, role_label: str):
     page.locator("#id_email").fill(email)
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
+    page.get_by_label(re.compile("J'accepte les conditions générales")).check()
     page.get_by_role("button", name="Créer mon compte").click()
     message = next(m for m in reversed(mail.outbox) if email in m.to)
     link = re.search(r"(/comptes/confirm-email/[^/\s]+/)", message.body).group(1)
