@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import model_ngettext
+from django.contrib.admin.utils import model_ngettext, unquote
+from django.contrib.admin.views.main import SEARCH_VAR
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -31,7 +33,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.models import ActionLog
+from core.models import ActionLog, PersonalDataAccess, log_personal_data_access
 from core.states import StateMachine
 
 if TYPE_CHECKING:
@@ -59,6 +61,21 @@ VIEW_ONLY = "view"
 IN_SCOPE = "scoped"  # view and change the rows of their territory (queryset.in_staff_scope)
 
 
+def leads_to_person(model: type[models.Model], depth: int = 3) -> bool:
+    """``model`` is the user model, or reaches it within ``depth`` foreign keys (a
+    volunteer's profile, their applications, the hours logged on those)."""
+    if model is get_user_model():
+        return True
+    if depth == 0:
+        return False
+    return any(
+        (field.many_to_one or field.one_to_one)
+        and isinstance(field.related_model, type)
+        and leads_to_person(field.related_model, depth - 1)
+        for field in model._meta.concrete_fields
+    )
+
+
 def is_platform_staff(request: HttpRequest) -> bool:
     return request.user.is_active and request.user.is_platform_staff
 
@@ -74,6 +91,54 @@ class StaffRoleMixin(_ModelAdminBase):
     referent_access = NO_ACCESS
     # Fields a referent may read but not set (e.g. links to models they cannot see).
     referent_readonly_fields: tuple[str, ...] = ()
+    # Whether the admin shows people's data: then staff's views of a change page and
+    # searches of the list are logged (PersonalDataAccess). None decides from the model
+    # (``leads_to_person``), so that a new admin of a person's data is logged by default;
+    # an admin that only names the staff member who made an object says False.
+    personal_data: bool | None = None
+
+    def shows_personal_data(self) -> bool:
+        if self.personal_data is not None:
+            return self.personal_data
+        return leads_to_person(self.model)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        if (
+            object_id is not None
+            and request.method == "GET"
+            and response.status_code == 200
+            and self.shows_personal_data()
+        ):
+            log_personal_data_access(
+                request.user,
+                self.model,
+                PersonalDataAccess.Action.VIEW,
+                object_id=unquote(object_id),
+            )
+        return response
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> Any:
+        response = super().changelist_view(request, extra_context)
+        query = request.GET.get(SEARCH_VAR, "").strip()
+        if query and response.status_code == 200 and self.shows_personal_data():
+            changelist = (getattr(response, "context_data", None) or {}).get("cl")
+            log_personal_data_access(
+                request.user,
+                self.model,
+                PersonalDataAccess.Action.SEARCH,
+                query=query,
+                result_count=getattr(changelist, "result_count", None),
+            )
+        return response
 
     def scope_queryset(self, request: HttpRequest, queryset: Any) -> QuerySet[Any]:
         """Restrict ``queryset`` to the referent's territory (its queryset class has
@@ -311,6 +376,53 @@ class ActionLogAdmin(ActionLogDisplay, StaffRoleAdmin):
         except NoReverseMatch:
             return str(target)
         return format_html('<a href="{}">{}</a>', url, target)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(StaffRoleAdmin):
+    """Who of the staff looked at whose data, and when: read-only, for platform staff."""
+
+    personal_data = False  # reading this log is not reading the people's data
+    list_display = ("created_at", "actor_email", "action", "content_type", "object_link", "query")
+    list_filter = ("action", ("content_type", admin.RelatedOnlyFieldListFilter), "created_at")
+    search_fields = ("actor_email", "query", "object_id")
+    date_hierarchy = "created_at"
+    list_select_related = ("content_type",)
+    fields = (
+        "created_at",
+        "actor",
+        "actor_email",
+        "action",
+        "content_type",
+        "object_link",
+        "query",
+        "result_count",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("objet"))
+    def object_link(self, access: PersonalDataAccess) -> str:
+        if not access.object_id:
+            return "–"
+        opts = access.content_type
+        try:
+            url = reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model}_change",
+                args=[access.object_id],
+            )
+        except NoReverseMatch:
+            return access.object_id
+        # A link, not the object's name: the log holds no copy of the person's data.
+        return format_html('<a href="{}">n° {}</a>', url, access.object_id)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -91,3 +91,63 @@ def log_action(
     )
     events.announce(entry)
     return entry
+
+
+class PersonalDataAccess(models.Model):
+    """A staff member looked at, searched or exported a person's data in the admin.
+
+    Only what locates the data (its kind and number, the search typed) is kept, never a
+    copy of it; who looked is kept by e-mail as well, so the line survives their account.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("consultation")
+        SEARCH = "search", _("recherche")
+        EXPORT = "export", _("export")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("membre de l'équipe"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_email = models.EmailField(_("adresse du membre de l'équipe"), blank=True)
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("type de données"), on_delete=models.CASCADE
+    )
+    object_id = models.CharField(_("numéro"), max_length=64, blank=True)
+    query = models.CharField(_("recherche"), max_length=200, blank=True)
+    result_count = models.PositiveIntegerField(_("résultats"), null=True, blank=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("accès aux données personnelles")
+        verbose_name_plural = _("journal des accès aux données personnelles")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.content_type.model} {self.object_id}"
+
+
+def log_personal_data_access(
+    actor: "Actor",
+    model: type[models.Model],
+    action: str,
+    *,
+    object_id: object = "",
+    query: str = "",
+    result_count: int | None = None,
+) -> PersonalDataAccess:
+    """Record that ``actor`` (staff) viewed, searched or exported ``model``'s rows."""
+    return PersonalDataAccess.objects.create(
+        actor=actor if actor.is_authenticated else None,
+        actor_email=getattr(actor, "email", "") or "",
+        action=action,
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+        object_id=str(object_id)[:64],
+        query=query[:200],
+        result_count=result_count,
+    )

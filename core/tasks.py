@@ -1,9 +1,12 @@
+from datetime import timedelta
 from typing import TypedDict
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from . import events
-from .models import ActionLog
+from .models import ActionLog, PersonalDataAccess
 
 
 class RetryOptions(TypedDict):
@@ -51,3 +54,11 @@ def run_listener(entry_id: int, listener: str) -> bool:
         return False
     handler(entry)
     return True
+
+
+@shared_task(acks_late=True)
+def purge_personal_data_access() -> int:
+    """Delete the lines of the staff access log older than its retention; how many went."""
+    cutoff = timezone.now() - timedelta(days=settings.PERSONAL_DATA_ACCESS_RETENTION_DAYS)
+    deleted, _ = PersonalDataAccess.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

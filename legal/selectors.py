@@ -23,7 +23,8 @@ def current_document(kind: str) -> LegalDocument | None:
     return LegalDocument.objects.current().filter(kind=kind).first()
 
 
-def _latest_to_accept() -> datetime | None:
+def latest_to_accept() -> datetime | None:
+    """When the latest version to accept was published (cached between page views)."""
     try:
         cached = cache.get(LATEST_CACHE_KEY)
     except Exception:  # an unreachable cache only costs a query
@@ -58,7 +59,7 @@ def documents_to_accept(user: "Actor") -> list[LegalDocument]:
     they joined (at sign-up they accepted the versions of the day)."""
     if not user.is_authenticated:
         return []
-    latest = _latest_to_accept()
+    latest = latest_to_accept()
     if latest is None or latest <= user.date_joined:
         return []  # the common case: nothing new since the person joined, no query
     return list(

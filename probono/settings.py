@@ -187,6 +187,14 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Staff's views and searches of people's data in the admin are kept a year (the privacy
+# policy says so), then deleted by this job.
+PERSONAL_DATA_ACCESS_RETENTION_DAYS = env.int("PERSONAL_DATA_ACCESS_RETENTION_DAYS", default=365)
+CELERY_BEAT_SCHEDULE["purge-personal-data-access-log"] = {
+    "task": "core.tasks.purge_personal_data_access",
+    "schedule": crontab(hour=4, minute=15),
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -48,6 +48,24 @@ def mission(association):
 
 
 @pytest.fixture(autouse=True)
+def _legal_date_cached(request):
+    """Every page view compares the person's sign-up date with the latest legal
+    version's, cached as on a running server: read once here, so that the tests which
+    count a page's queries count the page's own."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if "transactional_db" in names or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker:
+        request.getfixturevalue("db")
+    else:
+        return
+    from legal.selectors import latest_to_accept
+
+    latest_to_accept()
+
+
+@pytest.fixture(autouse=True)
 def _locmem_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
