@@ -105,8 +105,10 @@ class MissionMembersEdit(permissions.BasePermission):
 class MissionAssociationSuggestions(permissions.BasePermission):
     """A mission's suggested volunteers are for its association (and staff)."""
 
-    message = _("Seule l'association de la mission voit ses suggestions.")
+    message = _(
+        "Seule l'association de la mission, une fois vérifiée, voit les bénévoles suggérés."
+    )
 
     def has_object_permission(self, request, view, mission):
         requester = Requester.of(request)
-        return mission.association_id in requester.association_ids or requester.is_staff
+        return mission.association_id in requester.verified_association_ids or requester.is_staff

@@ -56,16 +56,26 @@ class Requester:
         return f"user:{self.user.pk}" if self.is_authenticated else ""
 
     @cached_property
-    def association_ids(self) -> frozenset[int]:
+    def _associations(self) -> dict[int, bool]:
+        """Each association acted for, and whether staff verified it (one query)."""
         if self.key is not None:
-            return frozenset({self.key.association_id} if self.key.association_id else ())
+            association = self.key.association  # loaded with the key
+            return {association.pk: association.is_verified} if association else {}
         if not self.is_authenticated:
-            return frozenset()
-        return frozenset(
-            AssociationMember.objects.filter(user=cast("User", self.user)).values_list(
-                "association_id", flat=True
-            )
+            return {}
+        rows = AssociationMember.objects.filter(user=cast("User", self.user)).values_list(
+            "association_id", "association__verification_state"
         )
+        return {pk: state == Association.State.VERIFIED for pk, state in rows}
+
+    @property
+    def association_ids(self) -> frozenset[int]:
+        return frozenset(self._associations)
+
+    @property
+    def verified_association_ids(self) -> frozenset[int]:
+        """The associations acted for that staff verified: only they see volunteers."""
+        return frozenset(pk for pk, verified in self._associations.items() if verified)
 
     def _company_ids(self, roles) -> frozenset[int]:
         if self.key is not None:

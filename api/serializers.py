@@ -18,6 +18,7 @@ from missions.models import (
 )
 from taxonomy.choices import Language
 from taxonomy.models import Cause, Departement, Skill, SkillFamily
+from volunteers import exposure
 from volunteers.models import SkillLevel, TimeSlot, VolunteerProfile
 from volunteers.services import PROFILE_FIELDS
 
@@ -322,6 +323,10 @@ class VolunteerSkillSerializer(serializers.Serializer):
 
 
 class VolunteerSerializer(serializers.ModelSerializer):
+    """A volunteer as a verified association sees them (``volunteers.exposure``): what
+    matching weighs, and a first name with an initial; the full name once they applied
+    to one of its missions."""
+
     name = serializers.SerializerMethodField()
     skills = VolunteerSkillSerializer(many=True, read_only=True)
     causes: "serializers.SlugRelatedField[Cause]" = serializers.SlugRelatedField(
@@ -330,48 +335,43 @@ class VolunteerSerializer(serializers.ModelSerializer):
     departement: "serializers.SlugRelatedField[Departement]" = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True
     )
+    audience = exposure.Audience.ASSOCIATION
 
     class Meta:
         model = VolunteerProfile
-        fields = [
-            "id",
-            "name",
-            "headline",
-            "bio",
-            "occupation",
-            "seniority",
-            "skills",
-            "causes",
-            "hours_per_month",
-            "available_from",
-            "available_until",
-            "time_slots",
-            "accepts_remote",
-            "accepts_on_site",
-            "accepts_hybrid",
-            "max_distance_km",
-            "languages",
-            "city",
-            "departement",
-            "is_visible",
-            "updated_at",
-        ]
+        fields = ["id", "name", *exposure.MATCHING_FIELDS]
 
     def get_name(self, profile) -> str:
-        """First name and initial: associations need no more to pick someone."""
-        user = profile.user
-        initial = f" {user.last_name[:1]}." if user.last_name else ""
-        return f"{user.first_name}{initial}".strip() or str(profile.pk)
+        """The name the reader may see: first name and initial, unless the volunteer
+        applied to the reader's association (or it is their own profile)."""
+        audience = self.audience
+        if getattr(profile, "applied_to_reader", False):
+            audience = exposure.Audience.APPLICANT_ASSOCIATION
+        return exposure.name_for(profile.user, audience) or str(profile.pk)
 
 
-class OwnVolunteerSerializer(VolunteerSerializer):
-    email = serializers.EmailField(source="user.email", read_only=True)
+class StaffVolunteerSerializer(VolunteerSerializer):
+    """A volunteer as platform staff read them through the API: no e-mail address."""
+
     employer: "serializers.SlugRelatedField[Company]" = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
     )
+    audience = exposure.Audience.STAFF
 
     class Meta(VolunteerSerializer.Meta):
-        fields = [*VolunteerSerializer.Meta.fields, "email", "employer"]
+        fields = [
+            *VolunteerSerializer.Meta.fields,
+            *exposure.OWN_PROFILE_FIELDS,
+            exposure.EMPLOYER_FIELD,
+        ]
+
+
+class OwnVolunteerSerializer(StaffVolunteerSerializer):
+    email = serializers.EmailField(source="user.email", read_only=True)
+    audience = exposure.Audience.SELF
+
+    class Meta(StaffVolunteerSerializer.Meta):
+        fields = [*StaffVolunteerSerializer.Meta.fields, exposure.EMAIL]
 
 
 class VolunteerSkillWriteSerializer(serializers.Serializer):

@@ -185,9 +185,14 @@ def _pipeline(request, mission: Mission, *, bound=None, status=200):
     """The pipeline page; ``bound`` is ``(key, form)`` of an action that failed, shown
     again in place with what was typed and what is wrong."""
     is_open = mission.is_open_for_applications()
-    suggested = suggestions.for_mission(mission, VolunteerProfile.objects.select_related("user"))[
-        :SUGGESTIONS_SHOWN
-    ]
+    # Only a verified association sees volunteers it could invite (volunteers.exposure).
+    suggested = (
+        suggestions.for_mission(mission, VolunteerProfile.objects.select_related("user"))[
+            :SUGGESTIONS_SHOWN
+        ]
+        if mission.association.is_verified
+        else []
+    )
     provider = suggestions.provider()
     invited = set(
         Invitation.objects.filter(
@@ -306,8 +311,10 @@ def invite(request, pk: int, volunteer_pk: int):
 def hide(request, pk: int, volunteer_pk: int):
     mission = _mission(request, pk)
     provider = suggestions.provider()
-    if provider is None or not any(
-        s.volunteer_id == volunteer_pk for s in suggestions.for_mission(mission)
+    if (
+        provider is None
+        or not mission.association.is_verified
+        or not any(s.volunteer_id == volunteer_pk for s in suggestions.for_mission(mission))
     ):
         raise Http404
     key = f"hide-{volunteer_pk}"

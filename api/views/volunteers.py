@@ -1,16 +1,16 @@
 """Volunteers: visible profiles, your own profile, missions suggested to you."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from matching.selectors import volunteer_suggestions
-from missions.models import Mission, MissionSkill
+from missions.models import Application, Mission, MissionSkill
 from volunteers.models import VolunteerProfile, VolunteerSkill
 from volunteers.services import PROFILE_FIELDS, volunteer_profile_save
 
@@ -29,9 +29,13 @@ def _volunteer_queryset():
     list=extend_schema(
         summary="List volunteers",
         description=(
-            "For associations: the volunteers who made their profile visible. A volunteer "
-            "sees only their own profile. No e-mail addresses."
+            "For verified associations: the volunteers who made their profile visible, and "
+            "those who applied to their missions, with only what a matching decision needs "
+            "(first name and initial until they apply; never an e-mail address). A member "
+            "of an association not yet verified is refused (403). A volunteer sees only "
+            "their own profile."
         ),
+        responses={200: s.VolunteerSerializer(many=True), **error_responses(403)},
         tags=["volunteers"],
     ),
     retrieve=extend_schema(summary="One volunteer", tags=["volunteers"]),
@@ -41,17 +45,39 @@ class VolunteerViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["updated_at"]
     ordering = ["-updated_at", "-pk"]
 
+    def get_serializer_class(self):
+        if self.requester.is_staff:
+            return s.StaffVolunteerSerializer
+        return s.VolunteerSerializer
+
     def get_queryset(self):
         requester = self.requester
         queryset = _volunteer_queryset()
         if requester.is_staff:
             return queryset
         scope = Q(pk__in=[])
-        if requester.association_ids:
-            scope |= Q(is_visible=True, user__is_active=True)
+        verified = requester.verified_association_ids
+        if verified:
+            applied = Application.objects.filter(
+                volunteer=OuterRef("pk"), mission__association__in=verified
+            )
+            queryset = queryset.annotate(applied_to_reader=Exists(applied))
+            scope |= Q(is_visible=True, user__is_active=True) | Q(applied_to_reader=True)
         if requester.volunteer is not None:
             scope |= Q(pk=requester.volunteer.pk)
         return queryset.filter(scope)
+
+    def list(self, request, *args, **kwargs):
+        requester = self.requester
+        if not (
+            requester.is_staff
+            or requester.verified_association_ids
+            or requester.volunteer is not None
+        ):
+            raise PermissionDenied(
+                _("Seules les associations vérifiées consultent les profils des bénévoles.")
+            )
+        return super().list(request, *args, **kwargs)
 
     def _me(self) -> VolunteerProfile:
         if self.requester.volunteer is None:

@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import template
 from django.utils import formats
 
+from volunteers import exposure
+
 register = template.Library()
 
 
@@ -13,3 +15,10 @@ def hours(value) -> str:
         return ""
     plain = format(Decimal(value).quantize(Decimal("0.01")).normalize(), "f")
     return formats.localize(Decimal(plain))
+
+
+@register.filter
+def shown_name(user, audience: str) -> str:
+    """The person's name as ``audience`` may read it (``volunteers.exposure``):
+    ``{{ volunteer.user|shown_name:"association" }}``."""
+    return exposure.name_for(user, exposure.Audience(audience))

@@ -1,0 +1,70 @@
+"""The association's pipeline shows volunteers as ``volunteers.exposure`` says: no
+suggestion before the association is verified, a first name and an initial for a
+suggested volunteer, the full name once they applied, never an e-mail address."""
+
+import pytest
+from django.urls import reverse
+
+from associations.models import Association
+from tests import factories
+from tests.suggestions import store_list
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def suggested(mission):
+    volunteer = factories.VolunteerFactory(
+        user__first_name="Léa", user__last_name="Martin", user__email="lea@example.org"
+    )
+    store_list(mission=mission, others=[volunteer])
+    return volunteer
+
+
+def pipeline(client, user, mission):
+    client.force_login(user)
+    return client.get(reverse("asso:mission_pipeline", args=[mission.pk]))
+
+
+def test_a_verified_association_sees_a_suggested_volunteer_by_first_name(
+    client, owner, mission, suggested
+):
+    page = pipeline(client, owner, mission).content.decode()
+
+    assert "Léa M." in page
+    assert "Martin" not in page
+    assert "lea@example.org" not in page
+
+
+def test_an_applicant_is_shown_by_full_name_without_email(client, owner, mission):
+    factories.ApplicationFactory(
+        mission=mission,
+        volunteer__user__first_name="Hugo",
+        volunteer__user__last_name="Bernard",
+        volunteer__user__email="hugo@example.org",
+    )
+
+    page = pipeline(client, owner, mission).content.decode()
+
+    assert "Hugo Bernard" in page
+    assert "hugo@example.org" not in page
+
+
+@pytest.mark.parametrize("state", [Association.State.PENDING, Association.State.SUSPENDED])
+def test_an_association_not_verified_sees_no_suggested_volunteer(
+    client, owner, mission, suggested, state
+):
+    Association.objects.filter(pk=mission.association_id).update(verification_state=state)
+
+    page = pipeline(client, owner, mission).content.decode()
+
+    assert "Léa" not in page
+    assert "une fois votre association vérifiée" in page
+    hide = reverse("asso:hide", args=[mission.pk, suggested.pk])
+    assert client.post(hide, {f"hide-{suggested.pk}-reason": "skills"}).status_code == 404
+
+
+def test_another_association_cannot_open_the_pipeline(client, mission, suggested):
+    stranger = factories.AssociationMemberFactory().user
+
+    assert pipeline(client, stranger, mission).status_code == 404
