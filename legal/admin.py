@@ -48,6 +48,14 @@ class LegalDocumentAdmin(StaffRoleAdmin):
         super().save_model(request, obj, form, change)
         services.document_changed()
 
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.document_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.document_changed()
+
     def has_delete_permission(self, request, obj=None):
         # A version someone accepted is evidence: it stays.
         if obj is not None and obj.consents.exists():

@@ -18,7 +18,7 @@ _LINK = re.compile(r"\[([^\[\]]+)\]\(((?:https?://|mailto:|/(?!/))[^\s()<>\"']*)
 def _inline(text: str) -> str:
     # Escape first, then recognise the few constructs on the escaped text: whatever the
     # patterns capture is already harmless.
-    html = escape(text)
+    html: str = str(escape(text))
     html = _LINK.sub(lambda m: f'<a href="{m.group(2)}">{m.group(1)}</a>', html)
     return _BOLD.sub(r"<strong>\1</strong>", html)
 

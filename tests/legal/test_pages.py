@@ -263,3 +263,64 @@ def test_recording_twice_keeps_one_consent_per_version(person):
     services.consent_record(user=person, documents=[terms])
 
     assert Consent.objects.filter(user=person).count() == 1
+
+
+# --- Staff edit the documents in the admin ----------------------------------------------
+
+
+def test_staff_publish_a_new_version_in_the_admin_and_people_are_asked(
+    client, staff, django_capture_on_commit_callbacks
+):
+    person = factories.UserFactory()
+    client.force_login(staff)
+    selectors.latest_to_accept()  # the date is cached, as on a running server
+    now = timezone.localtime()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:legal_legaldocument_add"),
+            {
+                "kind": DocumentKind.PRIVACY,
+                "version": 2,
+                "published_at_0": now.strftime("%d/%m/%Y"),
+                "published_at_1": now.strftime("%H:%M:%S"),
+                "summary_of_changes": "Nouveau prestataire d'envoi d'e-mails.",
+                "body_fr": "# Nouveau\n\n<b>texte</b>",
+                "body_en": "# New\n\ntext",
+            },
+        )
+
+    assert response.status_code == 302, response.context["adminform"].errors
+    document = LegalDocument.objects.get(kind=DocumentKind.PRIVACY, version=2)
+    page = client.get(reverse("admin:legal_legaldocument_change", args=[document.pk]))
+    assert "<h3>Nouveau</h3>" in page.content.decode()  # the preview, escaped
+    assert "&lt;b&gt;texte&lt;/b&gt;" in page.content.decode()
+    client.force_login(person)
+    person.date_joined = timezone.now() - timedelta(days=1)
+    person.save(update_fields=["date_joined"])
+    assert client.get(reverse("missions:list")).status_code == 302
+
+
+def test_a_version_someone_accepted_cannot_be_deleted(client, staff):
+    person = factories.UserFactory()
+    terms = LegalDocument.objects.get(kind=DocumentKind.TERMS, version=1)
+    services.consent_record(user=person, documents=[terms])
+    client.force_login(staff)
+
+    delete = reverse("admin:legal_legaldocument_delete", args=[terms.pk])
+
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert LegalDocument.objects.filter(pk=terms.pk).exists()
+
+
+def test_consents_are_read_only_in_the_admin(client, staff):
+    person = factories.UserFactory()
+    terms = LegalDocument.objects.get(kind=DocumentKind.TERMS, version=1)
+    (consent,) = services.consent_record(user=person, documents=[terms], ip_address="192.0.2.1")
+    client.force_login(staff)
+
+    page = client.get(reverse("admin:legal_consent_change", args=[consent.pk]))
+
+    assert page.status_code == 200 and "192.0.2.1" in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+    assert client.get(reverse("admin:legal_consent_add")).status_code == 403
