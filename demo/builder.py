@@ -123,6 +123,7 @@ class DemoBuilder(
             self._staff()
             self._story_accounts()
             self._email_addresses()
+            self._consents()
             self._tick("staff and e-mail addresses")
             before = self._story_counts()
             self._stories()

@@ -28,6 +28,7 @@ from demo.options import (
     REJECTED_ASSOCIATION_EMAIL,
     VOLUNTEER_ROLE,
 )
+from legal.models import KINDS_TO_ACCEPT, Consent, LegalDocument
 from volunteers.models import VolunteerProfile, VolunteerSkill
 
 
@@ -306,4 +307,14 @@ class PeopleMixin(BuilderBase):
             EmailAddress,
             ("user_id", "email", "verified", "primary"),
             [(user.pk, user.email, True, True) for user in self.users],
+        )
+
+    def _consents(self) -> None:
+        """Everyone signed up through the form: they accepted the terms and the privacy
+        policy in force."""
+        documents = list(LegalDocument.objects.current().filter(kind__in=KINDS_TO_ACCEPT))
+        self.bulk.insert_rows(
+            Consent,
+            ("user_id", "document_id", "kind", "version"),
+            [(user.pk, doc.pk, doc.kind, doc.version) for user in self.users for doc in documents],
         )

@@ -9,10 +9,10 @@ from django.urls import reverse
 from .selectors import documents_to_accept
 
 # Pages that stay reachable: the legal pages themselves, the API (keys and scripts cannot
-# click a checkbox), the account pages (to log out, confirm an address), the admin's
-# static files and the language switch.
-EXEMPT_NAMESPACES = frozenset({"legal", "api", "djdt"})
-EXEMPT_URL_NAMES = frozenset({"set_language", "healthz", "javascript-catalog"})
+# tick a box), the account pages (to log out, confirm an address, reset a password), the
+# language switch and the health check.
+EXEMPT_NAMESPACES = frozenset({"legal", "api"})
+EXEMPT_URL_NAMES = frozenset({"set_language", "healthz"})
 
 
 def _exempt(request) -> bool:
