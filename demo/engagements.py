@@ -9,6 +9,8 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
+from django.utils import timezone
+
 from demo.base import BuilderBase, weighted
 from demo.catalogue.engagement_texts import (
     ABANDON_MESSAGES,
@@ -243,6 +245,12 @@ class EngagementsMixin(BuilderBase):
                 decided = mission.published_at + datetime.timedelta(
                     seconds=rng.randint(span // 10, max(span // 10 + 1, span // 2))
                 )
+                if state in ("accepted", "active", "completed", "abandoned"):
+                    # Volunteers are taken on before the mission starts when it can be.
+                    eve = timezone.make_aware(
+                        datetime.datetime.combine(mission.start_date, datetime.time(18))
+                    ) - datetime.timedelta(days=1)
+                    decided = max(mission.published_at, min(decided, eve))
             applications.append(
                 Application(
                     mission=mission,
@@ -299,7 +307,7 @@ class EngagementsMixin(BuilderBase):
             if application.state == "completed" and application.volunteer is self.profiles[0]:
                 continue  # its hours, evaluations and testimonial come from _stories()
             mission = application.mission
-            start = mission.start_date
+            start = max(mission.start_date, timezone.localdate(application.decided_at or self.now))
             last = min(mission.end_date, self.today)
             span = max(0, (last - start).days)
             completed = application.state == "completed"

@@ -150,7 +150,7 @@ class StoriesMixin(BuilderBase):
         mission = done.mission
         member = self._admin_of(mission.association)
         last = min(mission.end_date or self.today, self.today)
-        first = max(mission.start_date or last, last - datetime.timedelta(days=30))
+        first = max(done.engagement_start or last, last - datetime.timedelta(days=30))
         entries = [
             (first, "1", "Préparation avec l'équipe"),
             (first, "2", "Animation de la session"),
@@ -242,7 +242,7 @@ class StoriesMixin(BuilderBase):
             .first()
         )
         if active is not None:
-            start = active.mission.start_date or self.today
+            start = active.engagement_start or self.today
             for days_ago, hours, description in (
                 (6, "2", "Point d'étape avec la directrice"),
                 (2, "1.5", "Préparation du prochain rendez-vous"),

@@ -185,6 +185,8 @@ def test_engagements_are_consistent(demo):
     # Hours on running or finished engagements only, never in the future.
     assert not HoursEntry.objects.exclude(application__state__in=["active", "completed"]).exists()
     assert not HoursEntry.objects.filter(date__gt=today).exists()
+    for entry in HoursEntry.objects.select_related("application__mission"):
+        assert entry.date >= entry.application.engagement_start, entry
     assert not HoursEntry.objects.filter(state="rejected", rejection_reason="").exists()
     assert not Evaluation.objects.exclude(application__state="completed").exists()
     # On-site and hybrid missions say where; every mission asks for a required skill.
