@@ -88,8 +88,10 @@ class ImageUploadField(models.ImageField):
 
     default_validators = [validate_image]
 
-    def formfield(self, **kwargs: Any) -> Any:
-        return super().formfield(**{"form_class": ImageUploadFormField, **kwargs})
+    def formfield(  # type: ignore[override]
+        self, form_class: type[forms.Field] | None = None, **kwargs: Any
+    ) -> forms.Field | None:
+        return super().formfield(form_class=form_class or ImageUploadFormField, **kwargs)
 
     def pre_save(self, model_instance: models.Model, add: bool) -> FieldFile:
         file: FieldFile = getattr(model_instance, self.attname)
