@@ -88,10 +88,17 @@ class ImageUploadField(models.ImageField):
 
     default_validators = [validate_image]
 
-    def formfield(  # type: ignore[override]
-        self, form_class: type[forms.Field] | None = None, **kwargs: Any
+    def formfield(
+        self,
+        form_class: type[forms.Field] | None = None,
+        choices_form_class: type[forms.ChoiceField] | None = None,
+        **kwargs: Any,
     ) -> forms.Field | None:
-        return super().formfield(form_class=form_class or ImageUploadFormField, **kwargs)
+        return super().formfield(
+            form_class=form_class or ImageUploadFormField,
+            choices_form_class=choices_form_class,
+            **kwargs,
+        )
 
     def pre_save(self, model_instance: models.Model, add: bool) -> FieldFile:
         file: FieldFile = getattr(model_instance, self.attname)
