@@ -9,6 +9,8 @@ import datetime
 from collections import Counter
 from decimal import Decimal
 
+from django.utils import timezone
+
 from companies.models import Company, CompanyMember, CostBand, Programme, ProgrammeRegistration
 from demo.base import BuilderBase, weighted
 from demo.catalogue.engagement_texts import (
@@ -204,8 +206,14 @@ class ProgrammesMixin(BuilderBase):
                 if (profile.pk, mission.pk) in taken:
                     continue
                 taken.add((profile.pk, mission.pk))
+                opened = mission.published_at or self.now - datetime.timedelta(days=400)
+                eve = timezone.make_aware(
+                    datetime.datetime.combine(mission.start_date, datetime.time(18))
+                ) - datetime.timedelta(days=1)
+                decided = self._between(opened, max(opened, eve), late=0.5)
                 added.append(
                     Application(
+                        created_at=self._between(opened, decided),
                         mission=mission,
                         volunteer=profile,
                         origin=rng.choice(["applied", "suggested", "applied"]),
@@ -213,7 +221,7 @@ class ProgrammesMixin(BuilderBase):
                         is_work_time=True,
                         approval_state=Application.Approval.APPROVED,
                         planned_hours=rng.choice([8, 12, 16]),
-                        decided_at=self.now,
+                        decided_at=decided,
                     )
                 )
         if not added:
@@ -228,13 +236,15 @@ class ProgrammesMixin(BuilderBase):
         for application in added:
             mission = application.mission
             last = min(mission.end_date or self.today, self.today)
-            first = max(mission.start_date or last, last - datetime.timedelta(days=300))
+            first = max(application.engagement_start or last, last - datetime.timedelta(days=300))
             span = max(0, (last - first).days)
             for _ in range(rng.randint(2, 4)):
+                day = first + datetime.timedelta(days=rng.randint(0, span))
                 hours.append(
                     HoursEntry(
+                        created_at=self._evening_after(day, within_days=4),
                         application=application,
-                        date=first + datetime.timedelta(days=rng.randint(0, span)),
+                        date=day,
                         hours=Decimal(rng.choice(["1.5", "2", "2.5", "3", "4"])),
                         description=rng.choice(HOURS_DESCRIPTIONS),
                         state=HoursEntry.State.VALIDATED,
@@ -246,6 +256,7 @@ class ProgrammesMixin(BuilderBase):
                 skills, autonomy, comment = rng.choice(EVALUATION_ASSOCIATION)
                 evaluations.append(
                     Evaluation(
+                        created_at=self._evening_after(last, within_days=20),
                         application=application,
                         side=Evaluation.Side.ASSOCIATION,
                         author=admins.get(mission.association.pk),

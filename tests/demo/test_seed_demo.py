@@ -200,6 +200,27 @@ def test_engagements_are_consistent(demo):
     )
 
 
+def test_a_year_of_activity(demo):
+    """Applications, answers, hours and evaluations spread over the past year, each in
+    its order: published, applied, answered, then hours given and evaluated."""
+    now = timezone.now()
+    for application in Application.objects.select_related("mission"):
+        assert application.created_at <= now
+        if application.mission.published_at:
+            assert application.created_at >= application.mission.published_at, application
+        if application.decided_at:
+            assert application.created_at <= application.decided_at, application
+    for entry in HoursEntry.objects.all():
+        assert entry.created_at.date() >= entry.date and entry.created_at <= now
+
+    def months(dates):
+        return {(d.year, d.month) for d in dates}
+
+    assert len(months(Application.objects.values_list("created_at", flat=True))) >= 9
+    assert len(months(HoursEntry.objects.values_list("date", flat=True))) >= 9
+    assert len(months(Evaluation.objects.values_list("created_at", flat=True))) >= 6
+
+
 def test_identities_places_and_skills_look_real(demo):
     for association in Association.objects.all():
         assert association.rna or association.siret
