@@ -207,8 +207,9 @@ class ProgrammesMixin(BuilderBase):
                     continue
                 taken.add((profile.pk, mission.pk))
                 opened = mission.published_at or self.now - datetime.timedelta(days=400)
+                starts = mission.start_date or self.today
                 eve = timezone.make_aware(
-                    datetime.datetime.combine(mission.start_date, datetime.time(18))
+                    datetime.datetime.combine(starts, datetime.time(18))
                 ) - datetime.timedelta(days=1)
                 decided = self._between(opened, max(opened, eve), late=0.5)
                 added.append(
