@@ -482,3 +482,34 @@ def client_login_works() -> bool:
     from django.test import Client
 
     return Client().login(email="benevole@probono.test", password=DEMO_PASSWORD)
+
+
+def test_the_demo_association_gets_good_suggestions(demo, django_capture_on_commit_callbacks):
+    from missions import suggestions
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("recompute_suggestions", stdout=StringIO())
+    association = AssociationMember.objects.get(user__email="association@probono.test").association
+    today = timezone.localdate()
+    open_missions = [
+        mission
+        for mission in Mission.objects.published()
+        .with_taken_seats()
+        .filter(association=association, taken_seats__lt=F("seats"))
+        if mission.is_open_for_applications(today)
+    ]
+    assert open_missions
+    for mission in open_missions:
+        suggested = suggestions.for_mission(mission)
+        assert len(suggested) >= 3, mission
+        required = set(
+            mission.skills.filter(importance="required").values_list("skill_id", flat=True)
+        )
+        for pair in suggested[:3]:
+            held = set(
+                VolunteerSkill.objects.filter(profile_id=pair.volunteer_id).values_list(
+                    "skill_id", flat=True
+                )
+            )
+            assert held & required, pair
+            assert pair.score >= 0.8
