@@ -2,9 +2,11 @@
 staff compute the teams (``matching.team_adapter``), adjust them by hand and publish them,
 and everyone is told their team."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,6 +62,27 @@ def eligible_associations(programme: Programme):
     if departements.exists():
         associations = associations.filter(departement__in=departements)
     return associations
+
+
+def open_to_associations(associations: QuerySet[Association], today: datetime.date):
+    """The programmes not yet over that any of ``associations`` may submit missions to:
+    those inviting one of them, and (for verified ones) those open to every association
+    of their territory; the rule of ``eligible_associations`` read the other way, in one
+    query."""
+    verified = associations.filter(verification_state=Association.State.VERIFIED)
+    invited = Programme.invited_associations.through.objects.filter(programme=OuterRef("pk"))
+    territories = Programme.departements.through.objects.filter(programme=OuterRef("pk"))
+    open_to_verified = (
+        Exists(verified)
+        & ~Exists(invited)
+        & (
+            ~Exists(territories)
+            | Exists(territories.filter(departement_id__in=verified.values("departement_id")))
+        )
+    )
+    return Programme.objects.filter(ends_on__gte=today).filter(
+        Exists(invited.filter(association_id__in=associations.values("pk"))) | open_to_verified
+    )
 
 
 def _locked(programme_id: int) -> Programme:

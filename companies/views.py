@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -581,20 +581,8 @@ def programme_invitations(request):
     if not associations:
         raise PermissionDenied(_("Cette page est réservée aux associations."))
     today = timezone.localdate()
-    mine = [a.pk for a in associations]
-    verified = [a for a in associations if a.is_verified]
-    invited = Programme.invited_associations.through.objects.filter(programme=OuterRef("pk"))
-    territories = Programme.departements.through.objects.filter(programme=OuterRef("pk"))
-    open_to_all = ~Exists(invited) & (
-        ~Exists(territories)
-        | Exists(territories.filter(departement_id__in=[a.departement_id for a in verified]))
-    )
     visible = (
-        Programme.objects.filter(ends_on__gte=today)
-        .filter(
-            Exists(invited.filter(association_id__in=mine))
-            | (open_to_all if verified else Q(pk=None))
-        )
+        programme_services.open_to_associations(association_access.managed_by(request.user), today)
         .select_related("company")
         .order_by("starts_on")[:50]
     )
@@ -670,6 +658,16 @@ def programme_detail(request, pk: int):
             "is_registered": is_registered,
             "registration_open": programme.registration_open(timezone.localdate()),
             "submittable": submittable,
+            # An invited association's member with nothing to put forward yet.
+            "submit_from": (
+                []
+                if submittable or is_member or manage
+                else list(
+                    programme_services.eligible_associations(programme).filter(
+                        pk__in=association_access.managed_by(user).values("pk")
+                    )
+                )
+            ),
             "error": request.session.pop("programme_error", None),
         },
     )

@@ -21,7 +21,7 @@ from demo.catalogue.engagement_texts import (
 )
 from demo.options import FIRST_DRAWN_VOLUNTEER
 from missions.models import Application, Evaluation, HoursEntry, Mission
-from volunteers.models import VolunteerProfile
+from volunteers.models import VolunteerProfile, VolunteerSkill
 
 
 class ProgrammesMixin(BuilderBase):
@@ -54,7 +54,7 @@ class ProgrammesMixin(BuilderBase):
         specs.append(
             (
                 "week",
-                self.companies[0],
+                self.companies[1] if len(self.companies) > 1 else self.companies[0],
                 f"Semaine du pro bono {(today + datetime.timedelta(days=40)).year}",
                 Programme.Kind.WEEK,
                 "Une semaine pendant laquelle chaque salarié peut consacrer une journée à une "
@@ -69,8 +69,8 @@ class ProgrammesMixin(BuilderBase):
             specs.append(
                 (
                     "marathon",
-                    self.companies[1],
-                    f"Probono Marathon {self.companies[1].name.split()[0]}",
+                    self.companies[0],  # the demo company's event: teams to review
+                    f"Probono Marathon {self.companies[0].name.split()[0]}",
                     Programme.Kind.MARATHON,
                     "Une journée intensive : des équipes de salariés relèvent chacune le défi "
                     "d'une association.",
@@ -342,15 +342,33 @@ class ProgrammesMixin(BuilderBase):
         self.bulk.insert(Application, added)
 
     def _event_registrations(self) -> None:
-        """The marathon's employees register; its teams are left for staff to compute."""
+        """The marathon's employees register, each with the skills one of its missions
+        asks for, so that the teams the organisers compute (``_story_event``) hold."""
         marathon = self.programmes.get("marathon")
         if marathon is None:
             return
         profiles = list(
             VolunteerProfile.objects.filter(employer=marathon.company_id)
+            .exclude(pk__in=[p.pk for p in self.profiles[:FIRST_DRAWN_VOLUNTEER]])
             .order_by("pk")
-            .values_list("pk", flat=True)[:16]
+            .values_list("pk", flat=True)[:10]
         )
+        # They take part from wherever they are: remotely, or on a hybrid mission's day.
+        VolunteerProfile.objects.filter(pk__in=profiles).update(
+            accepts_remote=True, accepts_hybrid=True, max_distance_km=800
+        )
+        needs = [
+            list(mission.skills.filter(importance="required").values_list("skill_id", "min_level"))
+            for mission in Mission.objects.filter(programme=marathon, state="published")
+            .exclude(location_mode="on_site")
+            .order_by("pk")
+        ]
+        if needs:
+            for n, pk in enumerate(profiles):
+                for skill_id, level in needs[n % len(needs)]:
+                    VolunteerSkill.objects.update_or_create(
+                        profile_id=pk, skill_id=skill_id, defaults={"level": min(4, level + 1)}
+                    )
         self.bulk.insert(
             ProgrammeRegistration,
             [ProgrammeRegistration(programme=marathon, volunteer_id=pk) for pk in profiles],

@@ -6,16 +6,20 @@ validate and invitations."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from decimal import Decimal
 from typing import cast
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 
 from associations.models import Association
 from associations.services import association_register, association_reject
+from companies.models import CompanyMember
+from companies.programmes import teams_propose
 from demo.base import BuilderBase
 from demo.catalogue.engagement_texts import (
     APPLICATION_MESSAGES,
@@ -196,6 +200,26 @@ class StoriesMixin(BuilderBase):
                 VolunteerSkill.objects.update_or_create(
                     profile_id=pk, skill_id=skill, defaults={"level": level}
                 )
+
+    def _story_event(self) -> None:
+        """The demo company's organiser has computed the marathon's teams: a proposal to
+        review, adjust and publish."""
+        marathon = self.programmes.get("marathon")
+        if marathon is None:
+            return
+        organiser = (
+            CompanyMember.objects.filter(
+                company_id=marathon.company_id, role=CompanyMember.Role.PROGRAMME_ADMIN
+            )
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        if organiser is None:
+            return
+        # A small dataset may lack registrations or missions for it.
+        with contextlib.suppress(ValidationError):
+            teams_propose(programme_id=marathon.pk, actor=organiser.user, time_budget=1.0)
 
     def _story_volunteer(self) -> None:
         """The demo volunteer: favourites, a waitlisted application, and the completed

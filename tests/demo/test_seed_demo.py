@@ -513,3 +513,30 @@ def test_the_demo_association_gets_good_suggestions(demo, django_capture_on_comm
             )
             assert held & required, pair
             assert pair.score >= 0.8
+
+
+def test_the_demo_company_has_event_teams_to_review(demo, client):
+    from companies.models import TeamAssignment
+
+    marathon = Programme.objects.get(kind=Programme.Kind.MARATHON)
+    organiser = CompanyMember.objects.get(user__email="entreprise@probono.test")
+    assert organiser.company_id == marathon.company_id
+    assert organiser.role == CompanyMember.Role.PROGRAMME_ADMIN
+    assert marathon.teams_state == Programme.Teams.PROPOSED
+    registered = marathon.registrations.count()
+    assert registered >= 8
+    assert TeamAssignment.objects.filter(programme=marathon).count() == registered
+
+    client.force_login(organiser.user)
+    page = client.get(reverse("companies:programme", args=[marathon.pk]))
+    assert page.status_code == 200
+    assert "Publier" in page.content.decode()
+
+
+def test_the_demo_association_is_led_to_a_programme(demo, client):
+    client.force_login(User.objects.get(email="association@probono.test"))
+    board = client.get(reverse("asso:dashboard")).content.decode()
+    assert "vous sont ouverts" in board or "vous est ouvert" in board
+    invitations = client.get(reverse("companies:programme_invitations")).content.decode()
+    marathon = Programme.objects.get(kind=Programme.Kind.MARATHON)
+    assert marathon.name in invitations
