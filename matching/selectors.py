@@ -22,7 +22,7 @@ from taxonomy.models import Skill
 from volunteers.models import VolunteerProfile, VolunteerProfileQuerySet
 
 from .explain import SkillNames, explain_details
-from .models import HiddenSuggestion, Proposal, SuggestionList, SuggestionSource
+from .models import HiddenSuggestion, MatchingRun, Proposal, SuggestionList, SuggestionSource
 from .storage import StoredList
 from .weights import FACTORS
 
@@ -220,3 +220,18 @@ def lists_explained(rows: list[SuggestionList]) -> list[list[SuggestedPair]]:
     stored = [row.decoded() for row in rows]
     skill_pks, names = _skill_names(stored)
     return [_pairs(row, s, skill_pks, names) for row, s in zip(rows, stored, strict=True)]
+
+
+def volunteer_list_is_current(profile: VolunteerProfile) -> bool:
+    """Whether the volunteer's suggestions were computed since their profile last
+    changed: an empty list then means that nothing fits (or all was applied to), not
+    that the computation is still to come."""
+    since = profile.updated_at
+    if SuggestionList.objects.filter(volunteer=profile, computed_at__gte=since).exists():
+        return True
+    return MatchingRun.objects.filter(
+        Q(scope=MatchingRun.Scope.FULL)
+        | Q(scope=MatchingRun.Scope.VOLUNTEER, target_id=profile.pk),
+        state=MatchingRun.State.SUCCEEDED,
+        finished_at__gte=since,
+    ).exists()

@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from matching.models import MatchingRun
 from missions.models import Application, Mission
 from tests import factories
 from tests.suggestions import store_list
@@ -72,8 +73,26 @@ def test_closed_missions_and_applied_ones_are_not_suggested(client, volunteer, a
 
     assert "Mission close" not in content
     assert "Déjà candidaté" not in content
-    assert "en cours de calcul" in content
+    # The list was computed and is used up: nothing is still being computed.
+    assert "en cours de calcul" not in content
+    assert "Aucune nouvelle mission ne correspond" in content
     assert reverse("missions:list") in content
+
+
+def test_a_list_not_computed_yet_says_so(client, volunteer):
+    client.force_login(volunteer.user)
+    content = client.get(SUGGESTIONS).content.decode()
+    assert "en cours de calcul" in content
+
+    # Once a full run has finished since the profile changed, nothing is pending.
+    MatchingRun.objects.create(
+        scope=MatchingRun.Scope.FULL,
+        state=MatchingRun.State.SUCCEEDED,
+        finished_at=timezone.now(),
+    )
+    content = client.get(SUGGESTIONS).content.decode()
+    assert "en cours de calcul" not in content
+    assert "Aucune nouvelle mission ne correspond" in content
 
 
 def test_suggestions_say_what_the_profile_lacks(client, volunteer):
