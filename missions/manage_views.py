@@ -430,6 +430,9 @@ def mission_transition(request, pk: int, transition: str):
     )
     if service is None:
         raise Http404
+    if transition == "complete" and request.POST.get("confirm") != "1":
+        messages.warning(request, _("Confirmez la fin de la mission : elle clôt les engagements."))
+        return redirect("asso:mission_pipeline", pk=mission.pk)
     try:
         service(mission_id=mission.pk, actor=request.user)
     except ValidationError as error:

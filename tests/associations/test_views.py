@@ -481,3 +481,21 @@ def test_association_pages_render_in_english(client, busy_mission, owner):
             response = client.get(url)
             assert response.status_code == 200
             assert '<html lang="en">' in response.content.decode()
+
+
+def test_ending_a_mission_asks_for_a_confirmation(client, association, owner):
+    mission = factories.MissionFactory(association=association, state=Mission.State.IN_PROGRESS)
+    active = factories.ApplicationFactory(mission=mission, state="active")
+    _login(client, owner)
+    page = client.get(reverse("asso:mission_pipeline", args=[mission.pk])).content.decode()
+    assert "Oui, terminer la mission" in page and "ne pourra plus déclarer" in page
+
+    url = reverse("asso:mission_transition", args=[mission.pk, "complete"])
+    client.post(url)
+    mission.refresh_from_db()
+    assert mission.state == Mission.State.IN_PROGRESS
+
+    client.post(url, {"confirm": "1"})
+    mission.refresh_from_db()
+    active.refresh_from_db()
+    assert mission.state == Mission.State.COMPLETED and active.state == "completed"

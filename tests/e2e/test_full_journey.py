@@ -187,7 +187,9 @@ def test_an_association_and_a_volunteer_go_from_sign_up_to_the_attestation(
     expect(hours).to_contain_text("Paramétrage du CRM")
     hours.get_by_role("button", name=re.compile("^Valider")).click()
     expect(asso.get_by_role("status")).to_contain_text("Heures validées")
-    asso.get_by_role("button", name="Terminer la mission").click()
+    # Ending the mission asks for a confirmation first.
+    asso.get_by_text("Terminer la mission", exact=True).click()
+    asso.get_by_role("button", name="Oui, terminer la mission").click()
     completed = asso.get_by_role("region", name="Engagements terminés")
     completed.get_by_text("Évaluer l'engagement").click()
     completed.get_by_label("5", exact=True).check()
