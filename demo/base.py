@@ -31,6 +31,7 @@ from demo.catalogue.template import MissionTemplate
 from demo.identifiers import ascii_slug
 from demo.options import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoOptions, DemoResult
 from demo.places import City, demo_cities, postcode_for
+from missions.models import Application
 from notifications.models import Notification
 from taxonomy.models import Cause, Departement, Region, Skill
 
@@ -236,6 +237,28 @@ class BuilderBase:
         ).update(created_at=when)
         self.backdated.append((about or obj, when))
         self._realign_notifications([(about or obj, when)])
+
+    def _date_applications(self, applications: list[Application]) -> None:
+        """Date each application between its mission's publication and its answer (the
+        insert stamped them all with now): most missions hear from a first candidate
+        within days, and unanswered applications are recent. A generator of its own, so
+        that the rest of the data stays what the seed gives."""
+        rng = random.Random(self.o.seed + 1)
+        recent = datetime.timedelta(days=5)
+        for application in applications:
+            published = application.mission.published_at
+            if published is None:
+                continue
+            if application.decided_at is not None:
+                start, end = published, application.decided_at
+            else:
+                start, end = max(published, self.now - recent), self.now
+            span = (end - start).total_seconds()
+            if span <= 0:
+                continue
+            wait = min(rng.expovariate(1 / (3 * 86400)), span * 0.9)
+            application.created_at = start + datetime.timedelta(seconds=max(wait, span * 0.01))
+        Application.objects.bulk_update(applications, ["created_at"], batch_size=500)
 
     def _realign_notifications(self, steps: list[tuple[models.Model, datetime.datetime]]):
         """Date the notifications made during the run about each step's object with the

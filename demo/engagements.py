@@ -270,6 +270,7 @@ class EngagementsMixin(BuilderBase):
                 )
             )
         self.bulk.insert(Application, applications)
+        self._date_applications(applications)
         self.applications = applications
 
     def _refusal_row(self, rows: list[tuple[int, int, str]]) -> int | None:

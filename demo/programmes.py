@@ -8,6 +8,9 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from decimal import Decimal
+from typing import cast
+
+from django.utils import timezone
 
 from companies.models import Company, CompanyMember, CostBand, Programme, ProgrammeRegistration
 from demo.base import BuilderBase, weighted
@@ -177,6 +180,18 @@ class ProgrammesMixin(BuilderBase):
                 member.manager_id = pool[n % len(pool)] if pool and n % 2 == 0 else None
         CompanyMember.objects.bulk_update(members, ["site", "cost_band", "manager"], 2000)
 
+    def _taken_on(self, mission: Mission) -> datetime.datetime:
+        """When a volunteer was taken on: the eve of the mission's start, after its
+        publication, never later than now."""
+        eve = self.now
+        if mission.start_date is not None:
+            eve = timezone.make_aware(
+                datetime.datetime.combine(mission.start_date, datetime.time(18))
+            ) - datetime.timedelta(days=1)
+        if mission.published_at is not None:
+            eve = max(eve, mission.published_at + datetime.timedelta(hours=2))
+        return min(eve, self.now)
+
     def _company_track_record(self) -> None:
         """Past work-time engagements of the first two companies' employees on completed
         missions, with validated hours and evaluations, so that their impact reports show
@@ -213,12 +228,13 @@ class ProgrammesMixin(BuilderBase):
                         is_work_time=True,
                         approval_state=Application.Approval.APPROVED,
                         planned_hours=rng.choice([8, 12, 16]),
-                        decided_at=self.now,
+                        decided_at=self._taken_on(mission),
                     )
                 )
         if not added:
             return
         self.bulk.insert(Application, added)
+        self._date_applications(added)
         extra = Counter(a.mission.pk for a in added)
         for mission in missions:
             if extra[mission.pk]:
@@ -228,7 +244,12 @@ class ProgrammesMixin(BuilderBase):
         for application in added:
             mission = application.mission
             last = min(mission.end_date or self.today, self.today)
-            first = max(mission.start_date or last, last - datetime.timedelta(days=300))
+            first = max(
+                mission.start_date or last,
+                last - datetime.timedelta(days=300),
+                timezone.localdate(cast(datetime.datetime, application.decided_at)),
+            )
+            first = min(first, last)
             span = max(0, (last - first).days)
             for _ in range(rng.randint(2, 4)):
                 hours.append(
@@ -328,6 +349,7 @@ class ProgrammesMixin(BuilderBase):
                     )
                 )
         self.bulk.insert(Application, added)
+        self._date_applications(added)
 
     def _event_registrations(self) -> None:
         """The marathon's employees register; its teams are left for staff to compute."""
