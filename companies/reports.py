@@ -15,7 +15,8 @@ What counts, so that every figure can be checked by hand:
   hourly cost (their cost band's, or the company's); the tax estimate applies the rules
   of ``settings.TAX_SPONSORSHIP_RULES`` (CGI art. 238 bis), each with its source.
 
-Hours of a mission needing skills of several families are shared equally between them.
+Hours of a mission needing skills of several families are shared equally between them,
+to the cent, so that every breakdown adds up to the hours validated.
 """
 
 import datetime
@@ -133,8 +134,21 @@ def _validated_hours(scope: ReportScope):
     )
 
 
+def validated_hours_total(scope: ReportScope) -> Decimal:
+    """The report's validated hours alone, in one query (the dashboard's figure)."""
+    return _validated_hours(scope).aggregate(t=Sum("hours"))["t"] or Decimal(0)
+
+
 def _sorted(totals: dict) -> list[tuple[str, Decimal]]:
     return sorted(((k, v) for k, v in totals.items() if v), key=lambda kv: (-kv[1], kv[0]))
+
+
+def split_evenly(total: Decimal, parts: int) -> list[Decimal]:
+    """``total`` (to the cent) in ``parts`` shares to the cent that add up to it exactly:
+    the first shares take the odd cents."""
+    cents = int((total / CENT).to_integral_value(rounding=ROUND_HALF_UP))
+    base, odd = divmod(cents, parts)
+    return [(base + (1 if i < odd else 0)) * CENT for i in range(parts)]
 
 
 def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -282,13 +296,9 @@ def impact_report(scope: ReportScope, members: list[MemberRow] | None = None) ->
         families[mission_id].add(family)
     by_family: dict[str, Decimal] = defaultdict(Decimal)
     for mission_id, total in per_mission.items():
-        names = sorted(families.get(mission_id, ()))
-        if not names:
-            by_family["—"] += total
-            continue
-        for name in names:
-            by_family[name] += total / len(names)
-    by_family = {k: _money(v) for k, v in by_family.items()}
+        names = sorted(families.get(mission_id, ())) or ["—"]
+        for name, share in zip(names, split_evenly(total, len(names)), strict=True):
+            by_family[name] += share
 
     employee_count = sum(1 for m in members if not scope.site or m.site == scope.site)
 

@@ -38,7 +38,13 @@ from .forms import (
 )
 from .models import CompanyMember, Programme
 from .pdf import association_summary_pdf, report_pdf
-from .reports import ReportScope, association_yearly_summary, impact_report, member_rows
+from .reports import (
+    ReportScope,
+    association_yearly_summary,
+    impact_report,
+    member_rows,
+    validated_hours_total,
+)
 
 
 def _staff_member(request) -> CompanyMember:
@@ -93,7 +99,7 @@ def dashboard(request):
         "pending": pending.count(),
     }
     hours = (
-        exports.validated_hours_between(company, start, end)
+        validated_hours_total(ReportScope(company=company, start=start, end=end))
         if member.role == CompanyMember.Role.PROGRAMME_ADMIN
         else None
     )
@@ -261,17 +267,28 @@ def _approval_rows(member, applications, forms_for=None):
     users = {a.volunteer.user_id for a in applications}
     members = CompanyMember.objects.filter(company=company, user_id__in=users)
     allowances = selectors.allowances_of(company, members)
+    budgets = {
+        programme_id: selectors.programme_budget(programme_id)
+        for programme_id in {a.mission.programme_id for a in applications} - {None}
+    }
     forms_for = forms_for or {}
     rows = []
     for application in applications:
         approve, refuse = forms_for.get(application.pk, (None, None))
+        allowance = allowances.get(application.volunteer.user_id)
+        grantable = selectors.planned_hours_default(
+            application.mission.effort_hours,
+            allowance,
+            budgets.get(application.mission.programme_id),
+        )
         rows.append(
             {
                 "application": application,
-                "allowance": allowances.get(application.volunteer.user_id),
+                "allowance": allowance,
+                "grantable": grantable,
                 "approve_form": approve
                 or ApproveForm(
-                    initial={"planned_hours": application.mission.effort_hours},
+                    initial={"planned_hours": grantable or None},
                     prefix=f"a{application.pk}",
                 ),
                 "refuse_form": refuse or RefuseForm(prefix=f"r{application.pk}"),
@@ -605,9 +622,9 @@ def programme_detail(request, pk: int):
         Mission.objects.filter(programme=programme).select_related("association").order_by("title")
     )
     teams = programme_services.team_members(programme)
-    budget_used = None
+    budget = None
     if programme.hours_budget and (manage or is_member):
-        budget_used = exports.programme_validated_hours(programme)
+        budget = selectors.programme_budget(programme.pk)
     show_teams = programme.teams_state == programme.Teams.PUBLISHED or (
         manage and programme.teams_state == programme.Teams.PROPOSED
     )
@@ -654,7 +671,7 @@ def programme_detail(request, pk: int):
             "registrations": registrations,
             "unassigned": [r.volunteer for r in registrations if r.volunteer_id not in assigned],
             "is_member": is_member,
-            "budget_used": budget_used,
+            "budget": budget,
             "is_registered": is_registered,
             "registration_open": programme.registration_open(timezone.localdate()),
             "submittable": submittable,

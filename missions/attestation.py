@@ -1,9 +1,9 @@
 """The attestation of a completed engagement, as a PDF (reportlab), in the active language."""
 
+import datetime
 import hashlib
 import hmac
 import io
-from decimal import Decimal
 
 from django.conf import settings
 from django.utils import formats, timezone
@@ -17,7 +17,8 @@ from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 from core.documents import plain
 from volunteers.templatetags.volunteers_tags import hours as format_hours
 
-from .models import Application, HoursEntry
+from .figures import engagement_record
+from .models import Application
 
 
 def attestation_reference(application: Application) -> str:
@@ -42,13 +43,10 @@ def reference_is_valid(reference: str) -> bool:
 
 
 def attestation_facts(application: Application) -> dict:
-    """What the attestation states, computed from the engagement's rows."""
-    hours = list(application.hours.filter(state=HoursEntry.State.VALIDATED).values("date", "hours"))
-    validated = sum((row["hours"] for row in hours), Decimal("0"))
-    dates = sorted(row["date"] for row in hours)
+    """What the attestation states, computed from the engagement's rows: the period
+    and the hours are those actually given (validated), not the mission's planned dates."""
+    record = engagement_record(application)
     mission = application.mission
-    start = mission.start_date or (dates[0] if dates else application.created_at.date())
-    end = mission.end_date or (dates[-1] if dates else timezone.localdate())
     volunteer_levels = dict(application.volunteer.skills.values_list("skill_id", "level"))
     mission_skills = list(mission.skills.select_related("skill").order_by("skill__name_fr"))
     used = [item.skill for item in mission_skills if item.skill_id in volunteer_levels]
@@ -65,12 +63,24 @@ def attestation_facts(application: Application) -> dict:
         "association": association.name,
         "identifiers": ", ".join(identifiers),
         "mission": mission.title,
-        "start": start,
-        "end": end,
-        "hours": validated,
+        "start": record.first_day,
+        "end": record.last_day,
+        "hours": record.hours,
         "skills": [skill.name for skill in (used or [item.skill for item in mission_skills])],
         "reference": attestation_reference(application),
         "issued": timezone.localdate(),
+    }
+
+
+def _period(start: datetime.date | None, end: datetime.date | None) -> str:
+    """The days the validated hours span, in words."""
+    if start is None or end is None:
+        return "—"
+    if start == end:
+        return _("le %(day)s") % {"day": formats.date_format(start, "DATE_FORMAT")}
+    return _("du %(start)s au %(end)s") % {
+        "start": formats.date_format(start, "DATE_FORMAT"),
+        "end": formats.date_format(end, "DATE_FORMAT"),
     }
 
 
@@ -114,14 +124,7 @@ def render_attestation(application: Application, *, compress: bool = True) -> by
         (_("Association"), facts["association"]),
         (_("Identifiant légal"), facts["identifiers"] or "—"),
         (_("Mission"), facts["mission"]),
-        (
-            _("Période"),
-            _("du %(start)s au %(end)s")
-            % {
-                "start": date(facts["start"], "DATE_FORMAT"),
-                "end": date(facts["end"], "DATE_FORMAT"),
-            },
-        ),
+        (_("Période de l'engagement"), _period(facts["start"], facts["end"])),
         (_("Heures validées par l'association"), f"{hours} h"),
         (_("Compétences mobilisées"), ", ".join(facts["skills"]) or "—"),
     ]

@@ -1,11 +1,12 @@
 """Read-only queries about missions, each of a constant number of SQL queries whatever
 the number of rows: what associations do with their missions (their board, the public
-profile's responsiveness and testimonials) and a volunteer's engagements and favourites."""
+profile's testimonials) and a volunteer's engagements and favourites. The figures shown
+to people (responsiveness, time to first candidate, an engagement's record) are defined
+in ``figures.py``."""
 
 import datetime
-import statistics
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Count,
@@ -32,51 +33,7 @@ if TYPE_CHECKING:
 
     from accounts.models import User
 
-MIN_APPLICATIONS_FOR_RESPONSIVENESS = 3
-RESPONSIVENESS_WINDOW = datetime.timedelta(days=365)
 SLOW_ANSWER = datetime.timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class Responsiveness:
-    received: int
-    answered: int
-    median_days: float | None
-
-    @property
-    def enough_data(self) -> bool:
-        return self.received >= MIN_APPLICATIONS_FOR_RESPONSIVENESS
-
-    @property
-    def answered_percent(self) -> int:
-        return round(100 * self.answered / self.received) if self.received else 0
-
-
-def responsiveness(
-    association: Association, *, now: datetime.datetime | None = None
-) -> Responsiveness:
-    """How the association answers applications received over the last 12 months.
-
-    Answered means accepted or declined (``decided_at`` set); the median counts the
-    days between the application and that answer. Two queries, whatever the volume.
-    """
-    now = now or timezone.now()
-    received = Application.objects.filter(
-        mission__association=association, created_at__gte=now - RESPONSIVENESS_WINDOW
-    )
-    counts = received.aggregate(
-        received=Count("pk"), answered=Count("pk", filter=Q(decided_at__isnull=False))
-    )
-    median: float | None = None
-    if counts["answered"]:
-        delays = [
-            (cast(datetime.datetime, decided) - created).total_seconds() / 86400
-            for created, decided in received.filter(decided_at__isnull=False).values_list(
-                "created_at", "decided_at"
-            )
-        ]
-        median = statistics.median(delays)
-    return Responsiveness(counts["received"], counts["answered"], median)
 
 
 def published_testimonials(association: Association) -> QuerySet[Testimonial]:

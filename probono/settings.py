@@ -283,6 +283,10 @@ MATCHING_CHUNKS = env.int("MATCHING_CHUNKS", default=8)
 INVITATIONS_PER_VOLUNTEER_PER_MONTH = env.int("INVITATIONS_PER_VOLUNTEER_PER_MONTH", default=2)
 
 # Companies and foundations: approvals, and the French corporate sponsorship rules.
+# An association's public page shows how fast it answers only once it has answered at
+# least this many applications (fewer would make the median say more than it knows).
+RESPONSIVENESS_MIN_ANSWERED = env.int("RESPONSIVENESS_MIN_ANSWERED", default=5)
+
 # Approvers are reminded of a work-time application that waits longer than this (days),
 # then again every as many days.
 COMPANY_APPROVAL_REMINDER_DAYS = env.int("COMPANY_APPROVAL_REMINDER_DAYS", default=3)
