@@ -30,10 +30,17 @@ from django.conf import settings
 from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from missions.models import Application, Evaluation, HoursEntry, Mission, MissionSkill
 
 from .models import Company, CompanyMember
+
+
+def _name_field() -> str:
+    """Causes and skill families are named in the reader's language."""
+    return "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
+
 
 CENT = Decimal("0.01")
 
@@ -212,6 +219,7 @@ def impact_report(scope: ReportScope, members: list[MemberRow] | None = None) ->
     company = scope.company
     members = member_rows(company) if members is None else members
     costs = {m.user_id: m.hourly_cost for m in members}
+    cause_name = f"application__mission__cause__{_name_field()}"
 
     rows = list(
         _validated_hours(scope)
@@ -229,7 +237,7 @@ def impact_report(scope: ReportScope, members: list[MemberRow] | None = None) ->
             "date",
             "application__mission_id",
             "application__mission__state",
-            "application__mission__cause__name_fr",
+            cause_name,
             "application__mission__association_id",
             "application__mission__association__name",
             "dep_code",
@@ -274,7 +282,7 @@ def impact_report(scope: ReportScope, members: list[MemberRow] | None = None) ->
         hours = row["t"]
         hours_validated += hours
         months[row["date"].replace(day=1)]["validated"] += hours
-        by_cause[row["application__mission__cause__name_fr"]] += hours
+        by_cause[row[cause_name]] += hours
         by_association[row["application__mission__association__name"]] += hours
         dep = f"{row['dep_code']} {row['dep_name']}" if row["dep_code"] else "—"
         by_departement[dep] += hours
@@ -292,7 +300,7 @@ def impact_report(scope: ReportScope, members: list[MemberRow] | None = None) ->
     families: dict[int, set[str]] = defaultdict(set)
     for mission_id, family in MissionSkill.objects.filter(
         mission_id__in=list(per_mission), importance=MissionSkill.Importance.REQUIRED
-    ).values_list("mission_id", "skill__family__name_fr"):
+    ).values_list("mission_id", f"skill__family__{_name_field()}"):
         families[mission_id].add(family)
     by_family: dict[str, Decimal] = defaultdict(Decimal)
     for mission_id, total in per_mission.items():
