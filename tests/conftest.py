@@ -155,33 +155,39 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/{db}"
 
     def start(self) -> None:
+        """Start (again, on the same port if it is still free; another spare one if a
+        parallel test took it), and wait until this very server answers."""
         import shutil
         import subprocess
         import time
 
         import redis
 
-        self.process = subprocess.Popen(
-            [shutil.which("redis-server") or "redis-server", "--port", str(self.port)]
-            + ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-            + ["--dir", str(self.dir)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.exceptions.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
+        for _attempt in range(len(self.PORTS)):
+            self.process = subprocess.Popen(
+                [shutil.which("redis-server") or "redis-server", "--port", str(self.port)]
+                + ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+                + ["--dir", str(self.dir)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+            deadline = time.monotonic() + 10
+            while self.process.poll() is None and time.monotonic() < deadline:
+                try:
+                    if client.info("server")["process_id"] == self.process.pid:
+                        return
+                except redis.exceptions.ConnectionError:
+                    pass
                 time.sleep(0.05)
+            self.stop()
+            self.port = self._spare_port()
+        raise RuntimeError("could not start a test Redis")
 
     def stop(self) -> None:
         if self.process is not None:
-            self.process.terminate()
+            if self.process.poll() is None:
+                self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
 
