@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from associations.models import Association
 from companies.services import employee_invite
+from core import outbox
 from core.permissions import Actor, require
 from missions.models import MISSION_INPUT_FIELDS
 from missions.services import mission_create
@@ -117,7 +118,7 @@ def webhook_delivery_replay(*, delivery_id: int, actor: "Actor") -> WebhookDeliv
         delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
         delivery.state = WebhookDelivery.State.PENDING
         delivery.save(update_fields=["state"])
-        transaction.on_commit(lambda: deliver_webhook.delay(delivery.pk))
+        outbox.enqueue(deliver_webhook, delivery.pk)
     return delivery
 
 

@@ -22,6 +22,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import outbox
 from core.events import on_action
 from missions.models import Application, HoursEntry, Mission
 
@@ -123,8 +124,7 @@ def _enqueue(entry, event: str, data: dict, endpoints) -> list[WebhookDelivery]:
         except IntegrityError:
             continue  # this entry was already turned into a delivery: listeners may rerun
         created.append(delivery)
-        # mypy cannot type a lambda that binds its argument as a default.
-        transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.delay(pk))  # type: ignore[misc]
+        outbox.enqueue(deliver_webhook, delivery.pk)
     return created
 
 

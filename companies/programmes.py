@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.models import Association, AssociationMember
+from core import outbox
 from core.models import log_action
 from core.permissions import require
 from matching.team_adapter import propose_teams
@@ -243,7 +244,7 @@ def teams_publish(*, programme_id: int, actor) -> int:
     programme.teams_published_at = timezone.now()
     programme.save(update_fields=["teams_state", "teams_published_at"])
     log_action(programme, "programme.publish_teams", actor=actor)
-    transaction.on_commit(lambda: notify_teams.delay(programme.pk))
+    outbox.enqueue(notify_teams, programme.pk)
     return programme.teams.count()
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from associations.models import Association
+from core import outbox
 from core.models import log_action
 from core.permissions import Actor, require
 from missions.models import Application, Mission
@@ -191,7 +192,7 @@ def employee_invite(
         data={"email": email, "role": role, "created": created},
     )
     if created:
-        transaction.on_commit(lambda: send_invitation.delay(member.pk))
+        outbox.enqueue(send_invitation, member.pk)
     return member
 
 

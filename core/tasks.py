@@ -1,9 +1,13 @@
-from typing import TypedDict
+import logging
+from typing import Any, TypedDict
 
 from celery import shared_task
+from celery.signals import worker_ready
 
-from . import events
+from . import events, outbox
 from .models import ActionLog
+
+logger = logging.getLogger(__name__)
 
 
 class RetryOptions(TypedDict):
@@ -51,3 +55,25 @@ def run_listener(entry_id: int, listener: str) -> bool:
         return False
     handler(entry)
     return True
+
+
+@shared_task(acks_late=True)
+def deliver_outbox(message_id: int) -> str:
+    """Run one outbox row's task, once however often this runs (see ``core.outbox``)."""
+    return outbox.deliver(message_id)
+
+
+@shared_task(acks_late=True)
+def sweep_outbox(redispatch_after: int | None = None) -> int:
+    """Hand over again the outbox rows still undelivered (periodic, and at worker start)."""
+    return outbox.sweep(redispatch_after=redispatch_after)
+
+
+@worker_ready.connect
+def sweep_outbox_at_start(sender: Any = None, **kwargs: Any) -> None:
+    """A worker that starts takes over what a dead one left: every undelivered row is
+    handed over again at once (a row still queued then runs once, the second is skipped)."""
+    try:
+        sweep_outbox.apply_async(kwargs={"redispatch_after": 0})
+    except Exception:
+        logger.warning("Could not queue the outbox sweep at worker start", exc_info=True)

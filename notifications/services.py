@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from associations.models import AssociationMember
+from core import outbox
 from core.permissions import Actor, require
 from missions.access import applications_visible_to
 from missions.models import Application, Mission
@@ -125,7 +126,7 @@ def notify(
     ):
         from .tasks import send_notification_email
 
-        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+        outbox.enqueue(send_notification_email, notification.pk)
     return notification
 
 

@@ -133,11 +133,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 HAS_REDIS = bool(REDIS_URL)
 if HAS_REDIS:
+    # A Redis that is down must not fail sign-ins or API calls (rate limits and
+    # throttling live in the cache): core.cache falls back to a process-local cache.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "probono",
+            "OPTIONS": {
+                "FALLBACK_RETRY_SECONDS": 5,
+                "socket_connect_timeout": 1,
+                "socket_timeout": 1,
+            },
         }
     }
 else:
@@ -160,6 +167,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Handing a task over fails fast when Redis is down (one quick retry, not seconds of
+# them within a request): the outbox keeps the task and the sweep hands it over later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
@@ -183,7 +199,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.remind_stale_applications",
         "schedule": crontab(hour=9, minute=30),
     },
+    "sweep-outbox": {
+        "task": "core.tasks.sweep_outbox",
+        "schedule": 60,  # every minute: a side effect waits at most this after Redis returns
+    },
 }
+# The outbox (core.outbox): a row handed to the workers and still undelivered after this
+# many seconds is handed over again; a row that keeps failing is given up on (staff can
+# retry it from the admin) after this many attempts; delivered rows are kept this long.
+OUTBOX_REDISPATCH_SECONDS = env.int("OUTBOX_REDISPATCH_SECONDS", default=15 * 60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -40,6 +40,8 @@ companies_patterns = (
     companies_urls.app_name,
 )
 
+handler500 = "probono.views.server_error"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
