@@ -98,9 +98,16 @@ def validate_email_domain(value: str) -> None:
 
 def validate_https_url(value: str) -> None:
     """A link people will open (a LinkedIn profile, a CV): a complete https address."""
-    URLValidator(
-        schemes=["https"], message=_("Saisissez une adresse complète commençant par https://.")
-    )(value)
+    try:
+        _HTTPS_URL(value)
+    except ValidationError:
+        # Its own code: a form field would replace the code "invalid" by its own message.
+        raise ValidationError(
+            _("Saisissez une adresse complète commençant par https://."), code="not_https"
+        ) from None
+
+
+_HTTPS_URL = URLValidator(schemes=["https"])
 
 
 PHONE_RE = re.compile(r"^\+?[\d\s.\-()]{8,25}$")

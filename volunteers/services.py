@@ -101,9 +101,9 @@ def volunteer_profile_save(
         raise ValidationError({"skills": _("Compétence inconnue.")})
     old_photo = profile.photo.name if profile.pk else ""
     if photo is False:
-        profile.photo = ""  # type: ignore[assignment]  # an empty file field
+        profile.photo = ""  # an empty file field
     elif photo is not None:
-        profile.photo = photo  # type: ignore[assignment]  # stored by ImageUploadField
+        profile.photo = photo  # stored re-encoded by ImageUploadField
     if first_name is not None or last_name is not None:
         user_rename(
             user=actor,
