@@ -211,7 +211,7 @@ class EmptySerializer(serializers.Serializer):
 
 class ApplicationSerializer(serializers.ModelSerializer):
     mission_title = serializers.CharField(source="mission.title", read_only=True)
-    volunteer_name = serializers.CharField(source="volunteer.user.get_full_name", read_only=True)
+    volunteer_name = serializers.CharField(source="volunteer.user.full_name", read_only=True)
     allowed_transitions = serializers.SerializerMethodField()
     # Read-only fields lose the model's ``blank=True``: say so, the reasons are empty
     # until a decline or a withdrawal.
@@ -359,9 +359,7 @@ class VolunteerSerializer(serializers.ModelSerializer):
 
     def get_name(self, profile) -> str:
         """First name and initial: associations need no more to pick someone."""
-        user = profile.user
-        initial = f" {user.last_name[:1]}." if user.last_name else ""
-        return f"{user.first_name}{initial}".strip() or str(profile.pk)
+        return profile.user.public_name
 
 
 class OwnVolunteerSerializer(VolunteerSerializer):
