@@ -364,12 +364,20 @@ class VolunteerSerializer(serializers.ModelSerializer):
 
 class OwnVolunteerSerializer(VolunteerSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
+    profile_url = serializers.CharField(read_only=True, help_text="An https URL, or empty.")
     employer: "serializers.SlugRelatedField[Company]" = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
     )
 
     class Meta(VolunteerSerializer.Meta):
-        fields = [*VolunteerSerializer.Meta.fields, "email", "employer"]
+        fields = [
+            *VolunteerSerializer.Meta.fields,
+            "experience",
+            "profile_url",
+            "phone",
+            "email",
+            "employer",
+        ]
 
 
 class VolunteerSkillWriteSerializer(serializers.Serializer):
