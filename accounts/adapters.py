@@ -5,6 +5,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
 from .models import SignupRole
 
@@ -51,7 +52,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().save_user(request, user, form, commit=commit)
 
     def get_login_redirect_url(self, request):
-        return onboarding_url(request.user) or super().get_login_redirect_url(request)
+        target = onboarding_url(request.user) or super().get_login_redirect_url(request)
+        if not request.user.has_name:
+            # Accounts older than the names give theirs first, then go on.
+            return f"{reverse('accounts:name')}?{urlencode({'next': target})}"
+        return target
 
     def get_signup_redirect_url(self, request):
         # Reached once signed in: right after sign-up, or once the e-mail is confirmed.

@@ -92,7 +92,35 @@ class User(AbstractUser):
         ordering = ["email"]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.email
+        return self.full_name
+
+    # One display rule for a person's name, so that no page shows an e-mail address
+    # instead. A person without a name (an account older than the names) gets a
+    # neutral label until they give it: they are asked at their next sign-in.
+
+    @property
+    def has_name(self) -> bool:
+        return bool(self.first_name.strip() and self.last_name.strip())
+
+    @property
+    def full_name(self) -> str:
+        """The name shown to those who work with the person: the association to its
+        applicants and volunteers, the company to its employees, staff."""
+        return " ".join(self.get_full_name().split()) or self.unnamed_label
+
+    @property
+    def public_name(self) -> str:
+        """The name shown to the public and to other volunteers: "Prénom N."."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if not first:
+            return self.unnamed_label
+        return f"{first} {last[:1].upper()}." if last else first
+
+    @property
+    def unnamed_label(self) -> str:
+        if self.signup_role in (SignupRole.ASSOCIATION, SignupRole.COMPANY):
+            return _("Membre n° %(number)s") % {"number": self.pk}
+        return _("Bénévole n° %(number)s") % {"number": self.pk}
 
     @property
     def is_platform_staff(self) -> bool:

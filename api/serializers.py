@@ -211,7 +211,7 @@ class EmptySerializer(serializers.Serializer):
 
 class ApplicationSerializer(serializers.ModelSerializer):
     mission_title = serializers.CharField(source="mission.title", read_only=True)
-    volunteer_name = serializers.CharField(source="volunteer.user.get_full_name", read_only=True)
+    volunteer_name = serializers.CharField(source="volunteer.user.full_name", read_only=True)
     allowed_transitions = serializers.SerializerMethodField()
     # Read-only fields lose the model's ``blank=True``: say so, the reasons are empty
     # until a decline or a withdrawal.
@@ -359,19 +359,25 @@ class VolunteerSerializer(serializers.ModelSerializer):
 
     def get_name(self, profile) -> str:
         """First name and initial: associations need no more to pick someone."""
-        user = profile.user
-        initial = f" {user.last_name[:1]}." if user.last_name else ""
-        return f"{user.first_name}{initial}".strip() or str(profile.pk)
+        return profile.user.public_name
 
 
 class OwnVolunteerSerializer(VolunteerSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
+    profile_url = serializers.CharField(read_only=True, help_text="An https URL, or empty.")
     employer: "serializers.SlugRelatedField[Company]" = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
     )
 
     class Meta(VolunteerSerializer.Meta):
-        fields = [*VolunteerSerializer.Meta.fields, "email", "employer"]
+        fields = [
+            *VolunteerSerializer.Meta.fields,
+            "experience",
+            "profile_url",
+            "phone",
+            "email",
+            "employer",
+        ]
 
 
 class VolunteerSkillWriteSerializer(serializers.Serializer):

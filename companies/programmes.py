@@ -268,7 +268,7 @@ def notify_programme_teams(programme_id: int) -> int:
     missions = Mission.objects.filter(pk__in=list(teams)).select_related("association")
     sent = 0
     for mission in missions:
-        names = ", ".join(v.user.get_full_name() or v.user.email for v in teams[mission.pk])
+        names = ", ".join(v.user.full_name for v in teams[mission.pk])
         url = link("companies:programme", programme.pk)
         for volunteer in teams[mission.pk]:
             if notify(

@@ -59,7 +59,7 @@ def attestation_facts(application: Application) -> dict:
         identifiers.append(f"{label} {association.siret}")
     user = application.volunteer.user
     return {
-        "volunteer": user.get_full_name() or user.email,
+        "volunteer": user.full_name,
         "association": association.name,
         "identifiers": ", ".join(identifiers),
         "mission": mission.title,

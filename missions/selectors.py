@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from associations.models import Association, AssociationMember
 from core.permissions import Actor
-from volunteers.models import Favourite, VolunteerProfile
+from taxonomy.choices import Language, LocationMode
+from volunteers.models import Favourite, TimeSlot, VolunteerProfile
 
 from .models import Application, Evaluation, HoursEntry, Mission, Testimonial
 
@@ -219,4 +220,83 @@ def mission_actions_for(user: "Actor", mission: Mission) -> MissionActions:
         application_state=state,
         application_state_label=str(Application.State(state).label) if state else "",
         is_favourite=row["is_favourite"],
+    )
+
+
+@dataclass(frozen=True)
+class CandidateSkill:
+    name: str
+    family: str
+    level: int
+    level_label: "StrOrPromise"
+    # What the mission asks of this skill, if it does: "required" or "nice_to_have".
+    importance: str
+    min_level: int | None
+
+    @property
+    def below_asked(self) -> bool:
+        return self.min_level is not None and self.level < self.min_level
+
+
+@dataclass(frozen=True)
+class CandidateProfile:
+    """What an association reads of a candidate before deciding (``access.Candidacy``
+    says whether it may): skills with levels against the mission's, experience, languages,
+    availability, causes, place, and the engagements they carried through."""
+
+    skills: list[CandidateSkill]
+    causes: list[str]
+    languages: list["StrOrPromise"]
+    time_slots: list["StrOrPromise"]
+    formats: list["StrOrPromise"]
+    completed: int
+    evaluations: list[Evaluation]
+
+    @property
+    def average_rating(self) -> float | None:
+        if not self.evaluations:
+            return None
+        return round(sum(e.rating for e in self.evaluations) / len(self.evaluations), 1)
+
+
+def candidate_profile(volunteer: VolunteerProfile, mission: Mission) -> CandidateProfile:
+    """``volunteer``'s profile as ``mission``'s association reads it (a few queries)."""
+    asked = {row.skill_id: row for row in mission.skills.all()}
+    rows = volunteer.skills.select_related("skill__family").order_by(
+        "skill__family__name_fr", "skill__name_fr"
+    )
+    skills = sorted(
+        (
+            CandidateSkill(
+                name=row.skill.name,
+                family=row.skill.family.name,
+                level=row.level,
+                level_label=row.get_level_display(),
+                importance=asked[row.skill_id].importance if row.skill_id in asked else "",
+                min_level=asked[row.skill_id].min_level if row.skill_id in asked else None,
+            )
+            for row in rows
+        ),
+        # The mission's skills first, required ones before the others.
+        key=lambda s: {"required": 0, "nice_to_have": 1}.get(s.importance, 2),
+    )
+    languages = dict(Language.choices)
+    slots = dict(TimeSlot.choices)
+    formats: list[StrOrPromise] = [
+        label for mode, label in LocationMode.choices if volunteer.accepts(mode)
+    ]
+    completed = Application.objects.filter(volunteer=volunteer, state=Application.State.COMPLETED)
+    evaluations = list(
+        Evaluation.objects.filter(application__in=completed, side=Evaluation.Side.ASSOCIATION)
+        .select_related("application__mission__association")
+        .order_by("-created_at")
+    )
+    return CandidateProfile(
+        skills=skills,
+        causes=[cause.name for cause in volunteer.causes.order_by("name_fr")],
+        languages=[languages.get(code, code) for code in volunteer.languages],
+        time_slots=[slots.get(code, code) for code in volunteer.time_slots],
+        formats=formats,
+        completed=completed.count(),
+        evaluations=evaluations,
     )

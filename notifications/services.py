@@ -222,7 +222,7 @@ def message_post(*, application_id: int, actor: "User", body: str) -> Message:
         context = {
             "mission": mission.title,
             "association": mission.association.name,
-            "author": actor.get_full_name() or actor.email,
+            "author": actor.full_name,
             "message": body[:500],
         }
         url = link("notifications:thread", application.pk)
@@ -345,8 +345,7 @@ def stale_applications_remind(*, now: datetime.datetime | None = None) -> int:
         context = {
             "mission": mission.title,
             "association": mission.association.name,
-            "volunteer": application.volunteer.user.get_full_name()
-            or str(application.volunteer.user),
+            "volunteer": application.volunteer.user.full_name,
             "days": (now - application.created_at).days,
         }
         url = link("asso:mission_pipeline", mission.pk) or link(

@@ -17,7 +17,14 @@ PASSWORD = "Un-mot-de-passe-solide-2026"
 def sign_up(client, email: str):
     return client.post(
         reverse("account_signup"),
-        {"email": email, "role": "volunteer", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "first_name": "Léa",
+            "last_name": "Martin",
+            "email": email,
+            "role": "volunteer",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
 
 

@@ -47,6 +47,8 @@ def sign_up(browser, live_server, email: str, role_label: str):
     page.set_default_timeout(20_000)
     page.goto(live_server.url + "/comptes/signup/")
     page.get_by_label(role_label).check()
+    page.locator("#id_first_name").fill(email.split("@")[0].capitalize())
+    page.locator("#id_last_name").fill("Testeur")
     page.locator("#id_email").fill(email)
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)

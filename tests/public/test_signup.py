@@ -27,7 +27,13 @@ def onboarding(role: str) -> str:
 
 
 def sign_up(client, email: str, role: str | None):
-    data = {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+    data = {
+        "first_name": "Camille",
+        "last_name": "Durand",
+        "email": email,
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
     if role:
         data["role"] = role
     return client.post(reverse("account_signup"), data)
