@@ -110,7 +110,7 @@ def test_approving_a_work_time_engagement(live_server, page, client, company):
     page.get_by_role("link", name="1 engagement attend votre validation").click()
     expect(page).to_have_url(re.compile(r"/entreprise/validations/$"))
     request = page.locator(f"#demande-{application.pk}")
-    expect(request).to_contain_text("29 h sur 35 h")
+    expect(request).to_contain_text("29 h restantes sur 35 h")
     check_page(page, "company-approvals")
 
     # Too many hours first: the error is shown next to the field.
