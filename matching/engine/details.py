@@ -145,32 +145,40 @@ def _via_skills(
     """Per skill entry, the volunteer's skill that earned a related or same-family
     credit (the first of the best level), -1 elsewhere; and that skill's level.
 
-    Only those entries are expanded, over the related skills or the family of the
-    mission's skill, so the cost follows the few partial matches."""
+    Only those entries are expanded, over the volunteer's own few skills, so the cost
+    follows the partial matches."""
     via = np.full(len(skill), -1, dtype=np.int64)
     via_level = np.zeros(len(skill), dtype=np.int64)
-    taxonomy = ix.taxonomy
-    by_family = np.argsort(taxonomy.skill_family, kind="stable").astype(np.int64)
-    family_indptr = np.r_[
-        0, np.cumsum(np.bincount(taxonomy.skill_family, minlength=taxonomy.n_families))
-    ].astype(np.int64)
-    for wanted, indptr, indices, level in (
-        (SKILL_RELATED, taxonomy.related.indptr, taxonomy.related.indices, (code // 5) % 5),
-        (SKILL_FAMILY, family_indptr, by_family, code % 5),
-    ):
-        entries = np.flatnonzero(status == wanted)
-        if not len(entries):
-            continue
-        rows = skill[entries] if wanted == SKILL_RELATED else taxonomy.skill_family[skill[entries]]
-        starts = np.asarray(indptr, dtype=np.int64)[rows]
-        lens = np.asarray(indptr, dtype=np.int64)[rows + 1] - starts
-        entry = np.repeat(entries, lens)
-        other = np.asarray(indices, dtype=np.int64)[np.repeat(starts, lens) + _ranks(lens)]
-        held = ix.v_code[volunteer[entry] * ix.n_skills + other] // 25
-        found = (held == level[entry]) & (other != skill[entry])
-        first_entries, first = np.unique(entry[found], return_index=True)
-        via[first_entries] = other[found][first]
-        via_level[first_entries] = level[first_entries]
+    entries = np.flatnonzero((status == SKILL_RELATED) | (status == SKILL_FAMILY))
+    if not len(entries):
+        return via, via_level
+    taxonomy, held = ix.taxonomy, ix.volunteers.skills
+    n_skills = np.int64(ix.n_skills)
+    rows = volunteer[entries]
+    starts = held.indptr[rows].astype(np.int64)
+    lens = held.indptr[rows + 1].astype(np.int64) - starts
+    entry = np.repeat(entries, lens)
+    at = np.repeat(starts, lens) + _ranks(lens)
+    other = held.indices[at].astype(np.int64)
+    level = held.data[at].astype(np.int64)
+    wanted = skill[entry]
+    related = taxonomy.related.tocoo()
+    related_keys = np.sort(related.row.astype(np.int64) * n_skills + related.col)
+    keys = wanted * n_skills + other
+    found = np.searchsorted(related_keys, keys)
+    is_related = related_keys[np.minimum(found, len(related_keys) - 1)] == keys
+    if not len(related_keys):
+        is_related[:] = False
+    by_related = status[entry] == SKILL_RELATED
+    family = taxonomy.skill_family
+    fits = np.where(
+        by_related,
+        is_related & (level == (code[entry] // 5) % 5),
+        (family[other] == family[wanted]) & (other != wanted) & (level == code[entry] % 5),
+    )
+    first_entries, first = np.unique(entry[fits], return_index=True)
+    via[first_entries] = other[fits][first]
+    via_level[first_entries] = level[fits][first]
     return via, via_level
 
 
