@@ -665,6 +665,8 @@ def _dates_text(key: tuple[int, bool, int, int, int, int]) -> tuple[str, str]:
     if pct >= 100:
         if mission_fr:
             return f"disponible {mission_fr}", f"available {mission_en}"
+        if has_dates:  # a list stored before the dates were kept with it
+            return "disponible aux dates", "available on the dates"
         return "disponible, mission sans dates fixes", "available, no fixed dates"
     period_fr = f"la période {mission_fr}" if mission_fr else "la période prévue"
     period_en = f"the period {mission_en}" if mission_en else "the expected period"
