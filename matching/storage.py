@@ -84,7 +84,7 @@ ENTRY = np.dtype(
     [
         *_ENTRY_V1,
         # format 2: the volunteer's skill behind a related or same-family credit
-        ("via", "<i8"),  # its primary key, -1 none
+        ("via", "<i4"),  # its primary key (skills are few), -1 none
         ("via_level", "i1"),
     ]
 )
