@@ -110,7 +110,8 @@ class MatchingRunAdmin(StaffRoleAdmin):
 
 def suggestions_table(pairs: Sequence[SuggestedPair], *, show: str) -> str:
     """Suggested pairs as a table: rank, the ``show`` side (volunteer or mission) with a
-    link to it, score, origin and the explanation (with the team's note, if any)."""
+    link to it, score, origin and the explanation (with the team's note, if any) and
+    each factor's share of the score."""
     if not pairs:
         return _("Aucune suggestion pour l'instant.")
 
@@ -121,9 +122,15 @@ def suggestions_table(pairs: Sequence[SuggestedPair], *, show: str) -> str:
         return format_html('<a href="{}">{}</a>', url, other)
 
     def why(pair: SuggestedPair) -> str:
+        shares = " · ".join(f"{share.label} {share.percent} %" for share in pair.shares)
+        reasons = (
+            format_html("{}<br><small>{}</small>", pair.explanation, shares)
+            if shares
+            else pair.explanation
+        )
         if pair.note:
-            return format_html("<strong>{}</strong> {}", pair.note, pair.explanation)
-        return pair.explanation
+            return format_html("<strong>{}</strong> {}", pair.note, reasons)
+        return reasons
 
     rows = format_html_join(
         "",

@@ -564,12 +564,18 @@ def test_explanation_sentence_in_french_and_english():
     )
     explanation = X.explain_pair(ix, 0, 0, NAMES)
     assert explanation.text_fr == (
-        "Couvre 3 des 4 compétences requises (manque : Cybersécurité) · 12 km · même cause"
-        " · disponible aux dates"
+        "Couvre 3 des 4 compétences requises : Développement web niveau 3, Comptabilité"
+        " niveau 2, Subventions niveau 4 ; manque : Cybersécurité (seulement Développement"
+        " web, de la même famille) · sur place, à 12 km, dans les 30 km du bénévole"
+        " · même cause · disponible du 9 mars au 8 avril 2026"
+        " · 20 h/mois du bénévole pour environ 10 h/mois demandées"
     )
     assert explanation.text_en == (
-        "Covers 3 of the 4 required skills (missing: Cybersecurity) · 12 km · same cause"
-        " · available on the dates"
+        "Covers 3 of the 4 required skills: Web development level 3, Accounting level 2,"
+        " Grants level 4; missing: Cybersecurity (only Web development, same family)"
+        " · on-site, 12 km away, within the volunteer's 30 km · same cause"
+        " · available from 9 March to 8 April 2026"
+        " · the volunteer's 20 h a month for about 10 h a month asked"
     )
     assert [f.code for f in explanation.factors] == list(FACTORS)
     as_json = explanation.as_json()
@@ -608,13 +614,16 @@ def test_explanation_notable_factors_and_names_mapping():
     names = {"fr": list(NAMES.names_fr), "en": list(NAMES.names_en)}
     (explanation,) = X.explain_details(E.pair_details(ix, [0], [0]), names)
     fr = explanation.text_fr
-    assert fr.startswith("Ne couvre pas la compétence requise (compétence proche pour :")
+    assert fr.startswith(
+        "Couvre en partie la compétence requise : WordPress, proche de Développement web"
+        " demandée (niveau 1, 2 demandé)"
+    )
     for part in (
         "à distance",
         "même cause",
-        "2 h/mois pour environ 13 h/mois demandées",
+        "2 h/mois du bénévole, moins que les 13 h/mois demandées environ",
         "ne parle pas : anglais",
-        "profil junior (recherché : senior)",
+        "profil junior, senior souhaité",
         "éligible au programme de son entreprise",
         "petite association",
         "aucun candidat pour l'instant",

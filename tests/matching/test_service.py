@@ -240,6 +240,8 @@ def test_the_mission_admin_page_shows_suggestions_with_their_explanation(
     assert suggestions
     for suggestion in suggestions:
         assert all(escape(part) in content for part in suggestion.explanation_fr.split(" · "))
+        share = suggestion.shares[0]
+        assert f"{escape(share.label)} {share.percent} %" in content
     # and the list's own page, with the same reasons
     row = SuggestionList.objects.get(mission=submitted)
     page = client.get(reverse("admin:matching_suggestionlist_change", args=[row.pk]))
