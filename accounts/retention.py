@@ -87,17 +87,22 @@ def _send_warning(user: User, anonymised_on: datetime.date) -> None:
         ).send()
 
 
-def _claim(retention: AccountRetention, deadline: datetime.date, field: str) -> bool:
+def _claim(
+    retention: AccountRetention, deadline: datetime.date, field: str, now: datetime.datetime
+) -> bool:
     """Take the right to send one warning about ``deadline``; False if it went already."""
     claimed = AccountRetention.objects.filter(
         pk=retention.pk, warned_deadline=deadline, **{f"{field}__isnull": True}
-    ).update(**{field: timezone.now()})
+    ).update(**{field: now})
     return claimed == 1
 
 
-def _warn(retention: AccountRetention, deadline: datetime.date, field: str, today) -> bool:
-    if not _claim(retention, deadline, field):
+def _warn(
+    retention: AccountRetention, deadline: datetime.date, field: str, now: datetime.datetime
+) -> bool:
+    if not _claim(retention, deadline, field, now):
         return False
+    today = timezone.localdate(now)
     final_days = min(settings.ACCOUNT_RETENTION_WARNING_DAYS)
     anonymised_on = max(deadline, today + datetime.timedelta(days=final_days))
     try:
@@ -109,9 +114,10 @@ def _warn(retention: AccountRetention, deadline: datetime.date, field: str, toda
     return True
 
 
-def account_retention_apply(*, user_id: int, today: datetime.date) -> str:
+def account_retention_apply(*, user_id: int, now: datetime.datetime) -> str:
     """Warn or anonymise one account as its deadline requires: "warned",
     "anonymised" or "" (nothing due)."""
+    today = timezone.localdate(now)
     user = User.objects.get(pk=user_id)
     retention, _created = AccountRetention.objects.get_or_create(user=user)
     if retention.anonymised_at:
@@ -128,9 +134,9 @@ def account_retention_apply(*, user_id: int, today: datetime.date) -> str:
     days_left = (deadline - today).days
     if retention.last_warning_at is None:
         if days_left <= final_days:
-            return "warned" if _warn(retention, deadline, "last_warning_at", today) else ""
+            return "warned" if _warn(retention, deadline, "last_warning_at", now) else ""
         if days_left <= first_days and retention.first_warning_at is None:
-            return "warned" if _warn(retention, deadline, "first_warning_at", today) else ""
+            return "warned" if _warn(retention, deadline, "first_warning_at", now) else ""
         return ""
     warned_on = timezone.localdate(retention.last_warning_at)
     if days_left <= 0 and (today - warned_on).days >= final_days:
@@ -139,14 +145,15 @@ def account_retention_apply(*, user_id: int, today: datetime.date) -> str:
     return ""
 
 
-def inactive_accounts_sweep(*, today: datetime.date | None = None) -> SweepResult:
+def inactive_accounts_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     """Warn the owners of accounts nearing their deadline; anonymise those past it."""
-    today = today or timezone.localdate()
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     result = SweepResult()
     for user_id in _candidates(today).values_list("pk", flat=True).iterator():
         try:
             with transaction.atomic():
-                outcome = account_retention_apply(user_id=user_id, today=today)
+                outcome = account_retention_apply(user_id=user_id, now=now)
         except Exception:
             logger.exception("Account retention failed for user %s", user_id)
             result.failed += 1
