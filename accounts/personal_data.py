@@ -10,7 +10,7 @@ may not leave yet (a sole administrator must hand over first).
 
 import datetime
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +51,7 @@ def section(
     key: str,
     title: "StrOrPromise",
     queryset: models.QuerySet[Any],
-    columns: dict[str, "StrOrPromise"],
+    columns: Mapping[str, "StrOrPromise"],
 ) -> Section:
     """A section read from ``queryset``: ``columns`` maps each lookup (``"mission__title"``)
     to its label. Values are converted to what JSON holds (dates as ISO strings)."""
@@ -220,15 +220,18 @@ def audit_entries(user: "User") -> models.QuerySet[ActionLog]:
     return ActionLog.objects.filter(query)
 
 
+def _object_name(content_type: ContentType) -> str:
+    model = content_type.model_class()
+    return str(model._meta.verbose_name) if model is not None else content_type.model
+
+
 def _audit_section(user: "User") -> Section:
     entries = audit_entries(user).select_related("content_type").order_by("created_at", "pk")
     rows = [
         {
             "created_at": entry.created_at.isoformat(),
             "action": entry.action,
-            "object": str(entry.content_type.model_class()._meta.verbose_name)
-            if entry.content_type.model_class()
-            else entry.content_type.model,
+            "object": _object_name(entry.content_type),
             "from_state": entry.from_state,
             "to_state": entry.to_state,
             "by_you": entry.actor_id == user.pk,

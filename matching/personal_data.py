@@ -2,15 +2,19 @@
 staff's proposals and associations' dismissals about them (see
 :mod:`accounts.personal_data`). All of it is dropped when they leave."""
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.personal_data import ERASED, Erasure, PersonalDataProvider, Section, section
 from missions.models import Mission
 
 from .models import HiddenSuggestion, Proposal, SuggestionList
 
 
-def _suggested_missions(user) -> Section:
+def _suggested_missions(user: User) -> Section:
     suggestion_list = SuggestionList.objects.filter(volunteer__user=user).first()
     mission_ids = suggestion_list.decoded().others if suggestion_list else []
     titles = dict(Mission.objects.filter(pk__in=mission_ids).values_list("pk", "title"))
@@ -26,7 +30,7 @@ def _suggested_missions(user) -> Section:
     )
 
 
-def export(user) -> list[Section]:
+def export(user: User) -> list[Section]:
     return [
         _suggested_missions(user),
         section(
@@ -65,7 +69,7 @@ def erase(erasure: Erasure) -> None:
     # the next computation; until then they skip it, as they skip any hidden profile.
 
 
-def objects(user):
+def objects(user: User) -> list[QuerySet[Any]]:
     return [
         Proposal.objects.filter(volunteer__user=user),
         HiddenSuggestion.objects.filter(volunteer__user=user),
