@@ -283,3 +283,11 @@ def test_staff_anonymise_in_the_admin_instead_of_deleting(client, world):
     assert person.email.endswith(f"@{ANONYMOUS_DOMAIN}")
     assert ActionLog.objects.get(action="user.anonymise").data == {"reason": "staff"}
     assert Application.objects.filter(volunteer__user=person).exists()
+
+
+def test_staff_cannot_delete_a_volunteer_profile_in_the_admin(client, world):
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+    profile = world["person"].user.volunteer_profile
+    url = reverse("admin:volunteers_volunteerprofile_delete", args=[profile.pk])
+    assert client.post(url, {"post": "yes"}).status_code in (302, 403)
+    assert Application.objects.filter(volunteer=profile).exists()
