@@ -1,6 +1,8 @@
 """The person's account page: see and download their data, delete their account."""
 
+import datetime
 import json
+import re
 from typing import Any
 
 from django import forms
@@ -10,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,6 +22,8 @@ from core.forms import add_service_errors
 
 from .erasure import account_delete, deletion_refusals
 from .personal_data import collect, export_document
+
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 class AccountDeletionForm(forms.Form):
@@ -41,6 +47,9 @@ def my_account(request):
 def _shown(value: Any) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "—"
+    if isinstance(value, str) and ISO_DATETIME.match(value):
+        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
     if value is True:
         return _("Oui")
     if value is False:
@@ -58,7 +67,8 @@ def my_data(request):
             "key": part.key,
             "title": part.title,
             "rows": [
-                [(label, _shown(row.get(key))) for key, label in part.columns] for row in part.rows
+                [(label, _shown(part.label(key, row.get(key)))) for key, label in part.columns]
+                for row in part.rows
             ],
         }
         for part in collect(request.user)

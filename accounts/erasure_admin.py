@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import NO_ACCESS, StaffStackedInline
+
 from .erasure import Reason, is_anonymised, user_anonymise
 from .models import AccountRetention, User
 from .retention import account_retention_extend, deadline_for
@@ -24,10 +26,10 @@ else:
     _UserAdminBase = object
 
 
-class AccountRetentionInline(admin.StackedInline):
+class AccountRetentionInline(StaffStackedInline):
     model = AccountRetention
+    referent_access = NO_ACCESS
     can_delete = False
-    extra = 0
     max_num = 1
     fields = (
         "keep_until",
@@ -93,7 +95,11 @@ class PersonalDataAdminMixin(_UserAdminBase):
             return TemplateResponse(request, "admin/accounts/user/anonymise.html", context)
         done = 0
         for user in queryset:
-            if user.pk == request.user.pk or is_anonymised(user):
+            if (
+                user.pk == request.user.pk
+                or is_anonymised(user)
+                or (user.is_superuser and not request.user.is_superuser)
+            ):
                 continue
             user_anonymise(user_id=user.pk, actor=request.user, reason=Reason.STAFF)
             done += 1

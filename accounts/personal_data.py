@@ -45,6 +45,21 @@ class Section:
     title: "StrOrPromise"
     columns: list[tuple[str, "StrOrPromise"]]
     rows: list[dict[str, Any]]
+    # For the readable page: the label of each stored code, per column that has choices.
+    choices: dict[str, dict[Any, "StrOrPromise"]] = field(default_factory=dict)
+
+    def label(self, column: str, value: Any) -> Any:
+        if column not in self.choices or isinstance(value, list | dict):
+            return value
+        return self.choices[column].get(value, value)
+
+
+def _field_of(model: type[models.Model], lookup: str) -> Any:
+    found: Any = None
+    for part in lookup.split("__"):
+        found = model._meta.get_field(part)
+        model = found.related_model or model
+    return found
 
 
 def section(
@@ -59,7 +74,12 @@ def section(
         json.loads(json.dumps(row, cls=DjangoJSONEncoder))
         for row in queryset.values(*columns).order_by("pk")
     ]
-    return Section(key=key, title=title, columns=list(columns.items()), rows=rows)
+    choices = {}
+    for column in columns:
+        model_field = _field_of(queryset.model, column)
+        if getattr(model_field, "choices", None):
+            choices[column] = dict(model_field.flatchoices)
+    return Section(key=key, title=title, columns=list(columns.items()), rows=rows, choices=choices)
 
 
 @dataclass

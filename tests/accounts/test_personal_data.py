@@ -77,6 +77,7 @@ def test_the_readable_page_and_the_download_show_the_persons_data(client, world)
     html = page.content.decode()
     assert person.markers["bio"] in html
     assert person.markers["message"] in html
+    assert "Terminée" in html  # codes are shown by their label
     assert "Zqxbruno" not in html
     download = client.get(reverse("my_account:data_download"))
     assert download["Content-Type"].startswith("application/json")
