@@ -143,3 +143,40 @@ class User(AbstractUser):
     def can_moderate_departement(self, departement_id: int | None) -> bool:
         scope = self.staff_departement_ids()
         return scope is None or (departement_id is not None and departement_id in scope)
+
+
+class AccountRetention(models.Model):
+    """How long a person's account is kept while they are away, and what they were told.
+
+    An account nobody signs in to for ``ACCOUNT_RETENTION_YEARS`` is anonymised
+    (``accounts.retention``), after two e-mails; staff may keep it longer. Anonymised
+    accounts keep this row, which says when that happened."""
+
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="retention",
+    )
+    keep_until = models.DateField(
+        _("conserver au moins jusqu'au"),
+        null=True,
+        blank=True,
+        help_text=_("Le compte n'est pas anonymisé pour inactivité avant cette date."),
+    )
+    warned_deadline = models.DateField(
+        _("date d'anonymisation annoncée"),
+        null=True,
+        blank=True,
+        help_text=_("L'échéance dont les e-mails de prévenance ci-dessous parlaient."),
+    )
+    first_warning_at = models.DateTimeField(_("premier e-mail envoyé le"), null=True, blank=True)
+    last_warning_at = models.DateTimeField(_("dernier e-mail envoyé le"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("conservation du compte")
+        verbose_name_plural = _("conservation des comptes")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -25,6 +25,7 @@ router.register("webhooks", views.WebhookEndpointViewSet, basename="webhook")
 urlpatterns = [
     path("v1/imports/missions/", views.MissionImportView.as_view(), name="import-missions"),
     path("v1/imports/employees/", views.EmployeeImportView.as_view(), name="import-employees"),
+    path("v1/me/export/", views.MyDataExportView.as_view(), name="me-export"),
     path("v1/", include(router.urls)),
     re_path(r"^v1/", views.UnknownPathView.as_view(), name="unknown"),
     path("schema/", SpectacularAPIView.as_view(urlconf=None), name="schema"),

@@ -316,6 +316,13 @@ RESPONSIVENESS_MIN_ANSWERED = env.int("RESPONSIVENESS_MIN_ANSWERED", default=5)
 # Approvers are reminded of a work-time application that waits longer than this (days),
 # then again every as many days.
 COMPANY_APPROVAL_REMINDER_DAYS = env.int("COMPANY_APPROVAL_REMINDER_DAYS", default=3)
+# Accounts unused for this many years are anonymised, after e-mails this many days before.
+ACCOUNT_RETENTION_YEARS = env.int("ACCOUNT_RETENTION_YEARS", default=3)
+ACCOUNT_RETENTION_WARNING_DAYS = (30, 7)
+CELERY_BEAT_SCHEDULE["anonymise-inactive-accounts"] = {
+    "task": "accounts.tasks.sweep_inactive_accounts",
+    "schedule": crontab(hour=4, minute=15),
+}
 CELERY_BEAT_SCHEDULE["companies-approval-reminders"] = {
     "task": "companies.tasks.send_approval_reminders",
     "schedule": crontab(hour=8, minute=30),

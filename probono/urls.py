@@ -52,6 +52,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("comptes/", include("accounts.urls")),
     path("comptes/", include("allauth.urls")),
+    path("mon-compte/", include("accounts.data_rights_urls")),
     # A namespace may gather the pages of several apps: each page lives in the lowest app
     # that holds all it shows (see "A tour of the code" in the README).
     path(
