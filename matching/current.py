@@ -124,7 +124,8 @@ def _present(sorted_ids: np.ndarray, pks: set[int]) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     wanted = np.fromiter(pks, dtype=np.int64, count=len(pks))
     at = np.minimum(np.searchsorted(sorted_ids, wanted), len(sorted_ids) - 1)
-    return at[sorted_ids[at] == wanted].astype(np.int64)
+    found: np.ndarray = at[sorted_ids[at] == wanted].astype(np.int64)
+    return found
 
 
 _cache: dict[str, CurrentArrays] = {}

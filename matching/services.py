@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from django.conf import settings
@@ -110,11 +110,8 @@ def _members(items: bytes) -> tuple[list[int], float]:
 def _replace(direction: str, owner_pks: Sequence[int], lists: list[tuple[int, int, bytes]]) -> int:
     """Store these owners' new lists; an owner left without any loses its list."""
     owner_field = "mission" if direction == Direction.FOR_MISSION else "volunteer"
-    if connection.vendor == "postgresql" and len(owner_pks) > 100:
-        # Suggestions are recomputed from the data: a crash may lose the last moments of
-        # a recompute, never anything else, so its commits need not wait for the disk.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    if len(owner_pks) > 100:
+        _no_disk_wait()
     kept = {owner for owner, _size, _items in lists}
     SuggestionList.objects.filter(
         **{f"{owner_field}_id__in": [pk for pk in owner_pks if pk not in kept]}
@@ -417,6 +414,8 @@ def _merge_into_lists(
         floors = _floors(owner_field, scored.pks)
         size_floor = np.array([floors.get(o, (0, 0.0)) for o in scored.pks.tolist()])
         beats = (size_floor[:, 0] < k) | (scored.scores > size_floor[:, 1])
+        # A list holding it keeps it with its new score (it may now rank elsewhere).
+        beats |= np.isin(scored.pks, np.fromiter(holding, dtype=np.int64, count=len(holding)))
         entering = np.flatnonzero(beats)
     owners = sorted(holding | set(scored.pks[entering].tolist() if scored is not None else ()))
     if not owners:
@@ -442,6 +441,8 @@ def _merge_into_lists(
         if before is None:
             before = storage.StoredList.empty(weights)
         after = before.merged(owner=owner, drop=pk, add=new.get(owner), k=k)
+        if _same(before, after):  # most lists already hold it with this very score
+            continue
         if len(after):
             lists.append((owner, len(after), after.tobytes()))
         elif owner in current:
@@ -451,16 +452,35 @@ def _merge_into_lists(
     return len(lists) + len(emptied)
 
 
-def _until_settled(refresh) -> int:  # type: ignore[no-untyped-def]
+def _same(before: storage.StoredList, after: storage.StoredList) -> bool:
+    return (
+        len(before) == len(after)
+        and np.array_equal(before.pairs["other"], after.pairs["other"])
+        and np.array_equal(before.pairs["rank"], after.pairs["rank"])
+        and np.allclose(before.pairs["score"], after.pairs["score"], rtol=0, atol=1e-6)
+    )
+
+
+def _until_settled(refresh: Callable[[CurrentArrays], int]) -> int:
     """Run ``refresh(arrays)`` again while changes were logged during it (at most
     twice more): a list written from arrays that missed a change that another refresh
     had just merged is then written again with it."""
     for _attempt in range(3):
         arrays = current_arrays()
-        written = refresh(arrays)
+        with transaction.atomic():
+            _no_disk_wait()
+            written = refresh(arrays)
         if not arrays.catch_up():
             break
     return written
+
+
+def _no_disk_wait() -> None:
+    """Suggestions are recomputed from the data: a crash may lose the last moments of a
+    refresh, never anything else, so its commit need not wait for the disk."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def suggestion_refresh_mission(mission_pk: int) -> int:

@@ -174,14 +174,14 @@ class StoredList:
 
     def merged(self, *, owner: int, drop: int, add: StoredList | None, k: int) -> StoredList:
         """This list without the pair of ``drop`` (a primary key of the other side), with
-        the pairs of ``add`` (computed for the same owner), best ``k`` kept and ranked
-        again: how one changed mission (volunteer) enters or leaves another's list
-        without recomputing it. Equal scores are ordered by :func:`engine.tie_key` of
-        the primary keys."""
+        the pairs of ``add`` (computed for the same owner: typically ``drop``'s new one),
+        best ``k`` kept and ranked again: how one changed mission (volunteer) enters or
+        leaves another's list without recomputing it. Equal scores are ordered by
+        :func:`engine.tie_key` of the primary keys."""
         keep = np.flatnonzero(self.pairs["other"] != drop)
         parts = [self.take(keep)]
         if add is not None:
-            parts.append(add.take(np.flatnonzero(add.pairs["other"] != drop)))
+            parts.append(add)
         pairs = np.concatenate([part.pairs for part in parts])
         entries = np.concatenate([part.entries for part in parts])
         owners = np.full(len(pairs), owner, dtype=np.int64)
