@@ -405,44 +405,53 @@ def _merge_into_lists(
     owner_field: str, pk: int, scored: _Scored | None, skill_pks: np.ndarray
 ) -> int:
     """Enter ``pk`` (the refreshed mission or volunteer) into the other side's lists it
-    now belongs to, and take it out of those it left: only the lists concerned are read
-    and written, each keeping its best k. ``scored`` None: it belongs to none."""
+    now belongs to, and take it out of those it left: only the lists concerned are read,
+    only those that change are written, each keeping its best k. ``scored`` None: it
+    belongs to none. Returns the number of lists written."""
     k = settings.MATCHING_TOP_K
     holding = _lists_holding(owner_field, pk)
-    entering = np.zeros(0, dtype=np.int64)
+    now: dict[int, tuple[float, int]] = {}  # owner → (score, position in scored)
     if scored is not None and len(scored.pks):
         floors = _floors(owner_field, scored.pks)
         size_floor = np.array([floors.get(o, (0, 0.0)) for o in scored.pks.tolist()])
         beats = (size_floor[:, 0] < k) | (scored.scores > size_floor[:, 1])
         # A list holding it keeps it with its new score (it may now rank elsewhere).
         beats |= np.isin(scored.pks, np.fromiter(holding, dtype=np.int64, count=len(holding)))
-        entering = np.flatnonzero(beats)
-    owners = sorted(holding | set(scored.pks[entering].tolist() if scored is not None else ()))
-    if not owners:
+        for i in np.flatnonzero(beats).tolist():
+            now[int(scored.pks[i])] = (float(scored.scores[i]), i)
+    # The lists holding it with the very score it has now stay as they are.
+    held = _held_scores(owner_field, pk, holding)
+    changed = sorted(
+        [o for o in holding if o not in now or abs(held.get(o, -1.0) - now[o][0]) > 1e-6]
+        + [o for o in now if o not in holding]
+    )
+    if not changed:
         return 0
     new: dict[int, storage.StoredList] = {}
+    entering = np.array([now[o][1] for o in changed if o in now], dtype=np.int64)
     if len(entering):
         assert scored is not None
-        order = entering[np.argsort(scored.pks[entering], kind="stable")]
-        details = scored.details(order)
+        details = scored.details(entering)  # owners in increasing order, as encode wants
         for owner, _size, items in storage.encode(
-            scored.pks[order], np.full(len(order), pk), np.zeros(len(order)), details, skill_pks
+            scored.pks[entering],
+            np.full(len(entering), pk),
+            np.zeros(len(entering)),
+            details,
+            skill_pks,
         ):
             new[owner] = storage.decode(items)
-    rows = SuggestionList.objects.select_for_update().filter(**{f"{owner_field}_id__in": owners})
+    rows = SuggestionList.objects.select_for_update().filter(**{f"{owner_field}_id__in": changed})
     current = {
         owner: storage.decode(items)
         for owner, items in rows.order_by("pk").values_list(f"{owner_field}_id", "items")
     }
     weights = next(iter(new.values())).weights if new else np.zeros(0, np.float32)
     lists, emptied = [], []
-    for owner in owners:
+    for owner in changed:
         before = current.get(owner)
         if before is None:
             before = storage.StoredList.empty(weights)
         after = before.merged(owner=owner, drop=pk, add=new.get(owner), k=k)
-        if _same(before, after):  # most lists already hold it with this very score
-            continue
         if len(after):
             lists.append((owner, len(after), after.tobytes()))
         elif owner in current:
@@ -452,13 +461,16 @@ def _merge_into_lists(
     return len(lists) + len(emptied)
 
 
-def _same(before: storage.StoredList, after: storage.StoredList) -> bool:
-    return (
-        len(before) == len(after)
-        and np.array_equal(before.pairs["other"], after.pairs["other"])
-        and np.array_equal(before.pairs["rank"], after.pairs["rank"])
-        and np.allclose(before.pairs["score"], after.pairs["score"], rtol=0, atol=1e-6)
-    )
+def _held_scores(owner_field: str, pk: int, owners: set[int]) -> dict[int, float]:
+    """The score ``pk`` has in each of these owners' stored lists."""
+    found: dict[int, float] = {}
+    rows = SuggestionList.objects.filter(**{f"{owner_field}_id__in": sorted(owners)})
+    for owner, items in rows.values_list(f"{owner_field}_id", "items"):
+        pairs = storage.decode(items).pairs
+        at = np.flatnonzero(pairs["other"] == pk)
+        if len(at):
+            found[owner] = float(pairs["score"][at[0]])
+    return found
 
 
 def _until_settled(refresh: Callable[[CurrentArrays], int]) -> int:

@@ -73,7 +73,8 @@ def test_publishing_a_mission_computes_its_explained_suggestions(
     with django_capture_on_commit_callbacks(execute=True):
         mission_publish(mission_id=submitted.pk, actor=staff)
     rows = mission_suggestions(submitted)
-    assert [row.volunteer_id for row in rows][:1] == [web_volunteers[0].pk]
+    # Levels 4, 3, 3 and 2 all cover the level 2 asked: tied, in any order.
+    assert {row.volunteer_id for row in rows[:4]} == {v.pk for v in web_volunteers[:4]}
     assert {row.volunteer_id for row in rows} <= {v.pk for v in web_volunteers}
     assert [row.rank for row in rows] == list(range(1, len(rows) + 1))
     assert all(0 <= row.score <= 1 for row in rows)
