@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -242,15 +242,19 @@ def mission_suggestions(
 def volunteer_suggestions(
     profile: VolunteerProfile, missions: MissionQuerySet | None = None
 ) -> list[SuggestedPair]:
-    """The missions suggested to ``profile``, by rank: open ones it has not applied to,
-    and that no association hid it from. ``missions``: the queryset they are read from;
-    ``pair.mission`` is set from it."""
+    """The missions suggested to ``profile``, by rank: open ones with a free seat it has
+    not applied to, and that no association hid it from. ``missions``: the queryset they
+    are read from; ``pair.mission`` is set from it."""
     missions = Mission.objects.all() if missions is None else missions
     row = SuggestionList.objects.filter(volunteer=profile).first()
     if row is None:
         return []
     eligible = (
         missions.open_for_applications()
+        .with_taken_seats()
+        # A full mission leaves the list at once, and comes back when a seat frees. (The
+        # plugin loses annotate()'s fields through a queryset method returning Self.)
+        .filter(taken_seats__lt=F("seats"))  # type: ignore[misc]
         .exclude(applications__volunteer=profile)
         .exclude(pk__in=HiddenSuggestion.objects.filter(volunteer=profile).values("mission"))
     )

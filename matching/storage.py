@@ -188,6 +188,48 @@ class StoredList:
         )
         return StoredList(self.pairs[positions], self.entries[entry_positions], self.weights)
 
+    @classmethod
+    def empty(cls, weights: np.ndarray) -> StoredList:
+        return cls(np.zeros(0, PAIR), np.zeros(0, ENTRY), weights)
+
+    @property
+    def floor(self) -> float:
+        """The lowest score of the list (0 when empty): what a newcomer must beat."""
+        return float(self.pairs["score"][-1]) if len(self.pairs) else 0.0
+
+    def tobytes(self) -> bytes:
+        header = np.zeros(1, HEADER)
+        header["format"] = FORMAT
+        header["pairs"], header["entries"] = len(self.pairs), len(self.entries)
+        header["weights"] = self.weights
+        return header.tobytes() + self.pairs.tobytes() + self.entries.tobytes()
+
+    def merged(self, *, owner: int, drop: int, add: StoredList | None, k: int) -> StoredList:
+        """This list without the pair of ``drop`` (a primary key of the other side), with
+        the pairs of ``add`` (computed for the same owner: typically ``drop``'s new one),
+        best ``k`` kept and ranked again: how one changed mission (volunteer) enters or
+        leaves another's list without recomputing it. Equal scores are ordered by
+        :func:`engine.tie_key` of the primary keys."""
+        keep = np.flatnonzero(self.pairs["other"] != drop)
+        parts = [self.take(keep)]
+        if add is not None:
+            parts.append(add)
+        pairs = np.concatenate([part.pairs for part in parts])
+        entries = np.concatenate([part.entries for part in parts])
+        owners = np.full(len(pairs), owner, dtype=np.int64)
+        order = np.lexsort(
+            (E.tie_key(owners, pairs["other"].astype(np.int64)), -pairs["score"].astype(np.float64))
+        )[:k]
+        ends = np.cumsum(pairs["entries"].astype(np.int64))
+        starts = ends - pairs["entries"]
+        entry_positions = np.concatenate(
+            [np.arange(starts[i], ends[i]) for i in order.tolist()] or [np.zeros(0, np.int64)]
+        )
+        ranked = pairs[order].copy()
+        ranked["rank"] = np.arange(1, len(ranked) + 1)
+        weights = add.weights if add is not None else self.weights
+        return StoredList(ranked, entries[entry_positions], weights)
+
     def details(self, *, owner: int, owner_is_mission: bool) -> E.PairDetails:
         """The pairs as :class:`matching.engine.PairDetails`, for the explanations.
 

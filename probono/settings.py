@@ -301,8 +301,9 @@ MATCHING_PARAMS = env.json("MATCHING_PARAMS", default={})
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=50)
 # Refresh requests for one mission or volunteer within this window make one run.
 MATCHING_COALESCE_SECONDS = env.int("MATCHING_COALESCE_SECONDS", default=10)
-# How long a process reuses the volunteers and missions it loaded (seconds).
-MATCHING_INDEX_MAX_AGE = env.int("MATCHING_INDEX_MAX_AGE", default=300)
+# A process keeps the volunteers and missions it loaded, and reads again only the rows
+# changed since (matching/current.py); past this many changed rows it loads everything.
+MATCHING_OVERLAY_MAX_ROWS = env.int("MATCHING_OVERLAY_MAX_ROWS", default=2000)
 # Chunks of the nightly recompute per direction: more chunks, more workers can share it.
 MATCHING_CHUNKS = env.int("MATCHING_CHUNKS", default=8)
 # Invitations one volunteer may receive over a rolling 30 days, all associations together.

@@ -109,6 +109,36 @@ def test_same_family_skill_gets_a_quarter_but_alone_does_not_qualify():
     assert blocked == 0
 
 
+def test_a_nice_to_have_skill_alone_never_qualifies():
+    m = mission(required={S["web"]: 2}, nice={S["grants"]: 1})
+    score, f, blocked = one(volunteer(skills={S["grants"]: 4}), m)
+    assert blocked == E.BLOCK_NO_SKILL
+    assert f["skills"] > 0  # it still ranks: the share of the nice-to-have skill
+    ix = build([volunteer(skills={S["grants"]: 4})], [m])
+    assert len(E.top_volunteers(ix, 0).items) == 0
+    assert len(E.top_missions(ix, 0).items) == 0
+
+
+def test_a_related_required_skill_qualifies_and_the_nice_to_have_one_ranks():
+    m = mission(required={S["web"]: 2}, nice={S["grants"]: 1})
+    related_only, f_related, blocked = one(volunteer(skills={S["seo"]: 3}), m)
+    assert blocked == 0
+    with_nice, f_nice, blocked = one(volunteer(skills={S["seo"]: 3, S["grants"]: 2}), m)
+    assert blocked == 0
+    assert with_nice > related_only and f_nice["skills"] > f_related["skills"]
+
+
+def test_a_mission_requiring_no_skill_is_open_to_everyone_and_ranks_by_nice_to_have():
+    m = mission(required={}, nice={S["grants"]: 2})
+    _, without, blocked = one(volunteer(skills={S["payroll"]: 2}), m)
+    assert blocked == 0
+    _, holder, blocked = one(volunteer(skills={S["grants"]: 2}), m)
+    assert blocked == 0
+    assert holder["skills"] == 1.0 and without["skills"] == 0.0
+    ix = build([volunteer(skills={S["payroll"]: 2}), volunteer(skills={S["grants"]: 2})], [m])
+    assert E.top_volunteers(ix, 0).items.tolist() == [1, 0]
+
+
 def test_nice_to_have_skills_add_a_bonus_share():
     m = mission(required={S["web"]: 2}, nice={S["grants"]: 1})
     _, without, _ = one(volunteer(skills={S["web"]: 3}), m)
