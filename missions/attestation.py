@@ -20,7 +20,6 @@ from volunteers.templatetags.volunteers_tags import hours as format_hours
 
 from .models import Application, HoursEntry
 
-
 # The purpose of the keyed hash: a value signed for anything else never checks here.
 ATTESTATION_SALT = "probono.missions.attestation"
 

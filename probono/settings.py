@@ -430,7 +430,8 @@ WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
 # Signatures older than this are to be refused by receivers (documented tolerance).
 WEBHOOK_TOLERANCE_SECONDS = 300
 # Webhook URLs must resolve to public addresses (no loopback, private or link-local
-# network), checked when registered and again before each delivery, and redirects are
+# network), checked when registered and again before each delivery (the delivery then
+# connects to the address checked, never resolving the name again), and redirects are
 # not followed, so that a partner cannot make the server call internal hosts. Allowed
 # in development, where receivers run on the same machine.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)

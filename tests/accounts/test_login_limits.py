@@ -30,9 +30,7 @@ def sign_in(client, password: str, address: str):
     )
 
 
-def test_wrong_passwords_from_one_address_do_not_lock_the_owner_out_elsewhere(
-    account, client
-):
+def test_wrong_passwords_from_one_address_do_not_lock_the_owner_out_elsewhere(account, client):
     for _attempt in range(6):
         response = sign_in(client, "mauvais-mot-de-passe", ATTACKER)
         assert response.status_code == 200
@@ -72,4 +70,3 @@ def test_an_address_is_limited_across_accounts(client):
     )
     assert response.status_code == 200
     assert "Trop de tentatives" in response.content.decode()
-
