@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_celery_beat",
     "rest_framework",
     "django_filters",
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "probono.urls"
@@ -227,6 +229,14 @@ ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 # pair (the adapter adds the address to allauth's account key), so that wrong passwords
 # typed elsewhere never lock the owner out.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and single-use
+# recovery codes, offered to everyone from the account pages and required of staff and
+# territorial referents (accounts.middleware) before any other page.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "probono"
+# Accept the code of the previous and the next 30-second period (clock drift); a code
+# is still accepted only once.
+MFA_TOTP_TOLERANCE = 1
 # Behind a reverse proxy, the client's address is the last but N of X-Forwarded-For:
 # set this to the number of proxies in front of the application (0: REMOTE_ADDR).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
