@@ -43,6 +43,14 @@ def onboarding_url(user) -> str | None:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth counts failed logins per account ("key") and per address; keyed by the
+        # account alone, five wrong passwords typed anywhere would lock the owner out
+        # from everywhere. Keyed by (account, address), an attacker only locks
+        # themselves out, and each address stays limited across all accounts.
+        account_key = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account_key}:{self.get_client_ip(request)}"
+
     def save_user(self, request, user, form, commit=True):
         # E-mails to this person go out in the language they signed up in.
         user.language = (translation.get_language() or "fr")[:2]

@@ -7,6 +7,7 @@ import io
 
 from django.conf import settings
 from django.utils import formats, timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -20,26 +21,51 @@ from volunteers.templatetags.volunteers_tags import hours as format_hours
 from .figures import engagement_record
 from .models import Application
 
+# The purpose of the keyed hash: a value signed for anything else never checks here.
+ATTESTATION_SALT = "probono.missions.attestation"
+
+
+def _secret_keys() -> list[str]:
+    """The current key first, then the retired ones still accepted (SECRET_KEY_FALLBACKS)."""
+    return [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+
+
+def _digest(application_id: int, volunteer_id: int, secret: str) -> str:
+    value = f"{application_id}:{volunteer_id}"
+    mac = salted_hmac(ATTESTATION_SALT, value, secret=secret, algorithm="sha256")
+    return mac.hexdigest()[:10].upper()
+
+
+def _legacy_digest(application_id: int, volunteer_id: int, secret: str) -> str:
+    """The keyed hash of the first attestations (an HMAC under the raw key, no salt):
+    kept so that the references they print can still be checked."""
+    message = f"attestation:{application_id}:{volunteer_id}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:10].upper()
+
 
 def attestation_reference(application: Application) -> str:
     """A reference printed on the attestation that the platform can check: the
     application's id and a keyed hash of it, which nobody can forge without the key."""
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(),
-        f"attestation:{application.pk}:{application.volunteer_id}".encode(),
-        hashlib.sha256,
-    ).hexdigest()
-    return f"PB-{application.pk}-{digest[:10].upper()}"
+    digest = _digest(application.pk, application.volunteer_id, settings.SECRET_KEY)
+    return f"PB-{application.pk}-{digest}"
 
 
 def reference_is_valid(reference: str) -> bool:
-    """True if ``reference`` is the one printed on a completed engagement's attestation."""
+    """True if ``reference`` is the one printed on a completed engagement's attestation,
+    signed with the current key or one of ``SECRET_KEY_FALLBACKS`` (key rotation), by
+    the current scheme or the first one."""
     try:
-        _prefix, pk, _digest = reference.strip().upper().split("-")
+        prefix, pk, digest = reference.strip().upper().split("-")
         application = Application.objects.get(pk=int(pk), state=Application.State.COMPLETED)
     except (ValueError, Application.DoesNotExist):
         return False
-    return hmac.compare_digest(attestation_reference(application), reference.strip().upper())
+    if prefix != "PB":
+        return False
+    return any(
+        constant_time_compare(scheme(application.pk, application.volunteer_id, secret), digest)
+        for secret in _secret_keys()
+        for scheme in (_digest, _legacy_digest)
+    )
 
 
 def attestation_facts(application: Application) -> dict:

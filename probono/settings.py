@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,11 @@ if PRODUCTION:
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")
 
+# Retired keys, newest first (comma-separated): what was signed with them (sessions,
+# password-reset links, attestation references) still checks while new signatures use
+# SECRET_KEY. Rotate by moving the old key here; drop it once its signatures have expired.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 DEBUG = envbool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -63,11 +69,13 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_celery_beat",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "core",
     "accounts",
     "taxonomy",
@@ -84,6 +92,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -93,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "probono.urls"
@@ -244,6 +255,21 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[probono] "
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# Failed sign-ins: 10 a minute per address, and 5 per 5 minutes per (account, address)
+# pair (the adapter adds the address to allauth's account key), so that wrong passwords
+# typed elsewhere never lock the owner out.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and single-use
+# recovery codes, offered to everyone from the account pages and required of staff and
+# territorial referents (accounts.middleware) before any other page.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "probono"
+# Accept the code of the previous and the next 30-second period (clock drift); a code
+# is still accepted only once.
+MFA_TOTP_TOLERANCE = 1
+# Behind a reverse proxy, the client's address is the last but N of X-Forwarded-For:
+# set this to the number of proxies in front of the application (0: REMOTE_ADDR).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -287,6 +313,40 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and connections from this
+# site only, no inline script or style anywhere (htmx is vendored under static/ and its
+# indicator styles are in probono.css); images may also be data: URIs (the favicon, the
+# two-factor QR code). The Redoc page alone adds inline styles (api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features no page of the site uses, refused to it and to anything it embeds.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "fullscreen": ["self"],
+}
 
 LOGGING = {
     "version": 1,
@@ -456,7 +516,8 @@ WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
 # Signatures older than this are to be refused by receivers (documented tolerance).
 WEBHOOK_TOLERANCE_SECONDS = 300
 # Webhook URLs must resolve to public addresses (no loopback, private or link-local
-# network), checked when registered and again before each delivery, and redirects are
+# network), checked when registered and again before each delivery (the delivery then
+# connects to the address checked, never resolving the name again), and redirects are
 # not followed, so that a partner cannot make the server call internal hosts. Allowed
 # in development, where receivers run on the same machine.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)

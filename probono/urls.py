@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
@@ -17,6 +18,9 @@ from volunteers import urls as volunteers_urls
 from . import views
 
 admin.site.site_header = _("Administration de probono")
+# Staff sign in through the site's own login (password, then the two-factor code), never
+# through the admin's password-only form.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_title = _("probono")
 admin.site.index_title = _("Équipe de la plateforme")
 

@@ -9,6 +9,7 @@ import importlib
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.apps import apps as django_apps
 from django.core import mail
 from django.utils import timezone
@@ -61,15 +62,20 @@ def sign_up(browser, live_server, email: str, role_label: str):
 
 
 def staff_page(browser, live_server):
-    factories.UserFactory(
+    """Staff sign in to the admin with their password, then their authenticator's code."""
+    staff = factories.UserFactory(
         email="equipe@probono.test", password=PASSWORD, is_staff=True, is_superuser=True
     )
+    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
     page = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR").new_page()
     page.set_default_timeout(20_000)
-    page.goto(live_server.url + "/admin/login/")
-    page.locator("#id_username").fill("equipe@probono.test")
+    page.goto(live_server.url + "/admin/")
+    page.locator("#id_login").fill("equipe@probono.test")
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
+    page.get_by_role("button", name="Connexion", exact=True).click()
+    page.locator("#id_code").fill(factories.totp_code())
+    page.get_by_role("button", name="Connexion", exact=True).click()
+    expect(page.locator("#site-name")).to_be_visible()
     return page
 
 
