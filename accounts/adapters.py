@@ -5,6 +5,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
 from legal.services import consent_record_current
 from legal.views import client_ip
@@ -45,6 +46,14 @@ def onboarding_url(user) -> str | None:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth counts failed logins per account ("key") and per address; keyed by the
+        # account alone, five wrong passwords typed anywhere would lock the owner out
+        # from everywhere. Keyed by (account, address), an attacker only locks
+        # themselves out, and each address stays limited across all accounts.
+        account_key = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account_key}:{self.get_client_ip(request)}"
+
     def save_user(self, request, user, form, commit=True):
         # E-mails to this person go out in the language they signed up in.
         user.language = (translation.get_language() or "fr")[:2]
@@ -58,7 +67,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def get_login_redirect_url(self, request):
-        return onboarding_url(request.user) or super().get_login_redirect_url(request)
+        target = onboarding_url(request.user) or super().get_login_redirect_url(request)
+        if not request.user.has_name:
+            # Accounts older than the names give theirs first, then go on.
+            return f"{reverse('accounts:name')}?{urlencode({'next': target})}"
+        return target
 
     def get_signup_redirect_url(self, request):
         # Reached once signed in: right after sign-up, or once the e-mail is confirmed.

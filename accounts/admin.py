@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import StaffRoleMixin
 
+from .erasure_admin import PersonalDataAdminMixin
 from .models import User
 
 
@@ -33,7 +34,7 @@ class UserChangeForm(auth_forms.UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(StaffRoleMixin, BaseUserAdmin):
+class UserAdmin(PersonalDataAdminMixin, StaffRoleMixin, BaseUserAdmin):
     """People, who log in with their e-mail address; referents get their territory here."""
 
     form = UserChangeForm
@@ -46,6 +47,7 @@ class UserAdmin(StaffRoleMixin, BaseUserAdmin):
         "is_referent",
         "is_active",
         "last_login",
+        "retention_deadline",
     )
     list_filter = ("is_staff", "is_referent", "is_active", "is_superuser", "language")
     search_fields = ("email", "first_name", "last_name")

@@ -92,7 +92,35 @@ class User(AbstractUser):
         ordering = ["email"]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.email
+        return self.full_name
+
+    # One display rule for a person's name, so that no page shows an e-mail address
+    # instead. A person without a name (an account older than the names) gets a
+    # neutral label until they give it: they are asked at their next sign-in.
+
+    @property
+    def has_name(self) -> bool:
+        return bool(self.first_name.strip() and self.last_name.strip())
+
+    @property
+    def full_name(self) -> str:
+        """The name shown to those who work with the person: the association to its
+        applicants and volunteers, the company to its employees, staff."""
+        return " ".join(self.get_full_name().split()) or self.unnamed_label
+
+    @property
+    def public_name(self) -> str:
+        """The name shown to the public and to other volunteers: "Prénom N."."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if not first:
+            return self.unnamed_label
+        return f"{first} {last[:1].upper()}." if last else first
+
+    @property
+    def unnamed_label(self) -> str:
+        if self.signup_role in (SignupRole.ASSOCIATION, SignupRole.COMPANY):
+            return _("Membre n° %(number)s") % {"number": self.pk}
+        return _("Bénévole n° %(number)s") % {"number": self.pk}
 
     @property
     def is_platform_staff(self) -> bool:
@@ -115,3 +143,40 @@ class User(AbstractUser):
     def can_moderate_departement(self, departement_id: int | None) -> bool:
         scope = self.staff_departement_ids()
         return scope is None or (departement_id is not None and departement_id in scope)
+
+
+class AccountRetention(models.Model):
+    """How long a person's account is kept while they are away, and what they were told.
+
+    An account nobody signs in to for ``ACCOUNT_RETENTION_YEARS`` is anonymised
+    (``accounts.retention``), after two e-mails; staff may keep it longer. Anonymised
+    accounts keep this row, which says when that happened."""
+
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="retention",
+    )
+    keep_until = models.DateField(
+        _("conserver au moins jusqu'au"),
+        null=True,
+        blank=True,
+        help_text=_("Le compte n'est pas anonymisé pour inactivité avant cette date."),
+    )
+    warned_deadline = models.DateField(
+        _("date d'anonymisation annoncée"),
+        null=True,
+        blank=True,
+        help_text=_("L'échéance dont les e-mails de prévenance ci-dessous parlaient."),
+    )
+    first_warning_at = models.DateTimeField(_("premier e-mail envoyé le"), null=True, blank=True)
+    last_warning_at = models.DateTimeField(_("dernier e-mail envoyé le"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("conservation du compte")
+        verbose_name_plural = _("conservation des comptes")
+
+    def __str__(self) -> str:
+        return str(self.user)

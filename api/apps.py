@@ -9,4 +9,9 @@ class ApiConfig(AppConfig):
     def ready(self):
         # Registers the audit-log listeners that turn actions into webhook deliveries,
         # and the OpenAPI description of the key authentication.
+        from accounts.personal_data import register_personal_data
+
         from . import auth, webhooks  # noqa: F401
+        from .personal_data import PROVIDER
+
+        register_personal_data(PROVIDER)

@@ -1,22 +1,27 @@
-"""One error shape for every 4xx: ``{"code", "message", "errors": {field: [messages]}}``.
+"""One error shape for every error: ``{"code", "message", "errors": {field: [messages]}}``.
 
 Messages are in the requester's language (``Accept-Language``; French by default).
 Refusals from the services (``ValidationError``, ``PermissionDenied``,
 ``TransitionNotAllowed``) get the same shape as DRF's own errors.
 """
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from core.states import TransitionNotAllowed
+
+logger = logging.getLogger(__name__)
 
 NON_FIELD = "non_field_errors"
 
@@ -61,6 +66,27 @@ def error_body(code: str, message: str, errors: dict | None = None) -> dict:
     return {"code": code, "message": message, "errors": errors or {}}
 
 
+def unexpected_error_response(exc: BaseException | None) -> Response:
+    """The error shape for what no check foresaw: 503 when the database is unreachable
+    (retry later), 500 for a bug; logged with its traceback either way."""
+    set_rollback()
+    if isinstance(exc, DatabaseError):
+        logger.error("API: database error", exc_info=exc)
+        return Response(
+            error_body(
+                "service_unavailable",
+                _("Le service est momentanément indisponible : réessayez dans un instant."),
+            ),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "30"},
+        )
+    logger.error("API: unexpected error", exc_info=exc)
+    return Response(
+        error_body("server_error", _("Erreur interne : l'équipe de la plateforme est prévenue.")),
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
 def exception_handler(exc, context):
     code: str | list[Any] | dict[str, Any] | None  # a service's, DRF's, or DRF's by field
     if isinstance(exc, TransitionNotAllowed):
@@ -78,7 +104,7 @@ def exception_handler(exc, context):
 
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None  # a bug: let Django answer 500 and log it
+        return unexpected_error_response(exc)
     if isinstance(exc, exceptions.ValidationError):
         errors = _field_errors(exc.detail)
         if isinstance(exc.detail, list):

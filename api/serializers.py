@@ -212,7 +212,7 @@ class EmptySerializer(serializers.Serializer):
 
 class ApplicationSerializer(serializers.ModelSerializer):
     mission_title = serializers.CharField(source="mission.title", read_only=True)
-    volunteer_name = serializers.CharField(source="volunteer.user.get_full_name", read_only=True)
+    volunteer_name = serializers.CharField(source="volunteer.user.full_name", read_only=True)
     allowed_transitions = serializers.SerializerMethodField()
     # Read-only fields lose the model's ``blank=True``: say so, the reasons are empty
     # until a decline or a withdrawal.
@@ -353,6 +353,8 @@ class VolunteerSerializer(serializers.ModelSerializer):
 class StaffVolunteerSerializer(VolunteerSerializer):
     """A volunteer as platform staff read them through the API: no e-mail address."""
 
+    profile_url = serializers.CharField(read_only=True, help_text="An https URL, or empty.")
+
     employer: "serializers.SlugRelatedField[Company]" = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
     )
@@ -371,7 +373,7 @@ class OwnVolunteerSerializer(StaffVolunteerSerializer):
     audience = exposure.Audience.SELF
 
     class Meta(StaffVolunteerSerializer.Meta):
-        fields = [*StaffVolunteerSerializer.Meta.fields, exposure.EMAIL]
+        fields = [*StaffVolunteerSerializer.Meta.fields, exposure.EMAIL, exposure.PHONE]
 
 
 class VolunteerSkillWriteSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from associations.models import Association
 from companies.services import employee_invite
+from core import outbox
 from core.permissions import Actor, require
 from missions.models import MISSION_INPUT_FIELDS
 from missions.services import mission_create
@@ -117,7 +118,7 @@ def webhook_delivery_replay(*, delivery_id: int, actor: "Actor") -> WebhookDeliv
         delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
         delivery.state = WebhookDelivery.State.PENDING
         delivery.save(update_fields=["state"])
-        transaction.on_commit(lambda: deliver_webhook.delay(delivery.pk))
+        outbox.enqueue(deliver_webhook, delivery.pk)
     return delivery
 
 
@@ -134,6 +135,28 @@ class ImportRejected(Exception):
 
 class _Rollback(Exception):
     pass
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _formula_errors(row: dict[str, Any]) -> dict[str, list[str]]:
+    """The row's cells that hold a spreadsheet formula rather than a value (a leading
+    "=", or "+", "-", "@" before a call or a link such as ``+HYPERLINK(`` or ``-cmd|``)."""
+    errors = {}
+    for column, value in row.items():
+        text = str(value or "").lstrip()
+        if text.startswith("=") or (
+            text.startswith(FORMULA_STARTS) and any(mark in text for mark in "(|!")
+        ):
+            errors[column or "?"] = [
+                _(
+                    "Cette cellule contient une formule (« %(start)s… ») : remplacez-la par "
+                    "sa valeur."
+                )
+                % {"start": text[:20]}
+            ]
+    return errors
 
 
 def _messages(error: ValidationError) -> dict[str, list[str]]:
@@ -214,6 +237,9 @@ def import_missions(
     try:
         with transaction.atomic():
             for number, row in rows:
+                if formulas := _formula_errors(row):
+                    errors.append((number, formulas))
+                    continue
                 serializer = MissionWriteSerializer(data=_mission_row(row))
                 if not serializer.is_valid():
                     errors.append((number, _serializer_messages(serializer.errors)))
@@ -257,6 +283,9 @@ def import_employees(
     try:
         with transaction.atomic():
             for number, row in rows:
+                if formulas := _formula_errors(row):
+                    errors.append((number, formulas))
+                    continue
                 override = row.get("allowance_hours_override")
                 hours = None
                 if override not in (None, ""):
@@ -292,6 +321,7 @@ def import_employees(
 
 def read_rows(upload: "UploadedFile") -> list[tuple[int, dict[str, Any]]]:
     """Rows of an uploaded CSV or XLSX file as ``(line number, {column: value})``."""
+    import codecs
     import csv
     import io
 
@@ -302,7 +332,8 @@ def read_rows(upload: "UploadedFile") -> list[tuple[int, dict[str, Any]]]:
         from openpyxl import load_workbook
 
         try:
-            sheet = load_workbook(upload, read_only=True, data_only=True).active
+            # Formulas are read as written ("=..."), to be refused row by row.
+            sheet = load_workbook(upload, read_only=True, data_only=False).active
             lines = list(sheet.iter_rows(values_only=True))
         except Exception as error:  # openpyxl raises many kinds on a broken file
             raise ValidationError(
@@ -311,9 +342,12 @@ def read_rows(upload: "UploadedFile") -> list[tuple[int, dict[str, Any]]]:
     elif name.endswith(".csv"):
         raw = upload.read()
         try:
-            text = raw.decode("utf-8-sig")
+            if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode"
+                text = raw.decode("utf-16")
+            else:
+                text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            text = raw.decode("cp1252", "replace")
+            text = raw.decode("cp1252", "replace")  # French Windows exports
         if "\x00" in text:  # no text file holds NUL: an image, an archive, a document...
             raise ValidationError(
                 {"file": _("Ce fichier n'est pas un CSV : il contient des données binaires.")},

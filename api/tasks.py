@@ -1,6 +1,8 @@
 from celery import shared_task
 from django.conf import settings
 
+from core import outbox
+
 from .models import WebhookDelivery
 
 BACKOFF_FIRST_SECONDS = 30
@@ -32,5 +34,6 @@ def deliver_webhook(delivery_id: int, remaining: int | None = None) -> str:
         WebhookDelivery.objects.filter(pk=delivery.pk).update(state=WebhookDelivery.State.FAILED)
         return "failed"
     failed = settings.WEBHOOK_MAX_ATTEMPTS - remaining + 1
-    deliver_webhook.apply_async((delivery_id, remaining - 1), countdown=backoff(failed))
+    # Through the outbox: the next attempt is recorded with this one's outcome.
+    outbox.enqueue(deliver_webhook, delivery_id, remaining - 1, countdown=backoff(failed))
     return "retrying"

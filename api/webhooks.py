@@ -8,13 +8,13 @@ it, compares in constant time, and refuses a ``t`` older than five minutes.
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import socket
+import ssl
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from typing import cast
 
 from django.conf import settings
@@ -22,6 +22,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import outbox
 from core.events import on_action
 from missions.models import Application, HoursEntry, Mission
 
@@ -123,8 +124,7 @@ def _enqueue(entry, event: str, data: dict, endpoints) -> list[WebhookDelivery]:
         except IntegrityError:
             continue  # this entry was already turned into a delivery: listeners may rerun
         created.append(delivery)
-        # mypy cannot type a lambda that binds its argument as a default.
-        transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.delay(pk))  # type: ignore[misc]
+        outbox.enqueue(deliver_webhook, delivery.pk)
     return created
 
 
@@ -185,33 +185,91 @@ def hours_validated(entry) -> None:
     _enqueue(entry, event, data, endpoints)
 
 
+def resolve_destination(url: str) -> tuple[str | None, str]:
+    """The one address a delivery to ``url`` connects to, and why it may not ("" when it
+    may): every address the host resolves to must be public, unless
+    ``WEBHOOK_ALLOW_PRIVATE_ADDRESSES``. The caller connects to that address and no
+    other, so that a second lookup cannot answer differently (DNS rebinding)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None, _("Saisissez une adresse http ou https complète.")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        # An IP address first in each sockaddr of AF_INET / AF_INET6.
+        found = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+        addresses = [cast(str, info[4][0]) for info in found]
+    except (socket.gaierror, UnicodeError, ValueError):
+        return None, _("Le nom d'hôte de cette adresse est introuvable.")
+    if not addresses:
+        return None, _("Le nom d'hôte de cette adresse est introuvable.")
+    private = not all(ipaddress.ip_address(a.split("%")[0]).is_global for a in addresses)
+    if private and not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        return None, _("Les webhooks ne peuvent pas viser une adresse locale ou d'un réseau privé.")
+    return addresses[0], ""
+
+
 def address_refusal(url: str) -> str:
     """Why ``url`` may not receive webhooks ("" when it may): it must resolve only to
     public addresses, unless ``WEBHOOK_ALLOW_PRIVATE_ADDRESSES``."""
     if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
         return ""
+    return resolve_destination(url)[1]
+
+
+def _tls_context() -> ssl.SSLContext:
+    """Certificates checked against the system's authorities, for the URL's host name."""
+    return ssl.create_default_context()
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to a host name (in the Host header) over a socket to an address already
+    checked: the connection never resolves the name again."""
+
+    def __init__(self, host: str, port: int | None, *, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.pinned_address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.pinned_address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to the pinned address; TLS names the URL's host (SNI) and the certificate
+    must be valid for it, as if the name had been resolved."""
+
+    def __init__(self, host: str, port: int | None, *, address: str, timeout: float) -> None:
+        self.tls = _tls_context()
+        super().__init__(host, port, timeout=timeout, context=self.tls)
+        self.pinned_address = address
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self.pinned_address, self.port), self.timeout)
+        try:
+            self.sock = self.tls.wrap_socket(raw, server_hostname=self.host)
+        except BaseException:
+            raw.close()
+            raise
+
+
+def post_pinned(
+    url: str, *, address: str, body: bytes, headers: dict[str, str], timeout: float
+) -> tuple[int, str]:
+    """POST ``body`` to ``url`` through a connection to ``address`` (the one that was
+    checked); the status and the first 2,000 characters of the answer. Redirects are
+    answered as they are, never followed: they could lead to an internal host."""
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return _("Saisissez une adresse http ou https complète.")
+    connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    host = parts.hostname or address
+    connection = connection_class(host, parts.port, address=address, timeout=timeout)
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        # An IP address first in each sockaddr of AF_INET / AF_INET6.
-        addresses = {cast(str, info[4][0]) for info in socket.getaddrinfo(parts.hostname, port)}
-    except (socket.gaierror, UnicodeError, ValueError):
-        return _("Le nom d'hôte de cette adresse est introuvable.")
-    if not all(ipaddress.ip_address(a.split("%")[0]).is_global for a in addresses):
-        return _("Les webhooks ne peuvent pas viser une adresse locale ou d'un réseau privé.")
-    return ""
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect could lead to an internal host: answer it as the failure it is."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
+        connection.request("POST", target, body=body, headers=headers)
+        answer = connection.getresponse()
+        return answer.status, answer.read(2000).decode("utf-8", "replace")
+    finally:
+        connection.close()
 
 
 def attempt(delivery: WebhookDelivery) -> bool:
@@ -219,29 +277,26 @@ def attempt(delivery: WebhookDelivery) -> bool:
     body = json.dumps(
         {"id": delivery.pk, **delivery.payload}, ensure_ascii=False, separators=(",", ":")
     ).encode()
-    request = urllib.request.Request(
-        delivery.endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "probono-webhooks/1.0",
-            "Probono-Event": delivery.event,
-            "Probono-Delivery": str(delivery.pk),
-            SIGNATURE_HEADER: sign(delivery.endpoint.secret, body),
-        },
-    )
-    status, excerpt, error = None, "", address_refusal(delivery.endpoint.url)
-    try:
-        if not error:
-            with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as answer:
-                status = answer.status
-                excerpt = answer.read(2000).decode("utf-8", "replace")
-    except urllib.error.HTTPError as failure:
-        status = failure.code
-        excerpt = failure.read(2000).decode("utf-8", "replace")
-    except (urllib.error.URLError, OSError, ValueError) as failure:
-        error = str(getattr(failure, "reason", failure))[:1000]
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "probono-webhooks/1.0",
+        "Probono-Event": delivery.event,
+        "Probono-Delivery": str(delivery.pk),
+        SIGNATURE_HEADER: sign(delivery.endpoint.secret, body),
+    }
+    status, excerpt = None, ""
+    address, error = resolve_destination(delivery.endpoint.url)
+    if address is not None:
+        try:
+            status, excerpt = post_pinned(
+                delivery.endpoint.url,
+                address=address,
+                body=body,
+                headers=headers,
+                timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
+            )
+        except (OSError, http.client.HTTPException, ValueError) as failure:
+            error = (str(failure) or type(failure).__name__)[:1000]
     succeeded = status is not None and 200 <= status < 300
     now = timezone.now()
     WebhookDelivery.objects.filter(pk=delivery.pk).update(

@@ -15,7 +15,11 @@ class AssociationsConfig(AppConfig):
     def ready(self):
         from accounts.adapters import register_onboarding
         from accounts.models import SignupRole
+        from accounts.personal_data import register_personal_data
+
+        from .personal_data import PROVIDER
 
         register_onboarding(
             SignupRole.ASSOCIATION, url_name="asso:register", done=is_association_member
         )
+        register_personal_data(PROVIDER)

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.images import ImageUploadField
 from core.states import StateMachine
 from core.validators import compact, validate_postcode, validate_rna, validate_siren_or_siret
 from taxonomy.models import Place
@@ -76,7 +77,12 @@ class Association(Place):
     )
     website = models.URLField(_("site web"), blank=True)
     contact_email = models.EmailField(_("e-mail de contact"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="associations/logos/", blank=True)
+    logo = ImageUploadField(
+        _("logo"),
+        upload_to="associations/logos/",
+        blank=True,
+        help_text=_("JPEG, PNG ou WebP, 2 Mo et 2 000 pixels de côté au plus."),
+    )
 
     verification_state = models.CharField(
         _("vérification"), max_length=16, choices=State.choices, default=State.PENDING

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core import outbox
 from core.models import ActionLog
 from core.permissions import Actor, require, require_staff_for
 from taxonomy.services import place_fields
@@ -65,7 +66,7 @@ def _locked(association_id: int) -> Association:
 def _notify(log: ActionLog) -> None:
     from .tasks import notify_verification_decision
 
-    transaction.on_commit(lambda: notify_verification_decision.delay(log.pk))
+    outbox.enqueue(notify_verification_decision, log.pk)
 
 
 def _decide(

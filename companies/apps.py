@@ -18,7 +18,10 @@ class CompaniesConfig(AppConfig):
     def ready(self):
         from accounts.adapters import register_onboarding
         from accounts.models import SignupRole
+        from accounts.personal_data import register_personal_data
 
         from . import listeners, receivers  # noqa: F401  (audit-log listeners, allauth signals)
+        from .personal_data import PROVIDER
 
         register_onboarding(SignupRole.COMPANY, url_name="companies:register", done=runs_a_company)
+        register_personal_data(PROVIDER)

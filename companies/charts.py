@@ -1,6 +1,7 @@
 """Charts drawn by the server as inline SVG: no script, no CDN. Each chart has a title
 for screen readers, and the page shows the same figures in a table."""
 
+import math
 from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
@@ -11,11 +12,17 @@ PLANNED = "#8fb8c9"
 VALIDATED = "#1b5e7a"
 
 
-def _nice_max(value: float) -> float:
+def _nice_max(value: float, steps: int = 4) -> float:
+    """The smallest round top (``steps`` ticks of 1, 2, 2.5 or 5 × 10ⁿ) above ``value``,
+    so that every tick reads as a round number."""
     if value <= 0:
-        return 1.0
-    step = 10 ** (len(str(int(value))) - 1)
-    return float(((int(value) // step) + 1) * step)
+        return float(steps)
+    magnitude = 10 ** math.floor(math.log10(value / steps))
+    for factor in (1, 2, 2.5, 5, 10):
+        step = factor * magnitude
+        if step * steps >= value:
+            return max(float(step * steps), float(steps))
+    return float(10 * magnitude * steps)
 
 
 def monthly_bars(rows: list[dict], *, title: str, planned_label: str, validated_label: str):
@@ -65,10 +72,11 @@ def monthly_bars(rows: list[dict], *, title: str, planned_label: str, validated_
 
 
 def horizontal_bars(items: list[tuple[str, Decimal]], *, title: str, limit: int = 8):
-    """One bar per label (the largest first), its value at the end of the bar."""
+    """One bar per label (the largest first), its label above it on the chart's whole
+    width (long names are not cut short), its value at the end of the bar."""
     items = items[:limit]
-    row_h, label_w, width = 30, 170, 440
-    height = row_h * max(len(items), 1) + 10
+    row_h, width, value_w = 46, 440, 56
+    height = row_h * max(len(items), 1) + 4
     peak = max([float(v) for _k, v in items] + [1.0])
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
@@ -76,15 +84,15 @@ def horizontal_bars(items: list[tuple[str, Decimal]], *, title: str, limit: int 
         f"<title>{escape(title)}</title>",
     ]
     for i, (label, value) in enumerate(items):
-        y = 5 + i * row_h
-        w = (width - label_w - 56) * float(value) / peak
-        short = label if len(label) <= 24 else label[:23] + "…"
+        y = 2 + i * row_h
+        w = max((width - value_w) * float(value) / peak, 1.0)
+        short = label if len(label) <= 58 else label[:57] + "…"
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end" class="chart__label">'
+            f'<text x="0" y="{y + 14}" class="chart__label">'
             f"<title>{escape(label)}</title>{escape(short)}</text>"
-            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" '
+            f'<rect x="0" y="{y + 20}" width="{w:.1f}" height="{row_h - 28}" '
             f'fill="{VALIDATED}"/>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + 18}" class="chart__tick">'
+            f'<text x="{w + 6:.1f}" y="{y + 33}" class="chart__tick">'
             f"{number_format(value, 1)}</text>"
         )
     parts.append("</svg>")

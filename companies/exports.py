@@ -3,36 +3,16 @@ section, so that a CSR team can rework them in a spreadsheet."""
 
 import csv
 import io
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.documents import cell, text_cell
-from missions.models import HoursEntry
 
 from .reports import ImpactReport
-
-
-def validated_hours_between(company, start, end) -> Decimal:
-    """Validated hours of the company's engagements between two dates (one query)."""
-    return HoursEntry.objects.filter(
-        Q(application__volunteer__employer=company)
-        | Q(application__mission__programme__company=company),
-        state=HoursEntry.State.VALIDATED,
-        date__range=(start, end),
-    ).aggregate(t=Sum("hours"))["t"] or Decimal(0)
-
-
-def programme_validated_hours(programme) -> Decimal:
-    """Validated hours on the programme's missions, against its hours budget."""
-    return HoursEntry.objects.filter(
-        application__mission__programme=programme, state=HoursEntry.State.VALIDATED
-    ).aggregate(t=Sum("hours"))["t"] or Decimal(0)
 
 
 def _share(value):

@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
+from core.forms import FrenchDecimalField
 from taxonomy.models import Cause
 from taxonomy.reference_data import DEPARTEMENTS
 
@@ -164,14 +165,14 @@ class CompanySettingsForm(AccessibleForm):
         required=False,
         help_text=_help(Company, "auto_approval_max_hours"),
     )
-    loaded_hourly_cost = forms.DecimalField(
+    loaded_hourly_cost = FrenchDecimalField(
         label=_label(Company, "loaded_hourly_cost"),
         min_value=0,
         max_digits=8,
         decimal_places=2,
         help_text=_help(Company, "loaded_hourly_cost"),
     )
-    annual_turnover = forms.DecimalField(
+    annual_turnover = FrenchDecimalField(
         label=_label(Company, "annual_turnover"),
         min_value=0,
         max_digits=15,

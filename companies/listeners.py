@@ -56,7 +56,7 @@ def _ask_approvers(entry: ActionLog) -> None:
             context={
                 "mission": application.mission.title,
                 "association": application.mission.association.name,
-                "volunteer": volunteer.get_full_name() or volunteer.email,
+                "volunteer": volunteer.full_name,
                 "company": employer.name,
             },
             key=f"log:{entry.pk}:{kind}",

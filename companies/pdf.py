@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
@@ -136,13 +137,20 @@ def report_pdf(report: ImpactReport) -> bytes:
             [10 * cm, 5 * cm],
         ),
     ]
+    shown, rest = report.by_association[:20], report.by_association[20:]
+    if rest:
+        others = ngettext(
+            "%(count)s autre association", "%(count)s autres associations", len(rest)
+        ) % {"count": len(rest)}
+        shown = shown + [(others, sum((hours for _name, hours in rest), Decimal(0)))]
     for title, items in (
         (_("Heures validées par cause"), report.by_cause),
         (_("Heures validées par famille de compétences"), report.by_skill_family),
-        (_("Heures validées par association"), report.by_association[:20]),
+        (_("Heures validées par association"), shown),
         (_("Heures validées par département"), report.by_departement),
     ):
         if items:
+            items = items + [(_("Total"), report.hours_validated)]
             story.append(
                 KeepTogether(
                     [

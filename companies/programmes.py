@@ -2,13 +2,16 @@
 staff compute the teams (``matching.team_adapter``), adjust them by hand and publish them,
 and everyone is told their team."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.models import Association, AssociationMember
+from core import outbox
 from core.models import log_action
 from core.permissions import require
 from matching.team_adapter import propose_teams
@@ -60,6 +63,27 @@ def eligible_associations(programme: Programme):
     if departements.exists():
         associations = associations.filter(departement__in=departements)
     return associations
+
+
+def open_to_associations(associations: QuerySet[Association], today: datetime.date):
+    """The programmes not yet over that any of ``associations`` may submit missions to:
+    those inviting one of them, and (for verified ones) those open to every association
+    of their territory; the rule of ``eligible_associations`` read the other way, in one
+    query."""
+    verified = associations.filter(verification_state=Association.State.VERIFIED)
+    invited = Programme.invited_associations.through.objects.filter(programme=OuterRef("pk"))
+    territories = Programme.departements.through.objects.filter(programme=OuterRef("pk"))
+    open_to_verified = (
+        Exists(verified)
+        & ~Exists(invited)
+        & (
+            ~Exists(territories)
+            | Exists(territories.filter(departement_id__in=verified.values("departement_id")))
+        )
+    )
+    return Programme.objects.filter(ends_on__gte=today).filter(
+        Exists(invited.filter(association_id__in=associations.values("pk"))) | open_to_verified
+    )
 
 
 def _locked(programme_id: int) -> Programme:
@@ -220,7 +244,7 @@ def teams_publish(*, programme_id: int, actor) -> int:
     programme.teams_published_at = timezone.now()
     programme.save(update_fields=["teams_state", "teams_published_at"])
     log_action(programme, "programme.publish_teams", actor=actor)
-    transaction.on_commit(lambda: notify_teams.delay(programme.pk))
+    outbox.enqueue(notify_teams, programme.pk)
     return programme.teams.count()
 
 
@@ -244,7 +268,7 @@ def notify_programme_teams(programme_id: int) -> int:
     missions = Mission.objects.filter(pk__in=list(teams)).select_related("association")
     sent = 0
     for mission in missions:
-        names = ", ".join(v.user.get_full_name() or v.user.email for v in teams[mission.pk])
+        names = ", ".join(v.user.full_name for v in teams[mission.pk])
         url = link("companies:programme", programme.pk)
         for volunteer in teams[mission.pk]:
             if notify(

@@ -15,7 +15,8 @@ What counts, so that every figure can be checked by hand:
   hourly cost (their cost band's, or the company's); the tax estimate applies the rules
   of ``settings.TAX_SPONSORSHIP_RULES`` (CGI art. 238 bis), each with its source.
 
-Hours of a mission needing skills of several families are shared equally between them.
+Hours of a mission needing skills of several families are shared equally between them,
+to the cent, so that every breakdown adds up to the hours validated.
 """
 
 import datetime
@@ -29,10 +30,17 @@ from django.conf import settings
 from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from missions.models import Application, Evaluation, HoursEntry, Mission, MissionSkill
 
 from .models import Company, CompanyMember
+
+
+def _name_field() -> str:
+    """Causes and skill families are named in the reader's language."""
+    return "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
+
 
 CENT = Decimal("0.01")
 
@@ -133,8 +141,21 @@ def _validated_hours(scope: ReportScope):
     )
 
 
+def validated_hours_total(scope: ReportScope) -> Decimal:
+    """The report's validated hours alone, in one query (the dashboard's figure)."""
+    return _validated_hours(scope).aggregate(t=Sum("hours"))["t"] or Decimal(0)
+
+
 def _sorted(totals: dict) -> list[tuple[str, Decimal]]:
     return sorted(((k, v) for k, v in totals.items() if v), key=lambda kv: (-kv[1], kv[0]))
+
+
+def split_evenly(total: Decimal, parts: int) -> list[Decimal]:
+    """``total`` (to the cent) in ``parts`` shares to the cent that add up to it exactly:
+    the first shares take the odd cents."""
+    cents = int((total / CENT).to_integral_value(rounding=ROUND_HALF_UP))
+    base, odd = divmod(cents, parts)
+    return [(base + (1 if i < odd else 0)) * CENT for i in range(parts)]
 
 
 def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -198,6 +219,7 @@ def impact_report(scope: ReportScope, members: list[MemberRow] | None = None) ->
     company = scope.company
     members = member_rows(company) if members is None else members
     costs = {m.user_id: m.hourly_cost for m in members}
+    cause_name = f"application__mission__cause__{_name_field()}"
 
     rows = list(
         _validated_hours(scope)
@@ -215,7 +237,7 @@ def impact_report(scope: ReportScope, members: list[MemberRow] | None = None) ->
             "date",
             "application__mission_id",
             "application__mission__state",
-            "application__mission__cause__name_fr",
+            cause_name,
             "application__mission__association_id",
             "application__mission__association__name",
             "dep_code",
@@ -260,7 +282,7 @@ def impact_report(scope: ReportScope, members: list[MemberRow] | None = None) ->
         hours = row["t"]
         hours_validated += hours
         months[row["date"].replace(day=1)]["validated"] += hours
-        by_cause[row["application__mission__cause__name_fr"]] += hours
+        by_cause[row[cause_name]] += hours
         by_association[row["application__mission__association__name"]] += hours
         dep = f"{row['dep_code']} {row['dep_name']}" if row["dep_code"] else "—"
         by_departement[dep] += hours
@@ -278,17 +300,13 @@ def impact_report(scope: ReportScope, members: list[MemberRow] | None = None) ->
     families: dict[int, set[str]] = defaultdict(set)
     for mission_id, family in MissionSkill.objects.filter(
         mission_id__in=list(per_mission), importance=MissionSkill.Importance.REQUIRED
-    ).values_list("mission_id", "skill__family__name_fr"):
+    ).values_list("mission_id", f"skill__family__{_name_field()}"):
         families[mission_id].add(family)
     by_family: dict[str, Decimal] = defaultdict(Decimal)
     for mission_id, total in per_mission.items():
-        names = sorted(families.get(mission_id, ()))
-        if not names:
-            by_family["—"] += total
-            continue
-        for name in names:
-            by_family[name] += total / len(names)
-    by_family = {k: _money(v) for k, v in by_family.items()}
+        names = sorted(families.get(mission_id, ())) or ["—"]
+        for name, share in zip(names, split_evenly(total, len(names)), strict=True):
+            by_family[name] += share
 
     employee_count = sum(1 for m in members if not scope.site or m.site == scope.site)
 

@@ -22,29 +22,44 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Allowance:
-    """An employee's yearly work-time allowance, in hours."""
+    """An employee's yearly work-time allowance, in hours: the one definition that the
+    employee's page, the approvals page, the employees page and the approval form use.
+
+    ``used`` is what is validated this year plus what is granted on running engagements
+    and not validated yet; ``left`` is what may still be granted. ``used + left`` is the
+    allowance, except when more was granted than the allowance (it was lowered after an
+    approval, or more hours were validated than planned): ``left`` is then 0 and the
+    excess is ``over``.
+    """
 
     company: Company
     year_start: datetime.date
     year_end: datetime.date
     total: int
-    used: Decimal  # validated hours on work-time engagements this year
-    committed: Decimal  # approved hours of running engagements not validated yet
+    validated: Decimal  # validated hours of work-time engagements, dated this year
+    planned: Decimal  # granted on running engagements and not validated yet
 
     @property
-    def remaining(self) -> Decimal:
+    def used(self) -> Decimal:
+        return self.validated + self.planned
+
+    @property
+    def left(self) -> Decimal:
         return max(Decimal(self.total) - self.used, Decimal(0))
 
     @property
-    def available(self) -> Decimal:
-        """What may still be granted: remaining minus what is already promised."""
-        return max(self.remaining - self.committed, Decimal(0))
+    def over(self) -> Decimal:
+        return max(self.used - Decimal(self.total), Decimal(0))
 
     @property
     def used_percent(self) -> int:
         if not self.total:
             return 100
         return min(100, round(self.used * 100 / self.total))
+
+    def grantable(self, wanted: int) -> int:
+        """The most whole hours up to ``wanted`` that fit what is left (0 if none)."""
+        return max(0, min(wanted, int(self.left)))
 
 
 def allowance_for(user: "Actor | None", *, today: datetime.date | None = None) -> Allowance | None:
@@ -85,7 +100,7 @@ def allowances_of(
     work_time = Application.objects.filter(
         volunteer__user_id__in=user_ids, volunteer__employer=company, is_work_time=True
     )
-    used = dict(
+    validated = dict(
         HoursEntry.objects.filter(
             application__in=work_time,
             state=HoursEntry.State.VALIDATED,
@@ -105,21 +120,21 @@ def allowances_of(
         ),
         planned_hours__isnull=False,
     ).annotate(done=Sum("hours__hours", filter=Q(hours__state=HoursEntry.State.VALIDATED)))
-    committed: dict[int, Decimal] = {}
-    for user_id, planned, done in running.values_list(
+    planned: dict[int, Decimal] = {}
+    for user_id, granted, done in running.values_list(
         "volunteer__user_id", "planned_hours", "done"
     ):
         # planned_hours__isnull=False above
-        left = max(Decimal(cast(int, planned)) - (done or Decimal(0)), Decimal(0))
-        committed[user_id] = committed.get(user_id, Decimal(0)) + left
+        not_validated = max(Decimal(cast(int, granted)) - (done or Decimal(0)), Decimal(0))
+        planned[user_id] = planned.get(user_id, Decimal(0)) + not_validated
     return {
         m.user_id: Allowance(
             company=company,
             year_start=start,
             year_end=end,
             total=total(m),
-            used=used.get(m.user_id) or Decimal(0),
-            committed=committed.get(m.user_id, Decimal(0)),
+            validated=validated.get(m.user_id) or Decimal(0),
+            planned=planned.get(m.user_id, Decimal(0)),
         )
         for m in members
     }
@@ -142,6 +157,19 @@ class ProgrammeBudget:
     @property
     def granted(self) -> Decimal:
         return self.used + self.committed
+
+
+def planned_hours_default(
+    effort_hours: int, allowance: Allowance | None, budget: ProgrammeBudget | None
+) -> int:
+    """What the approval form proposes to grant: the mission's effort, capped by what is
+    left of the employee's allowance and of the programme's budget (0: nothing fits)."""
+    hours = effort_hours
+    if allowance is not None:
+        hours = min(hours, int(allowance.left))
+    if budget is not None:
+        hours = min(hours, int(budget.available))
+    return max(hours, 0)
 
 
 def programme_granted_hours(programme_id: int) -> tuple[Decimal, Decimal]:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from associations.models import Association
+from core import outbox
 from core.models import log_action
 from core.permissions import Actor, require
 from missions.models import Application, Mission
@@ -191,7 +192,7 @@ def employee_invite(
         data={"email": email, "role": role, "created": created},
     )
     if created:
-        transaction.on_commit(lambda: send_invitation.delay(member.pk))
+        outbox.enqueue(send_invitation, member.pk)
     return member
 
 
@@ -504,13 +505,13 @@ def _is_approver(actor: "Actor", application: Application) -> bool:
 
 def _check_allowance(application: Application, planned_hours: int) -> None:
     allowance = allowance_for(application.volunteer.user)
-    if allowance is not None and planned_hours > allowance.available:
+    if allowance is not None and planned_hours > allowance.left:
         raise ValidationError(
             {
                 "planned_hours": _(
                     "C'est plus que ce qui reste à ce salarié cette année (%(hours)s h)."
                 )
-                % {"hours": f"{allowance.available:g}"}
+                % {"hours": f"{allowance.left:g}"}
             }
         )
 
@@ -578,7 +579,7 @@ def application_auto_approve(*, application_id: int) -> Application | None:
     ):
         return None
     allowance = allowance_for(application.volunteer.user)
-    if allowance is None or mission.effort_hours > allowance.available:
+    if allowance is None or mission.effort_hours > allowance.left:
         return None
     if mission.programme_id is not None:
         budget = programme_budget(mission.programme_id, lock=True)

@@ -85,8 +85,7 @@ def send_approval_reminders() -> int:
                     target=application,
                     url=reverse("companies:approvals"),
                     context={
-                        "volunteer": application.volunteer.user.get_full_name()
-                        or application.volunteer.user.email,
+                        "volunteer": application.volunteer.user.full_name,
                         "mission": application.mission.title,
                         "association": application.mission.association.name,
                         "waiting_days": waited,

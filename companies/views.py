@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -38,7 +38,13 @@ from .forms import (
 )
 from .models import CompanyMember, Programme
 from .pdf import association_summary_pdf, report_pdf
-from .reports import ReportScope, association_yearly_summary, impact_report, member_rows
+from .reports import (
+    ReportScope,
+    association_yearly_summary,
+    impact_report,
+    member_rows,
+    validated_hours_total,
+)
 
 
 def _staff_member(request) -> CompanyMember:
@@ -93,7 +99,7 @@ def dashboard(request):
         "pending": pending.count(),
     }
     hours = (
-        exports.validated_hours_between(company, start, end)
+        validated_hours_total(ReportScope(company=company, start=start, end=end))
         if member.role == CompanyMember.Role.PROGRAMME_ADMIN
         else None
     )
@@ -261,17 +267,28 @@ def _approval_rows(member, applications, forms_for=None):
     users = {a.volunteer.user_id for a in applications}
     members = CompanyMember.objects.filter(company=company, user_id__in=users)
     allowances = selectors.allowances_of(company, members)
+    budgets = {
+        programme_id: selectors.programme_budget(programme_id)
+        for programme_id in {a.mission.programme_id for a in applications} - {None}
+    }
     forms_for = forms_for or {}
     rows = []
     for application in applications:
         approve, refuse = forms_for.get(application.pk, (None, None))
+        allowance = allowances.get(application.volunteer.user_id)
+        grantable = selectors.planned_hours_default(
+            application.mission.effort_hours,
+            allowance,
+            budgets.get(application.mission.programme_id),
+        )
         rows.append(
             {
                 "application": application,
-                "allowance": allowances.get(application.volunteer.user_id),
+                "allowance": allowance,
+                "grantable": grantable,
                 "approve_form": approve
                 or ApproveForm(
-                    initial={"planned_hours": application.mission.effort_hours},
+                    initial={"planned_hours": grantable or None},
                     prefix=f"a{application.pk}",
                 ),
                 "refuse_form": refuse or RefuseForm(prefix=f"r{application.pk}"),
@@ -581,20 +598,8 @@ def programme_invitations(request):
     if not associations:
         raise PermissionDenied(_("Cette page est réservée aux associations."))
     today = timezone.localdate()
-    mine = [a.pk for a in associations]
-    verified = [a for a in associations if a.is_verified]
-    invited = Programme.invited_associations.through.objects.filter(programme=OuterRef("pk"))
-    territories = Programme.departements.through.objects.filter(programme=OuterRef("pk"))
-    open_to_all = ~Exists(invited) & (
-        ~Exists(territories)
-        | Exists(territories.filter(departement_id__in=[a.departement_id for a in verified]))
-    )
     visible = (
-        Programme.objects.filter(ends_on__gte=today)
-        .filter(
-            Exists(invited.filter(association_id__in=mine))
-            | (open_to_all if verified else Q(pk=None))
-        )
+        programme_services.open_to_associations(association_access.managed_by(request.user), today)
         .select_related("company")
         .order_by("starts_on")[:50]
     )
@@ -617,9 +622,9 @@ def programme_detail(request, pk: int):
         Mission.objects.filter(programme=programme).select_related("association").order_by("title")
     )
     teams = programme_services.team_members(programme)
-    budget_used = None
+    budget = None
     if programme.hours_budget and (manage or is_member):
-        budget_used = exports.programme_validated_hours(programme)
+        budget = selectors.programme_budget(programme.pk)
     show_teams = programme.teams_state == programme.Teams.PUBLISHED or (
         manage and programme.teams_state == programme.Teams.PROPOSED
     )
@@ -666,10 +671,20 @@ def programme_detail(request, pk: int):
             "registrations": registrations,
             "unassigned": [r.volunteer for r in registrations if r.volunteer_id not in assigned],
             "is_member": is_member,
-            "budget_used": budget_used,
+            "budget": budget,
             "is_registered": is_registered,
             "registration_open": programme.registration_open(timezone.localdate()),
             "submittable": submittable,
+            # An invited association's member with nothing to put forward yet.
+            "submit_from": (
+                []
+                if submittable or is_member or manage
+                else list(
+                    programme_services.eligible_associations(programme).filter(
+                        pk__in=association_access.managed_by(user).values("pk")
+                    )
+                )
+            ),
             "error": request.session.pop("programme_error", None),
         },
     )

@@ -33,7 +33,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.models import ActionLog, PersonalDataAccess, log_personal_data_access
+from core import outbox
+from core.models import ActionLog, OutboxMessage, PersonalDataAccess, log_personal_data_access
 from core.states import StateMachine
 
 if TYPE_CHECKING:
@@ -423,6 +424,79 @@ class PersonalDataAccessAdmin(StaffRoleAdmin):
             return access.object_id
         # A link, not the object's name: the log holds no copy of the person's data.
         return format_html('<a href="{}">n° {}</a>', url, access.object_id)
+
+
+class OutboxStateFilter(admin.SimpleListFilter):
+    title = gettext_lazy("état")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
+        return [
+            ("pending", gettext_lazy("À livrer")),
+            ("abandoned", gettext_lazy("Abandonnés")),
+            ("delivered", gettext_lazy("Livrés")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "pending":
+            return queryset.filter(delivered_at__isnull=True, abandoned_at__isnull=True)
+        if self.value() == "abandoned":
+            return queryset.filter(delivered_at__isnull=True, abandoned_at__isnull=False)
+        if self.value() == "delivered":
+            return queryset.filter(delivered_at__isnull=False)
+        return queryset
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(StaffRoleAdmin):
+    """The side effects (e-mails, webhooks, listeners, refreshes) waiting to be
+    delivered, read-only for platform staff, who may retry them now."""
+
+    list_display = (
+        "created_at",
+        "task",
+        "args",
+        "attempts",
+        "available_at",
+        "delivered_at",
+        "abandoned_at",
+        "last_error_excerpt",
+    )
+    list_filter = (OutboxStateFilter, "task")
+    search_fields = ("task", "key", "last_error")
+    date_hierarchy = "created_at"
+    fields = (
+        "task",
+        "args",
+        "key",
+        "created_at",
+        "available_at",
+        "dispatched_at",
+        "attempts",
+        "last_error",
+        "delivered_at",
+        "abandoned_at",
+    )
+    readonly_fields = fields
+    actions = ["retry_now"]
+
+    @admin.display(description=gettext_lazy("dernière erreur"))
+    def last_error_excerpt(self, message: OutboxMessage) -> str:
+        return message.last_error[:120]
+
+    @admin.action(description=gettext_lazy("Réessayer maintenant"))
+    def retry_now(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        retried = outbox.retry_now(list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s effet confié de nouveau aux workers.",
+                "%(count)s effets confiés de nouveau aux workers.",
+                retried,
+            )
+            % {"count": retried},
+            messages.SUCCESS if retried else messages.WARNING,
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

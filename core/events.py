@@ -7,9 +7,11 @@ importing it: ``missions`` logs ``mission.publish``, and ``matching``, ``search`
 A listener is ``def handler(entry: ActionLog) -> None``, registered from its app's
 ``ready()`` with ``@on_action("application.accept", ...)`` (``"*"`` for every action).
 Once the entry's transaction commits, each listener gets a task of its own
-(``core.tasks.run_listener``): one that keeps failing uses up its own retries, never
-those of the others, and listeners do not depend on the order apps are installed in.
-A task may run again after a failure, so listeners must be idempotent."""
+(``core.tasks.run_listener``, recorded in the outbox: ``core.outbox``): one that keeps
+failing uses up its own retries, never those of the others, and listeners do not
+depend on the order apps are installed in. A listener runs in the transaction that
+marks its task done: what it writes and enqueues is saved with that mark, or not at
+all, and it may run again after a failure."""
 
 from collections import defaultdict
 from collections.abc import Callable
@@ -50,21 +52,13 @@ def listener_for(action: str, name: str) -> Listener | None:
 
 
 def announce(entry: "ActionLog") -> None:
-    """Hand ``entry`` to its listeners after the current transaction commits."""
-    names = [listener_name(handler) for handler in listeners_for(entry.action)]
-    if not names:
-        return
-    from django.db import transaction
+    """Hand ``entry`` to its listeners after the current transaction commits.
 
+    Each listener's task is written to the outbox in the entry's transaction, so that a
+    broker that is down delays it rather than loses it."""
+    from . import outbox
     from .tasks import run_listener
 
-    def enqueuer(name: str) -> Callable[[], None]:
-        def enqueue_listener() -> None:
-            run_listener.delay(entry.pk, name)
-
-        return enqueue_listener
-
-    for name in names:
-        # Robust: a listener that fails when run in-process (no broker) is logged and
-        # does not stop the next one.
-        transaction.on_commit(enqueuer(name), robust=True)
+    for handler in listeners_for(entry.action):
+        name = listener_name(handler)
+        outbox.enqueue(run_listener, entry.pk, name, key=f"listener:{entry.pk}:{name}")

@@ -1,5 +1,7 @@
 """What every web form shares."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -12,3 +14,19 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class FrenchDecimalField(forms.DecimalField):
+    """A decimal typed the French way ("3,5") or the English way ("3.5"), shown as the
+    page's language writes it, in a text box that brings up a numeric keypad on phones
+    (a number input would refuse the comma in most browsers)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("localize", True)
+        kwargs.pop("widget", None)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs["inputmode"] = "decimal"
+        return attrs

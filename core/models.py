@@ -1,3 +1,4 @@
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -151,3 +152,54 @@ def log_personal_data_access(
         query=query[:200],
         result_count=result_count,
     )
+
+
+class OutboxMessageQuerySet(models.QuerySet["OutboxMessage"]):
+    def pending(self) -> "OutboxMessageQuerySet":
+        """Not delivered yet and not given up on."""
+        return self.filter(delivered_at__isnull=True, abandoned_at__isnull=True)
+
+    def due(self, now: datetime.datetime) -> "OutboxMessageQuerySet":
+        return self.pending().filter(available_at__lte=now)
+
+
+class OutboxMessage(models.Model):
+    """A side effect (a Celery task and its arguments) recorded in the transaction that
+    causes it, delivered after the commit and retried until it succeeds: see
+    ``core.outbox``."""
+
+    task = models.CharField(_("tâche"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    key = models.CharField(
+        _("clé"),
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Un même effet n'est enregistré qu'une fois par clé."),
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    available_at = models.DateTimeField(_("à faire à partir du"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("confié aux workers le"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("tentatives"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    delivered_at = models.DateTimeField(_("effectué le"), null=True, blank=True)
+    abandoned_at = models.DateTimeField(_("abandonné le"), null=True, blank=True)
+
+    objects = OutboxMessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("effet en attente")
+        verbose_name_plural = _("effets à livrer (outbox)")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["available_at"],
+                condition=models.Q(delivered_at__isnull=True, abandoned_at__isnull=True),
+                name="core_outbox_pending",
+            ),
+            models.Index(fields=["delivered_at"], name="core_outbox_delivered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

@@ -1,12 +1,16 @@
+import logging
 from datetime import timedelta
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 from django.utils import timezone
 
-from . import events
+from . import events, outbox
 from .models import ActionLog, PersonalDataAccess
+
+logger = logging.getLogger(__name__)
 
 
 class RetryOptions(TypedDict):
@@ -62,3 +66,25 @@ def purge_personal_data_access() -> int:
     cutoff = timezone.now() - timedelta(days=settings.PERSONAL_DATA_ACCESS_RETENTION_DAYS)
     deleted, _ = PersonalDataAccess.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+@shared_task(acks_late=True)
+def deliver_outbox(message_id: int) -> str:
+    """Run one outbox row's task, once however often this runs (see ``core.outbox``)."""
+    return outbox.deliver(message_id)
+
+
+@shared_task(acks_late=True)
+def sweep_outbox(redispatch_after: int | None = None) -> int:
+    """Hand over again the outbox rows still undelivered (periodic, and at worker start)."""
+    return outbox.sweep(redispatch_after=redispatch_after)
+
+
+@worker_ready.connect
+def sweep_outbox_at_start(sender: Any = None, **kwargs: Any) -> None:
+    """A worker that starts takes over what a dead one left: every undelivered row is
+    handed over again at once (a row still queued then runs once, the second is skipped)."""
+    try:
+        sweep_outbox.apply_async(kwargs={"redispatch_after": 0})
+    except Exception:
+        logger.warning("Could not queue the outbox sweep at worker start", exc_info=True)

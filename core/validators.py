@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siren, siret
 
@@ -91,5 +92,35 @@ def validate_email_domain(value: str) -> None:
         raise ValidationError(
             _("« %(value)s » n'est pas un nom de domaine valide (par exemple entreprise.fr)."),
             code="invalid_domain",
+            params={"value": value},
+        )
+
+
+def validate_https_url(value: str) -> None:
+    """A link people will open (a LinkedIn profile, a CV): a complete https address."""
+    try:
+        _HTTPS_URL(value)
+    except ValidationError:
+        # Its own code: a form field would replace the code "invalid" by its own message.
+        raise ValidationError(
+            _("Saisissez une adresse complète commençant par https://."), code="not_https"
+        ) from None
+
+
+_HTTPS_URL = URLValidator(schemes=["https"])
+
+
+PHONE_RE = re.compile(r"^\+?[\d\s.\-()]{8,25}$")
+
+
+def validate_phone(value: str) -> None:
+    digits = re.sub(r"\D", "", value or "")
+    if not PHONE_RE.match(value or "") or not 9 <= len(digits) <= 15:
+        raise ValidationError(
+            _(
+                "Le numéro « %(value)s » n'est pas valide : écrivez-le en chiffres, par "
+                "exemple 06 12 34 56 78 ou +33 6 12 34 56 78."
+            ),
+            code="invalid_phone",
             params={"value": value},
         )

@@ -88,6 +88,8 @@ class BuilderBase:
             raise ValueError("Counts cannot be negative.")
         self.o = options
         self.rng = random.Random(options.seed)
+        # When things happened: a stream of its own, so dates never shift the rest.
+        self.clock = random.Random(options.seed + 1)
         self.log = log or (lambda message: None)
         self.now = timezone.now()
         self.today = timezone.localdate()
@@ -108,6 +110,21 @@ class BuilderBase:
         return self.now - datetime.timedelta(
             days=self.rng.randint(low, high), minutes=self.rng.randint(0, 24 * 60 - 1)
         )
+
+    def _between(
+        self, low: datetime.datetime, high: datetime.datetime, *, late: float = 0.0
+    ) -> datetime.datetime:
+        """A moment between ``low`` and ``high`` (both capped at now), drawn from
+        ``self.clock``; ``late`` (0 to 1) leans it towards ``high``."""
+        high = min(high, self.now)
+        low = min(low, high)
+        share = self.clock.random() ** (1 - late) if late else self.clock.random()
+        return low + (high - low) * share
+
+    def _evening_after(self, day: datetime.date, *, within_days: int) -> datetime.datetime:
+        """A moment in the ``within_days`` after ``day`` (not after now)."""
+        evening = timezone.make_aware(datetime.datetime.combine(day, datetime.time(18)))
+        return self._between(evening, evening + datetime.timedelta(days=within_days))
 
     def _email(self, first: str, last: str, domain: str) -> str:
         base = f"{ascii_slug(first)}.{ascii_slug(last)}"

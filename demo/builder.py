@@ -167,6 +167,8 @@ class DemoBuilder(
         through the services: the audit log and the notifications follow. Each piece
         is skipped when a small dataset lacks what it needs."""
         self._story_associations()
+        self._story_candidates()
+        self._story_event()
         self._story_preferences()  # before anything is sent to that person
         self._story_volunteer()
         self._story_association()

@@ -33,7 +33,17 @@ class BulkWriter:
         if copy_ok and connection.vendor == "postgresql" and len(objects) >= COPY_THRESHOLD:
             self._copy(model, objects, key)
         else:
+            # bulk_create stamps automatic dates with now: a date the builder chose for
+            # the past is put back afterwards.
+            dated = [f.attname for f in model._meta.concrete_fields if _is_automatic_date(f)]
+            chosen = {name: [getattr(obj, name) for obj in objects] for name in dated}
             model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+            past = [name for name in dated if any(v is not None for v in chosen[name])]
+            for name in past:
+                for obj, value in zip(objects, chosen[name], strict=True):
+                    setattr(obj, name, value or self.now)
+            if past and all(obj.pk is not None for obj in objects):
+                model.objects.bulk_update(objects, past, batch_size=BATCH_SIZE // 4)
         label = label or model._meta.label
         self.counts[label] = self.counts.get(label, 0) + len(objects)
 
@@ -53,7 +63,7 @@ class BulkWriter:
             ]
             defaults = []
             for f in others:
-                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                if _is_automatic_date(f):
                     defaults.append(lambda now=self.now: now)
                 elif isinstance(f, models.JSONField):
                     defaults.append(lambda f=f: json.dumps(f.get_default(), cls=f.encoder))
@@ -82,9 +92,12 @@ class BulkWriter:
             raise ValueError(f"COPY needs an automatic primary key ({meta.label}).")
         getters: list[Callable[[Any], Any]] = []
         for f in fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            if _is_automatic_date(f):
+                # A date the builder chose for the past, else now.
                 # mypy cannot type a lambda that binds values as defaults (here and below).
-                getters.append(lambda obj, now=self.now: now)  # type: ignore[misc]
+                getters.append(
+                    lambda obj, name=f.attname, now=self.now: getattr(obj, name) or now  # type: ignore[misc]
+                )
             elif isinstance(f, models.JSONField):
                 getters.append(
                     lambda obj, name=f.attname, enc=f.encoder: json.dumps(  # type: ignore[misc]
@@ -105,3 +118,7 @@ class BulkWriter:
             pks = dict(model.objects.filter(pk__gt=last_pk).values_list(key, "pk"))
             for obj in objects:
                 obj.pk = pks[getattr(obj, key)]
+
+
+def _is_automatic_date(field: models.Field) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))

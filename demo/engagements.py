@@ -9,6 +9,8 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
+from django.utils import timezone
+
 from demo.base import BuilderBase, weighted
 from demo.catalogue.engagement_texts import (
     ABANDON_MESSAGES,
@@ -243,8 +245,15 @@ class EngagementsMixin(BuilderBase):
                 decided = mission.published_at + datetime.timedelta(
                     seconds=rng.randint(span // 10, max(span // 10 + 1, span // 2))
                 )
+                if state in ("accepted", "active", "completed", "abandoned"):
+                    # Volunteers are taken on before the mission starts when it can be.
+                    eve = timezone.make_aware(
+                        datetime.datetime.combine(mission.start_date, datetime.time(18))
+                    ) - datetime.timedelta(days=1)
+                    decided = max(mission.published_at, min(decided, eve))
             applications.append(
                 Application(
+                    created_at=self._applied_at(mission, state, decided),
                     mission=mission,
                     volunteer=self.profiles[vi],
                     origin=weighted(
@@ -263,6 +272,27 @@ class EngagementsMixin(BuilderBase):
             )
         self.bulk.insert(Application, applications)
         self.applications = applications
+
+    def _applied_at(
+        self, mission, state: str, decided: datetime.datetime | None
+    ) -> datetime.datetime:
+        """When the application was sent: after the publication, before the answer, and
+        before the deadline; those still waiting, within the last days."""
+        opened = mission.published_at or self.now - datetime.timedelta(days=30)
+        if decided is not None:
+            return self._between(max(opened, decided - datetime.timedelta(days=12)), decided)
+        closes = self.now
+        if mission.application_deadline is not None:
+            closes = min(
+                closes,
+                timezone.make_aware(
+                    datetime.datetime.combine(mission.application_deadline, datetime.time(20))
+                ),
+            )
+        if state in ("applied", "waitlisted"):
+            # Associations answer within days: only the stories leave one waiting longer.
+            opened = max(opened, closes - datetime.timedelta(days=5))
+        return self._between(opened, closes, late=0.3)
 
     def _refusal_row(self, rows: list[tuple[int, int, str]]) -> int | None:
         """Give the first withdrawn application to an employee whose employer must approve
@@ -299,7 +329,7 @@ class EngagementsMixin(BuilderBase):
             if application.state == "completed" and application.volunteer is self.profiles[0]:
                 continue  # its hours, evaluations and testimonial come from _stories()
             mission = application.mission
-            start = mission.start_date
+            start = max(mission.start_date, timezone.localdate(application.decided_at or self.now))
             last = min(mission.end_date, self.today)
             span = max(0, (last - start).days)
             completed = application.state == "completed"
@@ -316,10 +346,12 @@ class EngagementsMixin(BuilderBase):
                     state = weighted(rng, ["validated", "rejected", "submitted"], [85, 5, 10])
                 else:
                     state = weighted(rng, ["submitted", "validated", "rejected"], [50, 45, 5])
+                day = start + datetime.timedelta(days=rng.randint(0, span))
                 hours.append(
                     HoursEntry(
+                        created_at=self._evening_after(day, within_days=4),
                         application=application,
-                        date=start + datetime.timedelta(days=rng.randint(0, span)),
+                        date=day,
                         hours=amount,
                         description=rng.choice(HOURS_DESCRIPTIONS),
                         state=state,
@@ -336,6 +368,7 @@ class EngagementsMixin(BuilderBase):
                 skills, autonomy, comment = rng.choice(EVALUATION_ASSOCIATION)
                 evaluations.append(
                     Evaluation(
+                        created_at=self._evening_after(mission.end_date, within_days=20),
                         application=application,
                         side=Evaluation.Side.ASSOCIATION,
                         author=self.association_admin[association_index[mission.association.pk]],
@@ -350,6 +383,7 @@ class EngagementsMixin(BuilderBase):
             if rng.random() < 0.6:
                 evaluations.append(
                     Evaluation(
+                        created_at=self._evening_after(mission.end_date, within_days=20),
                         application=application,
                         side=Evaluation.Side.VOLUNTEER,
                         author=application.volunteer.user,

@@ -96,6 +96,8 @@ class MissionsMixin(BuilderBase):
             )
         elif state == "completed":
             end = today - rng.randint(7, 200) * day
+            # A year of activity: a share of the finished missions ended months ago.
+            end -= self.clock.randint(0, 150) * day
             start = end - duration * day
             deadline = start - rng.randint(7, 20) * day
             published_at = self._days_ago(

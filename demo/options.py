@@ -67,6 +67,6 @@ DEMO_ACCOUNTS = [
     ),
     DemoAccount(
         "entreprise@probono.test",
-        "Entreprise (programmes) : accords à donner, budget d'heures, rapports d'impact",
+        "Entreprise : accords à donner, équipes du marathon à publier, rapports d'impact",
     ),
 ]

@@ -9,6 +9,8 @@ import datetime
 from collections import Counter
 from decimal import Decimal
 
+from django.utils import timezone
+
 from companies.models import Company, CompanyMember, CostBand, Programme, ProgrammeRegistration
 from demo.base import BuilderBase, weighted
 from demo.catalogue.engagement_texts import (
@@ -19,7 +21,7 @@ from demo.catalogue.engagement_texts import (
 )
 from demo.options import FIRST_DRAWN_VOLUNTEER
 from missions.models import Application, Evaluation, HoursEntry, Mission
-from volunteers.models import VolunteerProfile
+from volunteers.models import VolunteerProfile, VolunteerSkill
 
 
 class ProgrammesMixin(BuilderBase):
@@ -52,7 +54,7 @@ class ProgrammesMixin(BuilderBase):
         specs.append(
             (
                 "week",
-                self.companies[0],
+                self.companies[1] if len(self.companies) > 1 else self.companies[0],
                 f"Semaine du pro bono {(today + datetime.timedelta(days=40)).year}",
                 Programme.Kind.WEEK,
                 "Une semaine pendant laquelle chaque salarié peut consacrer une journée à une "
@@ -67,8 +69,8 @@ class ProgrammesMixin(BuilderBase):
             specs.append(
                 (
                     "marathon",
-                    self.companies[1],
-                    f"Probono Marathon {self.companies[1].name.split()[0]}",
+                    self.companies[0],  # the demo company's event: teams to review
+                    f"Probono Marathon {self.companies[0].name.split()[0]}",
                     Programme.Kind.MARATHON,
                     "Une journée intensive : des équipes de salariés relèvent chacune le défi "
                     "d'une association.",
@@ -204,8 +206,15 @@ class ProgrammesMixin(BuilderBase):
                 if (profile.pk, mission.pk) in taken:
                     continue
                 taken.add((profile.pk, mission.pk))
+                opened = mission.published_at or self.now - datetime.timedelta(days=400)
+                starts = mission.start_date or self.today
+                eve = timezone.make_aware(
+                    datetime.datetime.combine(starts, datetime.time(18))
+                ) - datetime.timedelta(days=1)
+                decided = self._between(opened, max(opened, eve), late=0.5)
                 added.append(
                     Application(
+                        created_at=self._between(opened, decided),
                         mission=mission,
                         volunteer=profile,
                         origin=rng.choice(["applied", "suggested", "applied"]),
@@ -213,7 +222,7 @@ class ProgrammesMixin(BuilderBase):
                         is_work_time=True,
                         approval_state=Application.Approval.APPROVED,
                         planned_hours=rng.choice([8, 12, 16]),
-                        decided_at=self.now,
+                        decided_at=decided,
                     )
                 )
         if not added:
@@ -228,13 +237,15 @@ class ProgrammesMixin(BuilderBase):
         for application in added:
             mission = application.mission
             last = min(mission.end_date or self.today, self.today)
-            first = max(mission.start_date or last, last - datetime.timedelta(days=300))
+            first = max(application.engagement_start or last, last - datetime.timedelta(days=300))
             span = max(0, (last - first).days)
             for _ in range(rng.randint(2, 4)):
+                day = first + datetime.timedelta(days=rng.randint(0, span))
                 hours.append(
                     HoursEntry(
+                        created_at=self._evening_after(day, within_days=4),
                         application=application,
-                        date=first + datetime.timedelta(days=rng.randint(0, span)),
+                        date=day,
                         hours=Decimal(rng.choice(["1.5", "2", "2.5", "3", "4"])),
                         description=rng.choice(HOURS_DESCRIPTIONS),
                         state=HoursEntry.State.VALIDATED,
@@ -246,6 +257,7 @@ class ProgrammesMixin(BuilderBase):
                 skills, autonomy, comment = rng.choice(EVALUATION_ASSOCIATION)
                 evaluations.append(
                     Evaluation(
+                        created_at=self._evening_after(last, within_days=20),
                         application=application,
                         side=Evaluation.Side.ASSOCIATION,
                         author=admins.get(mission.association.pk),
@@ -330,15 +342,33 @@ class ProgrammesMixin(BuilderBase):
         self.bulk.insert(Application, added)
 
     def _event_registrations(self) -> None:
-        """The marathon's employees register; its teams are left for staff to compute."""
+        """The marathon's employees register, each with the skills one of its missions
+        asks for, so that the teams the organisers compute (``_story_event``) hold."""
         marathon = self.programmes.get("marathon")
         if marathon is None:
             return
         profiles = list(
             VolunteerProfile.objects.filter(employer=marathon.company_id)
+            .exclude(pk__in=[p.pk for p in self.profiles[:FIRST_DRAWN_VOLUNTEER]])
             .order_by("pk")
-            .values_list("pk", flat=True)[:16]
+            .values_list("pk", flat=True)[:10]
         )
+        # They take part from wherever they are: remotely, or on a hybrid mission's day.
+        VolunteerProfile.objects.filter(pk__in=profiles).update(
+            accepts_remote=True, accepts_hybrid=True, max_distance_km=800
+        )
+        needs = [
+            list(mission.skills.filter(importance="required").values_list("skill_id", "min_level"))
+            for mission in Mission.objects.filter(programme=marathon, state="published")
+            .exclude(location_mode="on_site")
+            .order_by("pk")
+        ]
+        if needs:
+            for n, pk in enumerate(profiles):
+                for skill_id, level in needs[n % len(needs)]:
+                    VolunteerSkill.objects.update_or_create(
+                        profile_id=pk, skill_id=skill_id, defaults={"level": min(4, level + 1)}
+                    )
         self.bulk.insert(
             ProgrammeRegistration,
             [ProgrammeRegistration(programme=marathon, volunteer_id=pk) for pk in profiles],

@@ -6,15 +6,20 @@ validate and invitations."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 
 from associations.models import Association
 from associations.services import association_register, association_reject
+from companies.models import CompanyMember
+from companies.programmes import teams_propose
 from demo.base import BuilderBase
 from demo.catalogue.engagement_texts import (
     APPLICATION_MESSAGES,
@@ -40,7 +45,11 @@ from missions.services import (
     hours_validate,
     mission_create,
 )
-from volunteers.models import VolunteerProfile
+from taxonomy.geo import haversine_km
+from volunteers.models import VolunteerProfile, VolunteerSkill
+
+# How far a demo candidate for an on-site mission lives from it, at most.
+NEARBY_KM = 60
 
 
 class StoriesMixin(BuilderBase):
@@ -112,6 +121,106 @@ class StoriesMixin(BuilderBase):
             reason=REJECTION_REASONS[0],
         )
 
+    def _story_candidates(self) -> None:
+        """Good candidates for the demo association's open missions, so that its pipeline
+        shows suggestions worth reading: the nearest volunteers who accept the mission's
+        format get its required skills (at or above the level asked, some with the
+        nice-to-have ones too) and its cause."""
+        association = self.associations[0]
+        listed = [p.pk for p in self.profiles[:FIRST_DRAWN_VOLUNTEER]]
+        chosen: set[int] = set()
+        for mission in (
+            Mission.objects.published()
+            .with_taken_seats()
+            # The plugin loses annotate()'s fields through a queryset method returning Self.
+            .filter(association=association, taken_seats__lt=F("seats"))  # type: ignore[misc]
+            .select_related("programme__company")
+            .prefetch_related("skills")
+            .order_by("pk")
+        ):
+            if not mission.is_open_for_applications(self.today):
+                continue
+            pool = (
+                VolunteerProfile.objects.visible()
+                .exclude(pk__in=[*listed, *chosen])
+                .exclude(applications__mission=mission)
+                .filter(**{f"accepts_{mission.location_mode}": True})
+            )
+            programme = mission.programme
+            if programme is not None:
+                # Reserved to the employees of the company and of its foundation.
+                group = programme.company.parent_id or programme.company_id
+                pool = pool.filter(
+                    models.Q(employer_id=group) | models.Q(employer__parent_id=group)
+                )
+            if mission.location_mode != "remote" and mission.latitude is not None:
+                located = pool.filter(latitude__isnull=False)
+
+                def distance(profile: VolunteerProfile, mission: Mission = mission) -> float:
+                    return haversine_km(
+                        cast(float, profile.latitude),
+                        cast(float, profile.longitude),
+                        cast(float, mission.latitude),
+                        cast(float, mission.longitude),
+                    )
+
+                candidates = sorted(located, key=lambda p: (distance(p), p.pk))[:5]
+                for n, profile in enumerate(candidates):
+                    if distance(profile) > NEARBY_KM:
+                        # Moved to the mission's town: an on-site mission needs neighbours.
+                        for name in ("city", "postcode", "departement_id"):
+                            setattr(profile, name, getattr(mission, name))
+                        profile.latitude = mission.latitude + 0.01 * (n - 2)
+                        profile.longitude = cast(float, mission.longitude) - 0.01 * n
+                    profile.max_distance_km = max(
+                        profile.max_distance_km or 0, int(distance(profile)) + 15
+                    )
+                VolunteerProfile.objects.bulk_update(
+                    candidates,
+                    ["city", "postcode", "departement", "latitude", "longitude", "max_distance_km"],
+                )
+            else:
+                candidates = list(pool.order_by("pk")[:5])
+            wanted = list(mission.skills.all())
+            rows = []
+            for n, profile in enumerate(candidates):
+                chosen.add(profile.pk)
+                held = dict(profile.skills.values_list("skill_id", "level"))
+                for need in wanted:
+                    if need.importance == "required":
+                        level = min(4, need.min_level + (1 if n < 3 else 0))
+                    elif n < 2:
+                        level = max(2, need.min_level)
+                    else:
+                        continue
+                    if held.get(need.skill_id, 0) < level:
+                        rows.append((profile.pk, need.skill_id, level))
+                profile.causes.add(mission.cause_id)
+            for pk, skill, level in rows:
+                VolunteerSkill.objects.update_or_create(
+                    profile_id=pk, skill_id=skill, defaults={"level": level}
+                )
+
+    def _story_event(self) -> None:
+        """The demo company's organiser has computed the marathon's teams: a proposal to
+        review, adjust and publish."""
+        marathon = self.programmes.get("marathon")
+        if marathon is None:
+            return
+        organiser = (
+            CompanyMember.objects.filter(
+                company_id=marathon.company_id, role=CompanyMember.Role.PROGRAMME_ADMIN
+            )
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        if organiser is None:
+            return
+        # A small dataset may lack registrations or missions for it.
+        with contextlib.suppress(ValidationError):
+            teams_propose(programme_id=marathon.pk, actor=organiser.user, time_budget=1.0)
+
     def _story_volunteer(self) -> None:
         """The demo volunteer: favourites, a waitlisted application, and the completed
         engagement told to its end (hours, both evaluations, a published testimonial)."""
@@ -150,7 +259,7 @@ class StoriesMixin(BuilderBase):
         mission = done.mission
         member = self._admin_of(mission.association)
         last = min(mission.end_date or self.today, self.today)
-        first = max(mission.start_date or last, last - datetime.timedelta(days=30))
+        first = max(done.engagement_start or last, last - datetime.timedelta(days=30))
         entries = [
             (first, "1", "Préparation avec l'équipe"),
             (first, "2", "Animation de la session"),
@@ -242,7 +351,7 @@ class StoriesMixin(BuilderBase):
             .first()
         )
         if active is not None:
-            start = active.mission.start_date or self.today
+            start = active.engagement_start or self.today
             for days_ago, hours, description in (
                 (6, "2", "Point d'étape avec la directrice"),
                 (2, "1.5", "Préparation du prochain rendez-vous"),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -22,6 +23,8 @@ from .models import HiddenSuggestion, MatchingRun, Proposal, SuggestionList, Sug
 from .selectors import lists_explained
 from .services import suggestion_check_proposal, suggestion_propose
 from .tasks import recompute_all
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -84,18 +87,31 @@ class MatchingRunAdmin(StaffRoleAdmin):
         if request.method != "POST" or not user.is_platform_staff:
             raise PermissionDenied
         run = MatchingRun.objects.create(scope=MatchingRun.Scope.FULL, triggered_by=user)
-        recompute_all.delay(run.pk)
-        self.message_user(
-            request,
-            _("Recalcul complet demandé : suivez son avancement dans cette liste."),
-            messages.SUCCESS,
-        )
+        try:
+            recompute_all.delay(run.pk)
+        except Exception as error:  # the broker is unreachable: say so, keep the page
+            logger.warning("Full recompute not queued", exc_info=True)
+            MatchingRun.objects.filter(pk=run.pk).update(
+                state=MatchingRun.State.FAILED, error=repr(error)
+            )
+            self.message_user(
+                request,
+                _("Le recalcul n'a pas pu être lancé (file des tâches injoignable) : réessayez."),
+                messages.ERROR,
+            )
+        else:
+            self.message_user(
+                request,
+                _("Recalcul complet demandé : suivez son avancement dans cette liste."),
+                messages.SUCCESS,
+            )
         return HttpResponseRedirect(reverse("admin:matching_matchingrun_changelist"))
 
 
 def suggestions_table(pairs: Sequence[SuggestedPair], *, show: str) -> str:
     """Suggested pairs as a table: rank, the ``show`` side (volunteer or mission) with a
-    link to it, score, origin and the explanation (with the team's note, if any)."""
+    link to it, score, origin and the explanation (with the team's note, if any) and
+    each factor's share of the score."""
     if not pairs:
         return _("Aucune suggestion pour l'instant.")
 
@@ -106,9 +122,15 @@ def suggestions_table(pairs: Sequence[SuggestedPair], *, show: str) -> str:
         return format_html('<a href="{}">{}</a>', url, other)
 
     def why(pair: SuggestedPair) -> str:
+        shares = " · ".join(f"{share.label} {share.percent} %" for share in pair.shares)
+        reasons = (
+            format_html("{}<br><small>{}</small>", pair.explanation, shares)
+            if shares
+            else pair.explanation
+        )
         if pair.note:
-            return format_html("<strong>{}</strong> {}", pair.note, pair.explanation)
-        return pair.explanation
+            return format_html("<strong>{}</strong> {}", pair.note, reasons)
+        return reasons
 
     rows = format_html_join(
         "",

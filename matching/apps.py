@@ -7,11 +7,13 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Mise en relation")
 
     def ready(self) -> None:
+        from accounts.personal_data import register_personal_data
         from missions import suggestions
 
         from . import listeners  # noqa: F401  (registers the audit-log listeners)
         from .admin import suggestions_table
         from .forms import HideForm
+        from .personal_data import PROVIDER
         from .selectors import mission_suggestions, suggested_factors
         from .services import suggestion_hide
 
@@ -24,3 +26,4 @@ class MatchingConfig(AppConfig):
                 staff_table=suggestions_table,
             )
         )
+        register_personal_data(PROVIDER)

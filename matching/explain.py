@@ -5,21 +5,32 @@ a :class:`SkillNames` lookup the caller builds (from the database, or from
 ``taxonomy.reference_data``)::
 
     names = SkillNames.from_reference(SKILLS)
-    explanation = explain_pair(index, volunteer, mission, names)
+    explanation = explain_pair(index, volunteer, mission, names, audience=VOLUNTEER)
     explanation.text_fr
-    # "Couvre 3 des 4 compétences requises (manque : Cybersécurité) · 12 km · même cause
-    #  · disponible aux dates"
+    # "Couvre 3 des 4 compétences requises : Site web niveau 3, Comptabilité niveau 2 ;
+    #  Gestion de paie, proche de Fiscalité demandée ; manque : Cybersécurité
+    #  · sur place, 12 km : dans vos 30 km · une cause que vous soutenez
+    #  · disponible du 3 mars au 30 juin 2027 · vos 20 h/mois pour environ 10 h/mois demandées"
     explanation.as_json()  # [{"code": "skills", "value": 0.81, "weight": 0.36, ...}, ...]
+    explanation.shares  # (45, 12, 14, 14, 8, 0, 3, 0, 4): percents of the score
 
 Each :class:`Explanation` carries the structured list of the nine factors (code, value,
 weight, a French and an English phrase) and the two joined sentences, which keep only
-what a person needs to read: the skills, the place, the cause and the dates always; the
-rest when it is notable (a language not spoken, hours short of the need, a seniority
-asked for, a programme, a small association, a mission nobody applied to yet).
+what a person needs to read, each reason with its facts: the skills (the one held and
+the one it stands for, the levels, the nice-to-have ones held and missing), the place
+(the distance against the volunteer's own limit), the cause, the dates and hours; the
+rest when it is notable (a language not spoken, a seniority asked for, a programme).
+
+The wording depends on who reads it (``audience``): the volunteer reads "vos 30 km";
+the association reads "les 30 km du bénévole" and nothing about its own mission (a
+small association, no applicant yet), which is no reason about the person; staff read
+the association's wording with every reason.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeAlias, TypeVar
@@ -30,6 +41,12 @@ from . import engine as E
 from .weights import FACTORS
 
 SEPARATOR = " · "
+
+#: Who reads an explanation.
+VOLUNTEER = "volunteer"  # the person suggested: "vos 30 km", and reasons about the mission
+ASSOCIATION = "association"  # the mission's association: "du bénévole", nothing on its mission
+STAFF = "staff"  # the platform's team: the association's wording, every reason
+AUDIENCES = (VOLUNTEER, ASSOCIATION, STAFF)
 
 #: Language names (same codes as taxonomy.choices.Language).
 LANGUAGE_NAMES: dict[str, tuple[str, str]] = {
@@ -106,8 +123,9 @@ class SkillNames:
 
 # Skill names as a SkillNames, or {"fr": [...], "en": [...], "codes": [...] (optional)}.
 SkillNamesLike: TypeAlias = SkillNames | Mapping[str, Sequence[str]]
-# One pair's mission skills: ((skill, required, status), ...) in the mission's order.
-SkillSignature: TypeAlias = tuple[tuple[int, bool, int], ...]
+# One pair's mission skills in the mission's order: ((skill, required, status, min level,
+# level, the volunteer's skill behind a related or same-family credit or -1, its level), ...)
+SkillSignature: TypeAlias = tuple[tuple[int, bool, int, int, int, int, int], ...]
 
 
 class FactorExplanation(NamedTuple):
@@ -149,6 +167,11 @@ class Explanation(NamedTuple):
             )
         )
 
+    @property
+    def shares(self) -> tuple[int, ...]:
+        """Each factor's share of the score in percents (sum 100), FACTORS order."""
+        return factor_shares(self.values, self.weights)
+
     def as_json(self) -> list[dict[str, Any]]:
         """The factor list, JSON-ready (what HiddenSuggestion.factors keeps)."""
         return [
@@ -160,10 +183,15 @@ class Explanation(NamedTuple):
 
 
 def explain_pair(
-    ix: E.MatchingIndex, volunteer: int, mission: int, names: SkillNamesLike
+    ix: E.MatchingIndex,
+    volunteer: int,
+    mission: int,
+    names: SkillNamesLike,
+    *,
+    audience: str = STAFF,
 ) -> Explanation:
     """The explanation of one pair."""
-    return explain_pairs(ix, [volunteer], [mission], names)[0]
+    return explain_pairs(ix, [volunteer], [mission], names, audience=audience)[0]
 
 
 def explain_pairs(
@@ -171,19 +199,26 @@ def explain_pairs(
     volunteers: Sequence[int] | np.ndarray,
     missions: Sequence[int] | np.ndarray,
     names: SkillNamesLike,
+    *,
+    audience: str = STAFF,
 ) -> list[Explanation]:
     """Explanations of pairs ``(volunteers[i], missions[i])`` (see also :func:`explain_top`)."""
-    return explain_details(E.pair_details(ix, volunteers, missions), names)
+    return explain_details(E.pair_details(ix, volunteers, missions), names, audience=audience)
 
 
-def explain_details(details: E.PairDetails, names: SkillNamesLike) -> list[Explanation]:
+def explain_details(
+    details: E.PairDetails, names: SkillNamesLike, *, audience: str = STAFF
+) -> list[Explanation]:
     """Explanations from :func:`matching.engine.pair_details`.
 
     ``names``: a :class:`SkillNames`, or a mapping ``{"fr": [...], "en": [...]}`` of skill
-    names by engine skill index. The facts are gathered vectorised; each phrase is
-    computed once per distinct situation (a mission's skill statuses, a distance in km,
-    a share of the dates...) and reused, so wording costs a few µs a pair.
+    names by engine skill index. ``audience``: who reads them (:data:`VOLUNTEER`,
+    :data:`ASSOCIATION` or :data:`STAFF`). The facts are gathered vectorised; each
+    phrase is computed once per distinct situation (a mission's skill statuses, a
+    distance in km, a share of the dates...) and reused, so wording costs a few µs a pair.
     """
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}")
     names = SkillNames.coerce(names)
     n = len(details.volunteers)
 
@@ -196,14 +231,34 @@ def explain_details(details: E.PairDetails, names: SkillNamesLike) -> list[Expla
         np.isnan(details.distance_km), -1, np.round(np.nan_to_num(details.distance_km))
     ).astype(np.int64)
     km[(km == 0) & (details.distance_km < 1)] = -2  # under 1 km
-    place_keys = zip(mode, km.tolist(), col("same_departement"), col("same_region"), strict=True)
+    limit = np.where(
+        np.isnan(details.max_distance_km), -1, np.round(np.nan_to_num(details.max_distance_km))
+    ).astype(np.int64)
+    place_keys = zip(
+        mode,
+        km.tolist(),
+        col("same_departement"),
+        col("same_region"),
+        limit.tolist(),
+        strict=True,
+    )
     cause_keys = (details.same_cause.astype(np.int8) * 2 + details.cause_stated).tolist()
     pct = np.round(details.dates_fit * 100).astype(np.int64)
-    date_keys = zip(pct.tolist(), col("mission_has_dates"), strict=True)
-    short = (details.need_hours_month > 0) & (details.hours_fit < 0.999)
+    date_keys = zip(
+        pct.tolist(),
+        col("mission_has_dates"),
+        col("mission_start"),
+        col("mission_end"),
+        col("available_from"),
+        col("available_until"),
+        strict=True,
+    )
+    need = np.round(details.need_hours_month).astype(np.int64)
+    short = (need > 0) & (details.hours_fit < 0.999)
     hours_keys = zip(
-        np.where(short, details.hours_per_month, -1).tolist(),
-        np.round(details.need_hours_month).astype(np.int64).tolist(),
+        np.round(details.hours_per_month.astype(np.float64), 1).tolist(),
+        need.tolist(),
+        short.tolist(),
         strict=True,
     )
     lang_keys = zip(col("missing_languages"), col("mission_languages"), strict=True)
@@ -218,14 +273,23 @@ def explain_details(details: E.PairDetails, names: SkillNamesLike) -> list[Expla
     skills_memo: _Memo[SkillSignature, tuple[str, ...]] = _Memo(
         lambda key: _skills_text(key, names)
     )
-    place_memo, dates_memo, hours_memo = _Memo(_place_text), _Memo(_dates_text), _Memo(_hours_text)
-    lang_memo, sen_memo, format_memo = (
-        _Memo(_language_text),
-        _Memo(_seniority_text),
-        _Memo(_format_text),
+    place_memo: _Memo[Any, tuple[str, str]] = _Memo(lambda key: _place_text(key, audience))
+    dates_memo: _Memo[Any, tuple[str, str]] = _Memo(_dates_text)
+    hours_memo: _Memo[Any, tuple[str, str]] = _Memo(lambda key: _hours_text(key, audience))
+    lang_memo: _Memo[Any, tuple[str, str, str, str]] = _Memo(
+        lambda key: _language_text(key, audience)
     )
+    sen_memo: _Memo[Any, tuple[str, str, str, str]] = _Memo(
+        lambda key: _seniority_text(key, audience)
+    )
+    format_memo: _Memo[Any, tuple[str, str]] = _Memo(_format_text)
     blocked_memo = _Memo(_blocked_text)
     blocked_memo[0] = ("", "")
+    cause_texts = _CAUSE_TEXTS[audience == VOLUNTEER]
+    programme_texts = _PROGRAMME_TEXTS[audience == VOLUNTEER]
+    # The association knows its own mission: what is said about it is no reason about
+    # the volunteer, so it only reads the fairness factor's neutral phrase.
+    fairness_texts = _FAIRNESS_TEXTS_OWN if audience == ASSOCIATION else _FAIRNESS_TEXTS
 
     out = []
     make, join = Explanation._make, SEPARATOR.join
@@ -243,15 +307,14 @@ def explain_details(details: E.PairDetails, names: SkillNamesLike) -> list[Expla
     for i, (sig, pk, ck, dk, hk, lk, sk, fk) in enumerate(rows):
         skills = skills_memo[sig]
         place = place_memo[pk]
-        cause = _CAUSE_TEXTS[ck]
+        cause = cause_texts[ck]
         dates = dates_memo[dk]
         hours = hours_memo[hk]
         lang = lang_memo[lk]
         sen = sen_memo[sk]
         fmt = format_memo[fk]
-        prog = _PROGRAMME_TEXTS[programme[i]]
-        fair = _FAIRNESS_TEXTS[fair_keys[i]]
-        # (factor phrase, sentence part) pairs, per language
+        prog = programme_texts[programme[i]]
+        fair = fairness_texts[fair_keys[i]]
         time_fr = f"{dates[0]}, {hours[0]}" if hours[0] else dates[0]
         time_en = f"{dates[1]}, {hours[1]}" if hours[1] else dates[1]
         lead = blocked_memo[blocked[i]]
@@ -318,6 +381,27 @@ def explain_details(details: E.PairDetails, names: SkillNamesLike) -> list[Expla
     return out
 
 
+def factor_shares(values: Sequence[float], weights: Sequence[float]) -> tuple[int, ...]:
+    """Each factor's share of the score, in whole percents that add up to 100.
+
+    The score is the weighted mean ``sum(weight × value)``, so a factor's share is its
+    ``weight × value`` over that sum; rounding gives the leftover points to the largest
+    remainders (all 0 when the score is 0)."""
+    parts = [
+        w * v if math.isfinite(w * v) and w > 0 and v > 0 else 0.0
+        for v, w in zip(values, weights, strict=True)
+    ]
+    total = sum(parts)
+    if total <= 0:
+        return (0,) * len(parts)
+    exact = [100 * part / total for part in parts]
+    shares = [math.floor(x) for x in exact]
+    by_remainder = sorted(range(len(parts)), key=lambda i: (shares[i] - exact[i], i))
+    for i in by_remainder[: 100 - sum(shares)]:
+        shares[i] += 1
+    return tuple(shares)
+
+
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 
@@ -335,14 +419,19 @@ class _Memo(dict[_K, _V]):
 
 
 def _skill_signatures(details: E.PairDetails, n: int) -> list[SkillSignature]:
-    """Per pair: ((skill, required, status), ...) in the mission's order."""
-    result: list[list[tuple[int, bool, int]]] = [[] for _ in range(n)]
+    """Per pair: ((skill, required, status, min level, level, via, via level), ...) in
+    the mission's order."""
+    result: list[list[tuple[int, bool, int, int, int, int, int]]] = [[] for _ in range(n)]
     for pair, entry in zip(
         details.entry_pair.tolist(),
         zip(
             details.entry_skill.tolist(),
             details.entry_required.tolist(),
             details.entry_status.tolist(),
+            details.entry_min_level.tolist(),
+            details.entry_level.tolist(),
+            details.entry_via.tolist(),
+            details.entry_via_level.tolist(),
             strict=True,
         ),
         strict=True,
@@ -359,10 +448,49 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_SkillEntry: TypeAlias = tuple[int, bool, int, int, int, int, int]
+
+
+def _held(entry: _SkillEntry, names: SkillNames) -> tuple[str, str]:
+    """How the volunteer holds one of the mission's skills, named with the levels."""
+    skill, _required, status, min_level, level, via, via_level = entry
+    fr, en = names.fr(skill), names.en(skill)
+    if status == E.SKILL_MET:
+        return f"{fr} niveau {level}", f"{en} level {level}"
+    if status == E.SKILL_BELOW:
+        return (
+            f"{fr} : niveau {level}, {min_level} demandé",
+            f"{en}: level {level}, {min_level} asked",
+        )
+    # related: the volunteer's own skill first, then the one it stands for
+    if via < 0:
+        return f"compétence proche de {fr} demandée", f"a skill related to {en} (asked)"
+    held_fr = f"{names.fr(via)}, proche de {fr} demandée"
+    held_en = f"{names.en(via)}, related to {en} (asked)"
+    if via_level < min_level:
+        held_fr += f" (niveau {via_level}, {min_level} demandé)"
+        held_en += f" (level {via_level}, {min_level} asked)"
+    return held_fr, held_en
+
+
+def _lacking(entry: _SkillEntry, names: SkillNames) -> tuple[str, str]:
+    """A skill the volunteer does not hold (with the same-family skill they have, if any)."""
+    skill, _required, status, _min_level, _level, via, _via_level = entry
+    fr, en = names.fr(skill), names.en(skill)
+    if status == E.SKILL_FAMILY and via >= 0:
+        return f"{fr} (seulement {names.fr(via)}, de la même famille)", (
+            f"{en} (only {names.en(via)}, same family)"
+        )
+    return fr, en
+
+
+_HELD = (E.SKILL_MET, E.SKILL_BELOW, E.SKILL_RELATED)
+
+
 def _skills_text(entries: SkillSignature, names: SkillNames) -> tuple[str, str, str, str, str, str]:
     """(factor phrase fr, en, sentence part fr, en, nice-to-have part fr, en)."""
-    required = [(s, st) for s, req, st in entries if req]
-    nice = [(s, st) for s, req, st in entries if not req]
+    required = [e for e in entries if e[1]]
+    nice = [e for e in entries if not e[1]]
     if not entries:
         fr, en = "mission ouverte à tous les profils", "open to every profile"
         return fr, en, _capitalised(fr), _capitalised(en), "", ""
@@ -371,13 +499,17 @@ def _skills_text(entries: SkillSignature, names: SkillNames) -> tuple[str, str, 
     else:
         group, noun_fr, noun_en = nice, "souhaitée", "nice-to-have"
     total = len(group)
-    met = sum(1 for _s, st in group if st == E.SKILL_MET)
-    missing = [s for s, st in group if st in (E.SKILL_MISSING, E.SKILL_FAMILY)]
-    below = [s for s, st in group if st == E.SKILL_BELOW]
-    related = [s for s, st in group if st == E.SKILL_RELATED]
+    met = sum(1 for e in group if e[2] == E.SKILL_MET)
     if total == 1:
-        fr = f"couvre la compétence {noun_fr}" if met else f"ne couvre pas la compétence {noun_fr}"
-        en = f"covers the {noun_en} skill" if met else f"does not cover the {noun_en} skill"
+        status = group[0][2]
+        if met:
+            fr, en = f"couvre la compétence {noun_fr}", f"covers the {noun_en} skill"
+        elif status in _HELD:
+            fr = f"couvre en partie la compétence {noun_fr}"
+            en = f"partly covers the {noun_en} skill"
+        else:
+            fr = f"ne couvre pas la compétence {noun_fr}"
+            en = f"does not cover the {noun_en} skill"
     elif met == 0:
         fr = f"ne couvre aucune des {total} compétences {noun_fr}s"
         en = f"covers none of the {total} {noun_en} skills"
@@ -388,99 +520,241 @@ def _skills_text(entries: SkillSignature, names: SkillNames) -> tuple[str, str, 
         fr = f"couvre {met} des {total} compétences {noun_fr}s"
         en = f"covers {met} of the {total} {noun_en} skills"
     notes_fr, notes_en = [], []
-    if below:
-        notes_fr.append("niveau inférieur : " + ", ".join(names.fr(s) for s in below))
-        notes_en.append("below the level asked: " + ", ".join(names.en(s) for s in below))
-    if related:
-        notes_fr.append("compétence proche pour : " + ", ".join(names.fr(s) for s in related))
-        notes_en.append("related skill for: " + ", ".join(names.en(s) for s in related))
-    if missing:
-        notes_fr.append("manque : " + ", ".join(names.fr(s) for s in missing))
-        notes_en.append("missing: " + ", ".join(names.en(s) for s in missing))
-    if notes_fr:
-        fr += " (" + " ; ".join(notes_fr) + ")"
-        en += " (" + "; ".join(notes_en) + ")"
+    for wanted in (E.SKILL_MET, E.SKILL_BELOW, E.SKILL_RELATED):
+        held = [_held(e, names) for e in group if e[2] == wanted]
+        if held:
+            notes_fr.append(", ".join(h[0] for h in held))
+            notes_en.append(", ".join(h[1] for h in held))
+    lacking = [_lacking(e, names) for e in group if e[2] not in _HELD]
+    if lacking:
+        notes_fr.append("manque : " + ", ".join(h[0] for h in lacking))
+        notes_en.append("missing: " + ", ".join(h[1] for h in lacking))
+    fr += " : " + " ; ".join(notes_fr)
+    en += ": " + "; ".join(notes_en)
     nice_fr = nice_en = ""
     if required and nice:
-        got = sum(1 for _s, st in nice if st == E.SKILL_MET)
-        if got:
-            plural = "s" if got > 1 else ""
-            nice_fr = f"+ {got} compétence{plural} souhaitée{plural}"
-            nice_en = f"+ {got} nice-to-have skill{plural}"
-    return fr, en, _capitalised(fr), _capitalised(en), nice_fr, nice_en
+        held = [_held(e, names) for e in nice if e[2] in _HELD]
+        lacking = [_lacking(e, names) for e in nice if e[2] not in _HELD]
+        if held:
+            nice_fr = "compétences souhaitées : " + ", ".join(h[0] for h in held)
+            nice_en = "nice-to-have skills: " + ", ".join(h[1] for h in held)
+            if lacking:
+                nice_fr += " (manque : " + ", ".join(h[0] for h in lacking) + ")"
+                nice_en += " (missing: " + ", ".join(h[1] for h in lacking) + ")"
+        else:
+            nice_fr = "aucune des compétences souhaitées : " + ", ".join(h[0] for h in lacking)
+            nice_en = "none of the nice-to-have skills: " + ", ".join(h[1] for h in lacking)
+    factor_fr = f"{fr} ; {nice_fr}" if nice_fr else fr
+    factor_en = f"{en}; {nice_en}" if nice_en else en
+    return factor_fr, factor_en, _capitalised(fr), _capitalised(en), nice_fr, nice_en
 
 
-def _place_text(key: tuple[int, int, bool, bool]) -> tuple[str, str]:
-    mode, km, same_departement, same_region = key
+def _place_text(key: tuple[int, int, bool, bool, int], audience: str) -> tuple[str, str]:
+    mode, km, same_departement, same_region, limit = key
     if mode == E.REMOTE:
         return "à distance", "remote"
-    prefix_fr, prefix_en = ("hybride, ", "hybrid, ") if mode == E.HYBRID else ("", "")
-    if km == -2:
-        return prefix_fr + "moins d'1 km", prefix_en + "under 1 km"
-    if km >= 0:
-        return prefix_fr + f"{km} km", prefix_en + f"{km} km"
-    if same_departement:
-        return prefix_fr + "même département", prefix_en + "same département"
-    if same_region:
-        return prefix_fr + "même région", prefix_en + "same région"
-    return prefix_fr + "lieu à préciser", prefix_en + "place to be confirmed"
-
-
-# cause key: same_cause * 2 + cause_stated → (phrase fr, en, sentence part fr, en)
-_CAUSE_TEXTS = {
-    0: ("ouvert à toutes les causes", "open to any cause", "", ""),
-    1: ("autre cause", "another cause", "autre cause", "another cause"),
-    2: ("même cause", "same cause", "même cause", "same cause"),
-    3: ("même cause", "same cause", "même cause", "same cause"),
-}
-
-
-def _dates_text(key: tuple[int, bool]) -> tuple[str, str]:
-    pct, has_dates = key
-    if pct >= 100:
-        if has_dates:
-            return "disponible aux dates", "available on the dates"
-        return "disponible", "available"
-    if pct <= 0:
-        return "pas disponible aux dates", "not available on the dates"
-    return f"disponible sur {pct} % de la période", f"available for {pct}% of the period"
-
-
-def _hours_text(key: tuple[float, int]) -> tuple[str, str]:
-    have, need = key
-    if have < 0:
-        return "", ""
+    prefix_fr, prefix_en = ("hybride", "hybrid") if mode == E.HYBRID else ("sur place", "on-site")
+    if km == -1:
+        if same_departement:
+            where_fr, where_en = "même département", "same département"
+        elif same_region:
+            where_fr, where_en = "même région", "same région"
+        else:
+            where_fr, where_en = "lieu à préciser", "place to be confirmed"
+        return f"{prefix_fr}, {where_fr}", f"{prefix_en}, {where_en}"
+    far_fr, far_en = ("moins d'1 km", "under 1 km") if km == -2 else (f"{km} km", f"{km} km")
+    if limit < 0:
+        return f"{prefix_fr}, {far_fr}", f"{prefix_en}, {far_en}"
+    beyond = km > limit
+    if audience == VOLUNTEER:
+        if beyond:
+            return (
+                f"{prefix_fr}, {far_fr} : au-delà de vos {limit} km",
+                f"{prefix_en}, {far_en}: beyond your {limit} km",
+            )
+        return (
+            f"{prefix_fr}, {far_fr} : dans vos {limit} km",
+            f"{prefix_en}, {far_en}: within your {limit} km",
+        )
+    if beyond:
+        return (
+            f"{prefix_fr}, à {far_fr}, au-delà des {limit} km du bénévole",
+            f"{prefix_en}, {far_en} away, beyond the volunteer's {limit} km",
+        )
     return (
-        f"{have:g} h/mois pour environ {need} h/mois demandées",
-        f"{have:g} h a month for about {need} h a month asked",
+        f"{prefix_fr}, à {far_fr}, dans les {limit} km du bénévole",
+        f"{prefix_en}, {far_en} away, within the volunteer's {limit} km",
     )
 
 
-def _language_text(key: tuple[int, int]) -> tuple[str, str, str, str]:
+# cause key: same_cause * 2 + cause_stated → (phrase fr, en, sentence part fr, en),
+# indexed by "the volunteer reads it"
+_CAUSE_TEXTS = {
+    False: {
+        0: ("ouvert à toutes les causes", "open to any cause", "", ""),
+        1: ("autre cause", "another cause", "autre cause", "another cause"),
+        2: ("même cause", "same cause", "même cause", "same cause"),
+        3: ("même cause", "same cause", "même cause", "same cause"),
+    },
+    True: {
+        0: ("ouvert à toutes les causes", "open to any cause", "", ""),
+        1: ("hors de vos causes", "not one of your causes") * 2,
+        2: ("une cause que vous soutenez", "a cause you support") * 2,
+        3: ("une cause que vous soutenez", "a cause you support") * 2,
+    },
+}
+
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _day(ordinal: int, *, year: bool = True) -> tuple[str, str]:
+    day = dt.date.fromordinal(ordinal)
+    fr = f"{'1er' if day.day == 1 else day.day} {MONTHS_FR[day.month - 1]}"
+    en = f"{day.day} {MONTHS_EN[day.month - 1]}"
+    if year:
+        fr, en = f"{fr} {day.year}", f"{en} {day.year}"
+    return fr, en
+
+
+def _period(start: int, end: int) -> tuple[str, str]:
+    """ "du 3 mars au 30 juin 2027", "à partir du…", "jusqu'au…", or "" when open."""
+    if start > 0 and end > 0:
+        same_year = dt.date.fromordinal(start).year == dt.date.fromordinal(end).year
+        a, b = _day(start, year=not same_year), _day(end)
+        return f"du {a[0]} au {b[0]}", f"from {a[1]} to {b[1]}"
+    if start > 0:
+        a = _day(start)
+        return f"à partir du {a[0]}", f"from {a[1]}"
+    if end > 0:
+        b = _day(end)
+        return f"jusqu'au {b[0]}", f"until {b[1]}"
+    return "", ""
+
+
+def _dates_text(key: tuple[int, bool, int, int, int, int]) -> tuple[str, str]:
+    pct, has_dates, start, end, available_from, available_until = key
+    mission_fr, mission_en = _period(start, end) if has_dates else ("", "")
+    own_fr, own_en = _period(available_from, available_until)
+    if pct >= 100:
+        if mission_fr:
+            return f"disponible {mission_fr}", f"available {mission_en}"
+        if has_dates:  # a list stored before the dates were kept with it
+            return "disponible aux dates", "available on the dates"
+        return "disponible, mission sans dates fixes", "available, no fixed dates"
+    period_fr = f"la période {mission_fr}" if mission_fr else "la période prévue"
+    period_en = f"the period {mission_en}" if mission_en else "the expected period"
+    if pct <= 0:
+        fr, en = f"pas disponible sur {period_fr}", f"not available during {period_en}"
+        if own_fr:
+            fr, en = f"{fr} (disponible {own_fr})", f"{en} (available {own_en})"
+        return fr, en
+    if own_fr:
+        return (
+            f"disponible {own_fr} : {pct} % de {period_fr}",
+            f"available {own_en}: {pct}% of {period_en}",
+        )
+    return f"disponible sur {pct} % de {period_fr}", f"available for {pct}% of {period_en}"
+
+
+def _hours_text(key: tuple[float, int, bool], audience: str) -> tuple[str, str]:
+    have, need, short = key
+    if need <= 0:
+        return "", ""
+    if audience == VOLUNTEER:
+        if short:
+            return (
+                f"vos {have:g} h/mois, moins que les {need} h/mois demandées environ",
+                f"your {have:g} h a month, less than the about {need} h a month asked",
+            )
+        return (
+            f"vos {have:g} h/mois pour environ {need} h/mois demandées",
+            f"your {have:g} h a month for about {need} h a month asked",
+        )
+    if short:
+        return (
+            f"{have:g} h/mois du bénévole, moins que les {need} h/mois demandées environ",
+            f"the volunteer's {have:g} h a month, less than the about {need} h a month asked",
+        )
+    return (
+        f"{have:g} h/mois du bénévole pour environ {need} h/mois demandées",
+        f"the volunteer's {have:g} h a month for about {need} h a month asked",
+    )
+
+
+def _language_text(key: tuple[int, int], audience: str) -> tuple[str, str, str, str]:
     missing_mask, asked_mask = key
     missing = _languages(missing_mask)
     if missing:
-        fr = "ne parle pas : " + ", ".join(fr for fr, _en in missing)
-        en = "does not speak: " + ", ".join(en for _fr, en in missing)
+        if audience == VOLUNTEER:
+            fr = "langue demandée que vous ne parlez pas : " + ", ".join(f for f, _e in missing)
+            en = "language asked that you do not speak: " + ", ".join(e for _f, e in missing)
+        else:
+            fr = "ne parle pas : " + ", ".join(f for f, _e in missing)
+            en = "does not speak: " + ", ".join(e for _f, e in missing)
         return fr, en, fr, en
     asked = _languages(asked_mask)
-    fr = "parle " + " et ".join(fr for fr, _en in asked)
-    en = "speaks " + " and ".join(en for _fr, en in asked)
+    listed_fr, listed_en = " et ".join(f for f, _e in asked), " and ".join(e for _f, e in asked)
+    if audience == VOLUNTEER:
+        fr, en = f"vous parlez {listed_fr}", f"you speak {listed_en}"
+    else:
+        fr, en = f"parle {listed_fr}", f"speaks {listed_en}"
     if asked == [LANGUAGE_NAMES["fr"]]:
         return fr, en, "", ""
     return fr, en, fr, en
 
 
-def _seniority_text(key: tuple[int, int]) -> tuple[str, str, str, str]:
+def _seniority_text(key: tuple[int, int], audience: str) -> tuple[str, str, str, str]:
     wanted, own = key
     if wanted < 0:
         return "pas de séniorité demandée", "no seniority asked for", "", ""
     w_fr, w_en = SENIORITY_NAMES[wanted]
-    if own == wanted or own < 0:
-        fr, en = f"profil {w_fr} recherché", f"{w_en} profile wanted"
+    yours = audience == VOLUNTEER
+    if own < 0:
+        if yours:
+            fr = f"profil {w_fr} souhaité, le vôtre n'est pas renseigné"
+            en = f"{w_en} profile wanted, yours is not stated"
+        else:
+            fr = f"profil {w_fr} souhaité, celui du bénévole n'est pas renseigné"
+            en = f"{w_en} profile wanted, the volunteer's is not stated"
+    elif own == wanted:
+        if yours:
+            fr, en = f"votre profil {w_fr}, comme souhaité", f"your {w_en} profile, as wanted"
+        else:
+            fr, en = f"profil {w_fr}, comme souhaité", f"{w_en} profile, as wanted"
     else:
         o_fr, o_en = SENIORITY_NAMES[own]
-        fr, en = f"profil {o_fr} (recherché : {w_fr})", f"{o_en} profile ({w_en} wanted)"
+        if yours:
+            fr = f"votre profil {o_fr}, {w_fr} souhaité"
+            en = f"your {o_en} profile, {w_en} wanted"
+        else:
+            fr, en = f"profil {o_fr}, {w_fr} souhaité", f"{o_en} profile, {w_en} wanted"
     return fr, en, fr, en
 
 
@@ -492,14 +766,18 @@ def _format_text(key: tuple[int, bool]) -> tuple[str, str]:
     return f"n'accepte pas le format {mode_fr}", f"does not accept {mode_en} missions"
 
 
+# indexed by "the volunteer reads it", then by programme eligibility
 _PROGRAMME_TEXTS = {
-    True: (
-        "éligible au programme de son entreprise",
-        "eligible for their company's programme",
-        "éligible au programme de son entreprise",
-        "eligible for their company's programme",
-    ),
-    False: ("hors programme d'entreprise", "no company programme", "", ""),
+    False: {
+        True: ("éligible au programme de son entreprise", "eligible for their company's programme")
+        * 2,
+        False: ("hors programme d'entreprise", "no company programme", "", ""),
+    },
+    True: {
+        True: ("éligible au programme de votre entreprise", "eligible for your company's programme")
+        * 2,
+        False: ("hors programme d'entreprise", "no company programme", "", ""),
+    },
 }
 # fairness key: small_association * 2 + no_applicant
 _FAIRNESS_TEXTS = {
@@ -513,6 +791,13 @@ _FAIRNESS_TEXTS = {
         "small association · no applicant yet",
     ),
 }
+_OWN_MISSION = (
+    "coup de pouce aux missions peu suivies et aux petites associations",
+    "a boost for missions with few applicants and for small associations",
+    "",
+    "",
+)
+_FAIRNESS_TEXTS_OWN = dict.fromkeys(_FAIRNESS_TEXTS, _OWN_MISSION)
 
 
 def _blocked_text(bits: int) -> tuple[str, str]:
@@ -524,15 +809,20 @@ def _blocked_text(bits: int) -> tuple[str, str]:
 
 
 def explain_top(
-    ix: E.MatchingIndex, top: E.TopK, names: SkillNames, *, direction: str
+    ix: E.MatchingIndex,
+    top: E.TopK,
+    names: SkillNames,
+    *,
+    direction: str,
+    audience: str = STAFF,
 ) -> list[list[Explanation]]:
     """Explanations of a TopK result, row by row (``direction``: "missions" when the
     owners are missions and the items volunteers, "volunteers" otherwise)."""
     owners, items = top.pairs()
     if direction == "missions":
-        flat = explain_pairs(ix, items, owners, names)
+        flat = explain_pairs(ix, items, owners, names, audience=audience)
     elif direction == "volunteers":
-        flat = explain_pairs(ix, owners, items, names)
+        flat = explain_pairs(ix, owners, items, names, audience=audience)
     else:
         raise ValueError("direction must be 'missions' or 'volunteers'")
     bounds = np.asarray(top.indptr).tolist()

@@ -7,18 +7,12 @@ from core.events import on_action
 from core.models import ActionLog
 from missions.models import Application
 
+from .current import MISSION_CHANGES, SEAT_CHANGES, VOLUNTEER_CHANGES
 from .tasks import request_mission_refresh, request_volunteer_refresh
 
 # A mission's list changes when it opens, when staff change it, and when it closes
-# (its list is then dropped by the refresh).
-MISSION_ACTIONS = (
-    "mission.publish",
-    "mission.change",
-    "mission.start",
-    "mission.complete",
-    "mission.cancel",
-    "mission.expire",
-)
+# (its list is then dropped by the refresh, and it leaves the volunteers' lists).
+MISSION_ACTIONS = MISSION_CHANGES
 
 
 @on_action(*MISSION_ACTIONS)
@@ -26,7 +20,7 @@ def refresh_mission_suggestions(entry: ActionLog) -> None:
     request_mission_refresh(entry.object_id)
 
 
-@on_action("volunteerprofile.save", "volunteerprofile.change")
+@on_action(*VOLUNTEER_CHANGES)
 def refresh_volunteer_suggestions(entry: ActionLog) -> None:
     request_volunteer_refresh(entry.object_id)
 
@@ -45,3 +39,14 @@ def refresh_after_an_application(entry: ActionLog) -> None:
     volunteer_id, mission_id = pair
     request_volunteer_refresh(volunteer_id)
     request_mission_refresh(mission_id)
+
+
+@on_action(*(action for action in SEAT_CHANGES if action != "application.create"))
+def refresh_after_a_seat_taken_or_freed(entry: ActionLog) -> None:
+    """A mission whose last seat is taken leaves every volunteer's list; one whose seat
+    is freed comes back (the refresh of the mission does both)."""
+    mission_id = (
+        Application.objects.filter(pk=entry.object_id).values_list("mission_id", flat=True).first()
+    )
+    if mission_id is not None:
+        request_mission_refresh(mission_id)

@@ -14,17 +14,41 @@ from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from missions.models import Mission, MissionQuerySet
 from taxonomy.models import Skill
 from volunteers.models import VolunteerProfile, VolunteerProfileQuerySet
 
-from .explain import SkillNames, explain_details
-from .models import HiddenSuggestion, Proposal, SuggestionList, SuggestionSource
+from . import explain
+from .explain import SkillNames, explain_details, factor_shares
+from .models import HiddenSuggestion, MatchingRun, Proposal, SuggestionList, SuggestionSource
 from .storage import StoredList
 from .weights import FACTORS
+
+#: What each factor is called next to its share of the score.
+FACTOR_LABELS = {
+    "skills": _("Compétences"),
+    "cause": _("Cause"),
+    "place": _("Lieu"),
+    "time": _("Disponibilités"),
+    "language": _("Langues"),
+    "seniority": _("Séniorité"),
+    "format": _("Format"),
+    "programme": _("Programme d'entreprise"),
+    "fairness": _("Équité"),
+}
+
+
+@dataclass(frozen=True)
+class FactorShare:
+    """One factor's part of a suggestion's score, as its bar shows it."""
+
+    code: str
+    label: str
+    percent: int
 
 
 @dataclass
@@ -39,6 +63,9 @@ class SuggestedPair:
     explanation_fr: str
     explanation_en: str
     computed_at: dt.datetime
+    # the normalised weights the score was computed with (empty for a staff proposal
+    # the engine did not score)
+    weights: dict[str, float] = field(default_factory=dict)
     source: str = SuggestionSource.ENGINE
     note: str = ""
     proposed_by_id: int | None = None
@@ -50,10 +77,38 @@ class SuggestedPair:
         english = (get_language() or "fr").startswith("en")
         return self.explanation_en if english else self.explanation_fr
 
+    @property
+    def score_percent(self) -> int:
+        return round(self.score * 100)
+
+    @property
+    def shares(self) -> list[FactorShare]:
+        """The factors that count in the score, each with its share in percents (the
+        shares add up to 100), in the engine's order; empty when the engine did not
+        score the pair."""
+        if not self.weights:
+            return []
+        percents = factor_shares(
+            [self.factors.get(code, 0.0) for code in FACTORS],
+            [self.weights.get(code, 0.0) for code in FACTORS],
+        )
+        return [
+            FactorShare(code, str(FACTOR_LABELS[code]), percent)
+            for code, percent in zip(FACTORS, percents, strict=True)
+            if percent
+        ]
+
 
 def _skill_names(stored: list[StoredList]) -> tuple[np.ndarray, SkillNames]:
-    """Skill primary keys (sorted) and their names, for the entries of ``stored``."""
-    pks = np.unique(np.concatenate([s.entries["skill"] for s in stored] or [np.zeros(0, int)]))
+    """Skill primary keys (sorted) and their names, for the entries of ``stored`` (the
+    mission's skills and the volunteer's ones behind a related credit)."""
+    pks = np.unique(
+        np.concatenate(
+            [s.entries["skill"] for s in stored]
+            + [s.entries["via"][s.entries["via"] >= 0] for s in stored]
+            or [np.zeros(0, int)]
+        )
+    )
     found = {
         pk: (code, fr, en)
         for pk, code, fr, en in Skill.objects.filter(pk__in=pks.tolist()).values_list(
@@ -68,14 +123,26 @@ def _skill_names(stored: list[StoredList]) -> tuple[np.ndarray, SkillNames]:
 
 
 def _pairs(
-    row: SuggestionList, stored: StoredList, skill_pks: np.ndarray, names: SkillNames
+    row: SuggestionList,
+    stored: StoredList,
+    skill_pks: np.ndarray,
+    names: SkillNames,
+    *,
+    audience: str | None = None,
 ) -> list[SuggestedPair]:
+    """The pairs of ``row``, explained for ``audience`` (by default, the owner of the
+    list: the association of a mission's list, the volunteer of a volunteer's)."""
     owner_is_mission = row.mission_id is not None
     # A list belongs to a mission or to a volunteer.
     owner = cast(int, row.mission_id if owner_is_mission else row.volunteer_id)
+    if audience is None:
+        audience = explain.ASSOCIATION if owner_is_mission else explain.VOLUNTEER
     details = stored.details(owner=owner, owner_is_mission=owner_is_mission)
     details.entry_skill = np.searchsorted(skill_pks, details.entry_skill)
-    explanations = explain_details(details, names)
+    held = details.entry_via >= 0
+    details.entry_via = np.where(held, np.searchsorted(skill_pks, details.entry_via), -1)
+    explanations = explain_details(details, names, audience=audience)
+    weights = dict(zip(FACTORS, stored.weights.astype(np.float64).tolist(), strict=True))
     factors = np.round(stored.pairs["factors"].astype(np.float64), 3).tolist()
     scores = np.round(stored.pairs["score"].astype(np.float64), 4).tolist()
     return [
@@ -88,6 +155,7 @@ def _pairs(
             explanation_fr=explanation.text_fr,
             explanation_en=explanation.text_en,
             computed_at=row.computed_at,
+            weights=weights,
         )
         for i, (m, v, rank, explanation) in enumerate(
             zip(
@@ -159,6 +227,7 @@ def mission_suggestions(
                 explanation_fr=engine_pair.explanation_fr if engine_pair else "",
                 explanation_en=engine_pair.explanation_en if engine_pair else "",
                 computed_at=proposal.created_at,
+                weights=engine_pair.weights if engine_pair else {},
                 source=SuggestionSource.STAFF,
                 note=proposal.note,
                 proposed_by_id=proposal.proposed_by_id,
@@ -173,15 +242,19 @@ def mission_suggestions(
 def volunteer_suggestions(
     profile: VolunteerProfile, missions: MissionQuerySet | None = None
 ) -> list[SuggestedPair]:
-    """The missions suggested to ``profile``, by rank: open ones it has not applied to,
-    and that no association hid it from. ``missions``: the queryset they are read from;
-    ``pair.mission`` is set from it."""
+    """The missions suggested to ``profile``, by rank: open ones with a free seat it has
+    not applied to, and that no association hid it from. ``missions``: the queryset they
+    are read from; ``pair.mission`` is set from it."""
     missions = Mission.objects.all() if missions is None else missions
     row = SuggestionList.objects.filter(volunteer=profile).first()
     if row is None:
         return []
     eligible = (
         missions.open_for_applications()
+        .with_taken_seats()
+        # A full mission leaves the list at once, and comes back when a seat frees. (The
+        # plugin loses annotate()'s fields through a queryset method returning Self.)
+        .filter(taken_seats__lt=F("seats"))  # type: ignore[misc]
         .exclude(applications__volunteer=profile)
         .exclude(pk__in=HiddenSuggestion.objects.filter(volunteer=profile).values("mission"))
     )
@@ -219,4 +292,22 @@ def lists_explained(rows: list[SuggestionList]) -> list[list[SuggestedPair]]:
     """Every pair of each list as stored, explained (for staff screens)."""
     stored = [row.decoded() for row in rows]
     skill_pks, names = _skill_names(stored)
-    return [_pairs(row, s, skill_pks, names) for row, s in zip(rows, stored, strict=True)]
+    return [
+        _pairs(row, s, skill_pks, names, audience=explain.STAFF)
+        for row, s in zip(rows, stored, strict=True)
+    ]
+
+
+def volunteer_list_is_current(profile: VolunteerProfile) -> bool:
+    """Whether the volunteer's suggestions were computed since their profile last
+    changed: an empty list then means that nothing fits (or all was applied to), not
+    that the computation is still to come."""
+    since = profile.updated_at
+    if SuggestionList.objects.filter(volunteer=profile, computed_at__gte=since).exists():
+        return True
+    return MatchingRun.objects.filter(
+        Q(scope=MatchingRun.Scope.FULL)
+        | Q(scope=MatchingRun.Scope.VOLUNTEER, target_id=profile.pk),
+        state=MatchingRun.State.SUCCEEDED,
+        finished_at__gte=since,
+    ).exists()

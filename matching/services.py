@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from django.conf import settings
@@ -30,37 +29,17 @@ from . import engine, storage
 from .adapter import (
     LoadedIndex,
     excluded_pairs,
-    load_index,
     load_missions,
     load_volunteers,
     open_missions,
 )
+from .current import CurrentArrays, current_arrays, current_index, forget_index
 from .models import HiddenSuggestion, Proposal, SuggestionList
 from .selectors import stored_pair
 
+__all__ = ["current_arrays", "current_index", "forget_index"]
+
 Direction = SuggestionList.Direction
-
-# This process's copy of the engine's arrays and when it was loaded (monotonic clock).
-_cache: dict[str, tuple[LoadedIndex, float]] = {}
-
-
-def current_index(*, max_age: float | None = None) -> LoadedIndex:
-    """The engine's arrays, reloaded from the database when older than ``max_age`` s.
-
-    Each process (web server, Celery worker) keeps its own copy: loading 100,000
-    volunteers takes seconds, scoring one mission against them milliseconds. The mission
-    or volunteer being refreshed is always read fresh (``suggestion_refresh_mission``).
-    """
-    max_age = settings.MATCHING_INDEX_MAX_AGE if max_age is None else max_age
-    cached = _cache.get("index")
-    if cached is None or time.monotonic() - cached[1] > max_age:
-        cached = (load_index(), time.monotonic())
-        _cache["index"] = cached
-    return cached[0]
-
-
-def forget_index() -> None:
-    _cache.clear()
 
 
 def _still_allowed(loaded: LoadedIndex, volunteers: np.ndarray, missions: np.ndarray) -> np.ndarray:
@@ -121,49 +100,62 @@ def _lists(
     return list(storage.encode(owner_pks, other_pks, ranks, details, loaded.skill_pks))
 
 
+def _members(items: bytes) -> tuple[list[int], float]:
+    """The other side's keys and the lowest score of a stored list."""
+    stored = storage.decode(items)
+    return stored.others, stored.floor
+
+
 @transaction.atomic
 def _replace(direction: str, owner_pks: Sequence[int], lists: list[tuple[int, int, bytes]]) -> int:
     """Store these owners' new lists; an owner left without any loses its list."""
     owner_field = "mission" if direction == Direction.FOR_MISSION else "volunteer"
-    if connection.vendor == "postgresql" and len(owner_pks) > 100:
-        # Suggestions are recomputed from the data: a crash may lose the last moments of
-        # a recompute, never anything else, so its commits need not wait for the disk.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    if len(owner_pks) > 100:
+        _no_disk_wait()
     kept = {owner for owner, _size, _items in lists}
     SuggestionList.objects.filter(
         **{f"{owner_field}_id__in": [pk for pk in owner_pks if pk not in kept]}
     ).delete()
-    now = timezone.now()
-    # An upsert, not a delete and an insert: two runs replacing the same list at once
-    # (a refresh during the nightly recompute) must not collide on the owner's unique key.
-    if connection.vendor == "postgresql" and len(lists) > COPY_FROM:
-        _upsert_copied(owner_field, lists, now)
-    else:
-        SuggestionList.objects.bulk_create(
-            [
-                SuggestionList(
-                    **{f"{owner_field}_id": owner},
-                    size=size,
-                    items=items,
-                    engine_version=engine.ENGINE_VERSION,
-                    computed_at=now,
-                )
-                for owner, size, items in lists
-            ],
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=[owner_field],
-            update_fields=["size", "items", "engine_version", "computed_at"],
-        )
+    _upsert(owner_field, lists)
     return sum(size for _owner, size, _items in lists)
+
+
+def _upsert(owner_field: str, lists: list[tuple[int, int, bytes]]) -> None:
+    """Insert or replace these lists. An upsert, not a delete and an insert: two runs
+    replacing the same list at once (a refresh during the nightly recompute) must not
+    collide on the owner's unique key."""
+    now = timezone.now()
+    rows = [(owner, size, items, *_members(items)) for owner, size, items in lists]
+    if connection.vendor == "postgresql" and len(rows) > COPY_FROM:
+        _upsert_copied(owner_field, rows, now)
+        return
+    SuggestionList.objects.bulk_create(
+        [
+            SuggestionList(
+                **{f"{owner_field}_id": owner},
+                size=size,
+                items=items,
+                others=others,
+                floor=floor,
+                engine_version=engine.ENGINE_VERSION,
+                computed_at=now,
+            )
+            for owner, size, items, others, floor in rows
+        ],
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=[owner_field],
+        update_fields=["size", "items", "others", "floor", "engine_version", "computed_at"],
+    )
 
 
 # From how many lists a replacement goes through COPY on PostgreSQL (a nightly chunk).
 COPY_FROM = 100
 
 
-def _upsert_copied(owner_field: str, lists: list[tuple[int, int, bytes]], now: dt.datetime) -> None:
+def _upsert_copied(
+    owner_field: str, rows: list[tuple[int, int, bytes, list[int], float]], now: dt.datetime
+) -> None:
     """The upsert of many lists on PostgreSQL: COPY them (binary) into a temporary
     table, then one INSERT ... ON CONFLICT from it, a third faster than a multi-row
     INSERT of thousands of parameters."""
@@ -173,24 +165,30 @@ def _upsert_copied(owner_field: str, lists: list[tuple[int, int, bytes]], now: d
         # Dropped at commit; an earlier replacement in the same transaction left it.
         cursor.execute("DROP TABLE IF EXISTS pg_temp.incoming_lists")
         cursor.execute(
-            "CREATE TEMPORARY TABLE incoming_lists (owner bigint, size smallint, items bytea)"
+            "CREATE TEMPORARY TABLE incoming_lists"
+            " (owner bigint, size smallint, items bytea, others text, floor float8)"
             " ON COMMIT DROP"
         )
         # Uncompressed here, so that the table compresses them its own way (lz4): a
         # value compressed here would be stored as it is, with the slower default.
         cursor.execute("ALTER TABLE incoming_lists ALTER COLUMN items SET STORAGE EXTERNAL")
         with cursor.copy("COPY incoming_lists FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(["int8", "int2", "bytea"])
-            for row in lists:
-                copy.write_row(row)
+            copy.set_types(["int8", "int2", "bytea", "text", "float8"])
+            for owner_pk, size, items, others, floor in rows:
+                copy.write_row((owner_pk, size, items, _json_list(others), floor))
         cursor.execute(
-            f"INSERT INTO {table} ({owner}, size, items, engine_version, computed_at)"
-            " SELECT owner, size, items, %s, %s FROM incoming_lists"
+            f"INSERT INTO {table} ({owner}, size, items, others, floor, engine_version,"
+            " computed_at)"
+            " SELECT owner, size, items, others::jsonb, floor, %s, %s FROM incoming_lists"
             f" ON CONFLICT ({owner}) DO UPDATE SET size = EXCLUDED.size,"
-            " items = EXCLUDED.items, engine_version = EXCLUDED.engine_version,"
-            " computed_at = EXCLUDED.computed_at",
+            " items = EXCLUDED.items, others = EXCLUDED.others, floor = EXCLUDED.floor,"
+            " engine_version = EXCLUDED.engine_version, computed_at = EXCLUDED.computed_at",
             [engine.ENGINE_VERSION, now],
         )
+
+
+def _json_list(values: list[int]) -> str:
+    return "[" + ",".join(map(str, values)) + "]"
 
 
 def suggestions_compute_missions(loaded: LoadedIndex, mission_pks: Sequence[int]) -> int:
@@ -230,34 +228,314 @@ def suggestions_drop_out_of_scope() -> int:
     return for_closed_missions.delete()[0] + for_hidden_volunteers.delete()[0]
 
 
-def suggestion_refresh_mission(mission_pk: int) -> int:
-    """One mission against every volunteer, within milliseconds.
+# --- One mission or one volunteer changed: both directions, incrementally -----------------
 
-    The volunteers' arrays of this process are reused (at most ``MATCHING_INDEX_MAX_AGE``
-    old: a volunteer who joined since waits for the next reload); the mission and the
-    pairs excluded for it are read fresh, so a just-published mission is found.
-    """
-    loaded = current_index()
-    ids, arrays = load_missions(loaded.positions, pks=[mission_pk])
-    if not len(ids):  # closed or full: it keeps no suggestion
-        return _replace(Direction.FOR_MISSION, [mission_pk], [])
-    index = loaded.index.with_missions(arrays, excluded=excluded_pairs(loaded.volunteer_ids, ids))
-    view = dataclasses.replace(loaded, index=index, mission_ids=ids)
-    topk = engine.recompute_missions(index, [0], settings.MATCHING_TOP_K)
-    return _replace(Direction.FOR_MISSION, [mission_pk], _lists(view, topk, Direction.FOR_MISSION))
+
+@dataclasses.dataclass(eq=False)
+class _Scored:
+    """One mission (volunteer) scored against every allowed row of the other side: the
+    base rows not changed since they were loaded, and the changed rows read fresh, each
+    pair from the index it was scored in."""
+
+    owner_is_mission: bool
+    indexes: list[engine.MatchingIndex]
+    origin: np.ndarray  # which of ``indexes`` each pair was scored in
+    position: np.ndarray  # the other side's index there
+    pks: np.ndarray  # the other side's primary key
+    scores: np.ndarray
+
+    def details(self, selected: np.ndarray) -> engine.PairDetails:
+        """The explanation facts of the pairs at ``selected``, in that order."""
+        parts, order = [], []
+        for origin, index in enumerate(self.indexes):
+            here = selected[self.origin[selected] == origin]
+            if not len(here):
+                continue
+            zero = np.zeros(len(here), dtype=np.int64)
+            position = self.position[here]
+            volunteers, missions = (position, zero) if self.owner_is_mission else (zero, position)
+            parts.append(engine.pair_details(index, volunteers, missions))
+            order.append(np.flatnonzero(self.origin[selected] == origin))
+        joined = _concat_details(parts)
+        return _take_details(joined, np.argsort(np.concatenate(order), kind="stable"))
+
+
+_PAIR_FIELDS = [
+    f.name
+    for f in dataclasses.fields(engine.PairDetails)
+    if not f.name.startswith("entry_") and f.name != "weights"
+]
+_ENTRY_FIELDS = [
+    f.name for f in dataclasses.fields(engine.PairDetails) if f.name.startswith("entry_")
+]
+
+
+def _concat_details(parts: list[engine.PairDetails]) -> engine.PairDetails:
+    if len(parts) == 1:
+        return parts[0]
+    offsets = np.cumsum([0] + [len(part.scores) for part in parts[:-1]])
+    values = {name: np.concatenate([getattr(p, name) for p in parts]) for name in _PAIR_FIELDS}
+    for name in _ENTRY_FIELDS:
+        values[name] = np.concatenate([getattr(p, name) for p in parts])
+    values["entry_pair"] = np.concatenate(
+        [p.entry_pair + offset for p, offset in zip(parts, offsets, strict=True)]
+    )
+    return engine.PairDetails(**values, weights=parts[0].weights)
+
+
+def _take_details(details: engine.PairDetails, positions: np.ndarray) -> engine.PairDetails:
+    """The pairs at ``positions`` (in that order), with their skill entries."""
+    counts = np.bincount(details.entry_pair, minlength=len(details.scores))
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    entries = np.concatenate(
+        [np.arange(starts[i], ends[i]) for i in positions.tolist()] or [np.zeros(0, np.int64)]
+    ).astype(np.int64)
+    values = {name: getattr(details, name)[positions] for name in _PAIR_FIELDS}
+    for name in _ENTRY_FIELDS:
+        values[name] = getattr(details, name)[entries]
+    values["entry_pair"] = np.repeat(np.arange(len(positions), dtype=np.int64), counts[positions])
+    return engine.PairDetails(**values, weights=details.weights)
+
+
+def _score_mission(
+    arrays: CurrentArrays, ids: np.ndarray, mission: engine.MissionArrays
+) -> _Scored:
+    base = arrays.base
+    excluded = excluded_pairs(base.volunteer_ids, ids)
+    stale = arrays.stale_volunteers()  # scored from their fresh rows below
+    ex_v = np.concatenate([excluded[0] if excluded else np.zeros(0, np.int64), stale])
+    ex_m = np.zeros(len(ex_v), dtype=np.int64)
+    index = base.index.with_missions(mission, excluded=(ex_v, ex_m))
+    parts = [(index, base.volunteer_ids)]
+    if arrays.volunteers is not None and len(arrays.volunteer_ids):
+        changed = index.with_volunteers(
+            arrays.volunteers, excluded=excluded_pairs(arrays.volunteer_ids, ids)
+        )
+        parts.append((changed, arrays.volunteer_ids))
+    return _scored(True, parts)
+
+
+def _score_volunteer(
+    arrays: CurrentArrays, ids: np.ndarray, volunteer: engine.VolunteerArrays
+) -> _Scored:
+    base = arrays.base
+    excluded = excluded_pairs(ids, base.mission_ids)
+    stale = arrays.stale_missions()
+    ex_m = np.concatenate([excluded[1] if excluded else np.zeros(0, np.int64), stale])
+    ex_v = np.zeros(len(ex_m), dtype=np.int64)
+    index = base.index.with_volunteers(volunteer, excluded=(ex_v, ex_m))
+    parts = [(index, base.mission_ids)]
+    if arrays.missions is not None and len(arrays.mission_ids):
+        changed = index.with_missions(
+            arrays.missions, excluded=excluded_pairs(ids, arrays.mission_ids)
+        )
+        parts.append((changed, arrays.mission_ids))
+    return _scored(False, parts)
+
+
+def _scored(
+    owner_is_mission: bool, parts: list[tuple[engine.MatchingIndex, np.ndarray]]
+) -> _Scored:
+    origin, position, pks, scores = [], [], [], []
+    for i, (index, other_ids) in enumerate(parts):
+        found = (
+            engine.score_mission(index, 0) if owner_is_mission else engine.score_volunteer(index, 0)
+        )
+        at = found.volunteers if owner_is_mission else found.missions
+        origin.append(np.full(len(at), i, dtype=np.int64))
+        position.append(at)
+        pks.append(other_ids[at])
+        scores.append(found.scores)
+    return _Scored(
+        owner_is_mission,
+        [index for index, _ids in parts],
+        np.concatenate(origin),
+        np.concatenate(position),
+        np.concatenate(pks).astype(np.int64),
+        np.concatenate(scores),
+    )
+
+
+def _own_list(
+    owner_pk: int, scored: _Scored, skill_pks: np.ndarray
+) -> list[tuple[int, int, bytes]]:
+    """The refreshed owner's own list: its best k, best first."""
+    if not len(scored.pks):
+        return []
+    ties = engine.tie_key(np.full(len(scored.pks), owner_pk), scored.pks)
+    best = np.lexsort((ties, -scored.scores.astype(np.float64)))[: settings.MATCHING_TOP_K]
+    details = scored.details(best)
+    owners = np.full(len(best), owner_pk, dtype=np.int64)
+    ranks = np.arange(1, len(best) + 1)
+    return list(storage.encode(owners, scored.pks[best], ranks, details, skill_pks))
+
+
+def _lists_holding(owner_field: str, pk: int) -> set[int]:
+    """The owners (of ``owner_field``'s side) whose stored list holds ``pk``."""
+    rows = SuggestionList.objects.filter(**{f"{owner_field}__isnull": False})
+    if connection.vendor == "postgresql":  # through the GIN index of ``others``
+        return set(rows.filter(others__contains=[pk]).values_list(f"{owner_field}_id", flat=True))
+    return {
+        owner for owner, others in rows.values_list(f"{owner_field}_id", "others") if pk in others
+    }
+
+
+def _floors(owner_field: str, pks: np.ndarray) -> dict[int, tuple[int, float]]:
+    """``{owner: (size, lowest score)}`` of the stored lists of these owners."""
+    column = connection.ops.quote_name(f"{owner_field}_id")
+    table = connection.ops.quote_name(SuggestionList._meta.db_table)
+    found: dict[int, tuple[int, float]] = {}
+    if connection.vendor == "postgresql":  # one array parameter, not thousands
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {column}, size, floor FROM {table} WHERE {column} = ANY(%s)",
+                [pks.tolist()],
+            )
+            return {owner: (size, floor) for owner, size, floor in cursor.fetchall()}
+    for a in range(0, len(pks), 500):
+        rows = SuggestionList.objects.filter(**{f"{owner_field}_id__in": pks[a : a + 500].tolist()})
+        for owner, size, floor in rows.values_list(f"{owner_field}_id", "size", "floor"):
+            found[owner] = (size, floor)
+    return found
+
+
+@transaction.atomic
+def _merge_into_lists(
+    owner_field: str, pk: int, scored: _Scored | None, skill_pks: np.ndarray
+) -> int:
+    """Enter ``pk`` (the refreshed mission or volunteer) into the other side's lists it
+    now belongs to, and take it out of those it left: only the lists concerned are read,
+    only those that change are written, each keeping its best k. ``scored`` None: it
+    belongs to none. Returns the number of lists written."""
+    k = settings.MATCHING_TOP_K
+    holding = _lists_holding(owner_field, pk)
+    now: dict[int, tuple[float, int]] = {}  # owner → (score, position in scored)
+    if scored is not None and len(scored.pks):
+        floors = _floors(owner_field, scored.pks)
+        size_floor = np.array([floors.get(o, (0, 0.0)) for o in scored.pks.tolist()])
+        beats = (size_floor[:, 0] < k) | (scored.scores > size_floor[:, 1])
+        # A list holding it keeps it with its new score (it may now rank elsewhere).
+        beats |= np.isin(scored.pks, np.fromiter(holding, dtype=np.int64, count=len(holding)))
+        for i in np.flatnonzero(beats).tolist():
+            now[int(scored.pks[i])] = (float(scored.scores[i]), i)
+    # The lists holding it with the very score it has now stay as they are.
+    held = _held_scores(owner_field, pk, holding)
+    changed = sorted(
+        [o for o in holding if o not in now or abs(held.get(o, -1.0) - now[o][0]) > 1e-6]
+        + [o for o in now if o not in holding]
+    )
+    if not changed:
+        return 0
+    new: dict[int, storage.StoredList] = {}
+    entering = np.array([now[o][1] for o in changed if o in now], dtype=np.int64)
+    if len(entering):
+        assert scored is not None
+        details = scored.details(entering)  # owners in increasing order, as encode wants
+        for owner, _size, items in storage.encode(
+            scored.pks[entering],
+            np.full(len(entering), pk),
+            np.zeros(len(entering)),
+            details,
+            skill_pks,
+        ):
+            new[owner] = storage.decode(items)
+    rows = SuggestionList.objects.select_for_update().filter(**{f"{owner_field}_id__in": changed})
+    current = {
+        owner: storage.decode(items)
+        for owner, items in rows.order_by("pk").values_list(f"{owner_field}_id", "items")
+    }
+    weights = next(iter(new.values())).weights if new else np.zeros(0, np.float32)
+    lists, emptied = [], []
+    for owner in changed:
+        before = current.get(owner)
+        if before is None:
+            before = storage.StoredList.empty(weights)
+        after = before.merged(owner=owner, drop=pk, add=new.get(owner), k=k)
+        if len(after):
+            lists.append((owner, len(after), after.tobytes()))
+        elif owner in current:
+            emptied.append(owner)
+    SuggestionList.objects.filter(**{f"{owner_field}_id__in": emptied}).delete()
+    _upsert(owner_field, lists)
+    return len(lists) + len(emptied)
+
+
+def _held_scores(owner_field: str, pk: int, owners: set[int]) -> dict[int, float]:
+    """The score ``pk`` has in each of these owners' stored lists."""
+    found: dict[int, float] = {}
+    rows = SuggestionList.objects.filter(**{f"{owner_field}_id__in": sorted(owners)})
+    for owner, items in rows.values_list(f"{owner_field}_id", "items"):
+        pairs = storage.decode(items).pairs
+        at = np.flatnonzero(pairs["other"] == pk)
+        if len(at):
+            found[owner] = float(pairs["score"][at[0]])
+    return found
+
+
+def _until_settled(refresh: Callable[[CurrentArrays], int]) -> int:
+    """Run ``refresh(arrays)`` again while changes were logged during it (at most
+    twice more): a list written from arrays that missed a change that another refresh
+    had just merged is then written again with it."""
+    for _attempt in range(3):
+        arrays = current_arrays()
+        with transaction.atomic():
+            _no_disk_wait()
+            written = refresh(arrays)
+        if not arrays.catch_up():
+            break
+    return written
+
+
+def _no_disk_wait() -> None:
+    """Suggestions are recomputed from the data: a crash may lose the last moments of a
+    refresh, never anything else, so its commit need not wait for the disk."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def suggestion_refresh_mission(mission_pk: int) -> int:
+    """One mission against every volunteer, both ways, within milliseconds: its own
+    list, and the volunteers' lists it enters or leaves (a mission closed or full leaves
+    them all). Returns the size of its own list."""
+
+    def refresh(arrays: CurrentArrays) -> int:
+        ids, mission = load_missions(arrays.base.positions, pks=[mission_pk])
+        skill_pks = arrays.base.skill_pks
+        if not len(ids):  # closed or full: no list of its own, in nobody's list
+            written = _replace(Direction.FOR_MISSION, [mission_pk], [])
+            _merge_into_lists("volunteer", mission_pk, None, skill_pks)
+            return written
+        scored = _score_mission(arrays, ids, mission)
+        written = _replace(
+            Direction.FOR_MISSION, [mission_pk], _own_list(mission_pk, scored, skill_pks)
+        )
+        _merge_into_lists("volunteer", mission_pk, scored, skill_pks)
+        return written
+
+    return _until_settled(refresh)
 
 
 def suggestion_refresh_volunteer(volunteer_pk: int) -> int:
-    """One volunteer against every open mission; the missions' arrays are reused."""
-    loaded = current_index()
-    ids, arrays = load_volunteers(loaded.positions, pks=[volunteer_pk])
-    if not len(ids):
-        return _replace(Direction.FOR_VOLUNTEER, [volunteer_pk], [])
-    index = loaded.index.with_volunteers(arrays, excluded=excluded_pairs(ids, loaded.mission_ids))
-    view = dataclasses.replace(loaded, index=index, volunteer_ids=ids)
-    topk = engine.recompute_volunteers(index, [0], settings.MATCHING_TOP_K)
-    lists = _lists(view, topk, Direction.FOR_VOLUNTEER)
-    return _replace(Direction.FOR_VOLUNTEER, [volunteer_pk], lists)
+    """One volunteer against every open mission, both ways: their own list, and the
+    missions' lists they enter or leave (a hidden profile leaves them all)."""
+
+    def refresh(arrays: CurrentArrays) -> int:
+        ids, volunteer = load_volunteers(arrays.base.positions, pks=[volunteer_pk])
+        skill_pks = arrays.base.skill_pks
+        if not len(ids) or not volunteer.visible[0]:
+            written = _replace(Direction.FOR_VOLUNTEER, [volunteer_pk], [])
+            _merge_into_lists("mission", volunteer_pk, None, skill_pks)
+            return written
+        scored = _score_volunteer(arrays, ids, volunteer)
+        written = _replace(
+            Direction.FOR_VOLUNTEER, [volunteer_pk], _own_list(volunteer_pk, scored, skill_pks)
+        )
+        _merge_into_lists("mission", volunteer_pk, scored, skill_pks)
+        return written
+
+    return _until_settled(refresh)
 
 
 # --- People in the loop -----------------------------------------------------------------

@@ -27,7 +27,7 @@ import numpy as np
 from . import engine as E
 from .weights import FACTORS
 
-FORMAT = 1
+FORMAT = 2
 
 _FLAGS = (
     "same_departement",
@@ -43,36 +43,53 @@ _FLAGS = (
 HEADER = np.dtype(
     [("format", "u1"), ("pairs", "<u2"), ("entries", "<u4"), ("weights", "<f4", (len(FACTORS),))]
 )
+_PAIR_V1 = [
+    ("other", "<i8"),  # the suggested mission's (volunteer's) primary key
+    ("rank", "<u2"),
+    ("score", "<f4"),
+    ("factors", "<f4", (len(FACTORS),)),
+    ("distance_km", "<f4"),
+    ("dates_fit", "<f4"),
+    ("hours_fit", "<f4"),
+    ("need_hours_month", "<f4"),
+    ("hours_per_month", "<f4"),
+    ("missing_languages", "<u4"),
+    ("mission_languages", "<u4"),
+    ("location_mode", "i1"),
+    ("preferred_seniority", "i1"),
+    ("seniority", "i1"),
+    ("flags", "u1"),  # one bit per _FLAGS
+    ("entries", "<u2"),  # how many ENTRY records follow for this pair
+]
+_ENTRY_V1 = [
+    ("skill", "<i8"),  # the skill's primary key
+    ("credit", "<f4"),
+    ("required", "u1"),
+    ("status", "i1"),
+    ("min_level", "i1"),
+    ("level", "i1"),
+]
 PAIR = np.dtype(
     [
-        ("other", "<i8"),  # the suggested mission's (volunteer's) primary key
-        ("rank", "<u2"),
-        ("score", "<f4"),
-        ("factors", "<f4", (len(FACTORS),)),
-        ("distance_km", "<f4"),
-        ("dates_fit", "<f4"),
-        ("hours_fit", "<f4"),
-        ("need_hours_month", "<f4"),
-        ("hours_per_month", "<f4"),
-        ("missing_languages", "<u4"),
-        ("mission_languages", "<u4"),
-        ("location_mode", "i1"),
-        ("preferred_seniority", "i1"),
-        ("seniority", "i1"),
-        ("flags", "u1"),  # one bit per _FLAGS
-        ("entries", "<u2"),  # how many ENTRY records follow for this pair
+        *_PAIR_V1,
+        # format 2: the limits and dates the explanation names
+        ("max_distance_km", "<f4"),
+        ("mission_start", "<i4"),
+        ("mission_end", "<i4"),
+        ("available_from", "<i4"),
+        ("available_until", "<i4"),
     ]
 )
 ENTRY = np.dtype(
     [
-        ("skill", "<i8"),  # the skill's primary key
-        ("credit", "<f4"),
-        ("required", "u1"),
-        ("status", "i1"),
-        ("min_level", "i1"),
-        ("level", "i1"),
+        *_ENTRY_V1,
+        # format 2: the volunteer's skill behind a related or same-family credit
+        ("via", "<i4"),  # its primary key (skills are few), -1 none
+        ("via_level", "i1"),
     ]
 )
+# Lists written before format 2 are read with what they hold (no limit or date named).
+_OLDER = {1: (np.dtype(_PAIR_V1), np.dtype(_ENTRY_V1))}
 
 
 def encode(
@@ -96,7 +113,18 @@ def encode(
     pairs["rank"] = ranks
     pairs["score"] = details.scores
     pairs["factors"] = np.nan_to_num(details.factors)
-    for name in ("distance_km", "dates_fit", "hours_fit", "need_hours_month", "hours_per_month"):
+    for name in (
+        "distance_km",
+        "max_distance_km",
+        "dates_fit",
+        "hours_fit",
+        "need_hours_month",
+        "hours_per_month",
+        "mission_start",
+        "mission_end",
+        "available_from",
+        "available_until",
+    ):
         pairs[name] = getattr(details, name)
     for name in ("missing_languages", "mission_languages", "location_mode"):
         pairs[name] = getattr(details, name)
@@ -115,6 +143,10 @@ def encode(
     entries["status"] = details.entry_status
     entries["min_level"] = details.entry_min_level
     entries["level"] = details.entry_level
+    entries["via"] = np.where(
+        details.entry_via >= 0, skill_pks[np.maximum(details.entry_via, 0)], -1
+    )
+    entries["via_level"] = details.entry_via_level
 
     header = np.zeros(1, HEADER)
     header["format"] = FORMAT
@@ -156,6 +188,48 @@ class StoredList:
         )
         return StoredList(self.pairs[positions], self.entries[entry_positions], self.weights)
 
+    @classmethod
+    def empty(cls, weights: np.ndarray) -> StoredList:
+        return cls(np.zeros(0, PAIR), np.zeros(0, ENTRY), weights)
+
+    @property
+    def floor(self) -> float:
+        """The lowest score of the list (0 when empty): what a newcomer must beat."""
+        return float(self.pairs["score"][-1]) if len(self.pairs) else 0.0
+
+    def tobytes(self) -> bytes:
+        header = np.zeros(1, HEADER)
+        header["format"] = FORMAT
+        header["pairs"], header["entries"] = len(self.pairs), len(self.entries)
+        header["weights"] = self.weights
+        return header.tobytes() + self.pairs.tobytes() + self.entries.tobytes()
+
+    def merged(self, *, owner: int, drop: int, add: StoredList | None, k: int) -> StoredList:
+        """This list without the pair of ``drop`` (a primary key of the other side), with
+        the pairs of ``add`` (computed for the same owner: typically ``drop``'s new one),
+        best ``k`` kept and ranked again: how one changed mission (volunteer) enters or
+        leaves another's list without recomputing it. Equal scores are ordered by
+        :func:`engine.tie_key` of the primary keys."""
+        keep = np.flatnonzero(self.pairs["other"] != drop)
+        parts = [self.take(keep)]
+        if add is not None:
+            parts.append(add)
+        pairs = np.concatenate([part.pairs for part in parts])
+        entries = np.concatenate([part.entries for part in parts])
+        owners = np.full(len(pairs), owner, dtype=np.int64)
+        order = np.lexsort(
+            (E.tie_key(owners, pairs["other"].astype(np.int64)), -pairs["score"].astype(np.float64))
+        )[:k]
+        ends = np.cumsum(pairs["entries"].astype(np.int64))
+        starts = ends - pairs["entries"]
+        entry_positions = np.concatenate(
+            [np.arange(starts[i], ends[i]) for i in order.tolist()] or [np.zeros(0, np.int64)]
+        )
+        ranked = pairs[order].copy()
+        ranked["rank"] = np.arange(1, len(ranked) + 1)
+        weights = add.weights if add is not None else self.weights
+        return StoredList(ranked, entries[entry_positions], weights)
+
     def details(self, *, owner: int, owner_is_mission: bool) -> E.PairDetails:
         """The pairs as :class:`matching.engine.PairDetails`, for the explanations.
 
@@ -174,6 +248,11 @@ class StoredList:
             factors=p["factors"].astype(np.float32),
             blocked=np.zeros(n, dtype=np.int64),
             distance_km=p["distance_km"].astype(np.float32),
+            max_distance_km=p["max_distance_km"].astype(np.float32),
+            mission_start=p["mission_start"].astype(np.int32),
+            mission_end=p["mission_end"].astype(np.int32),
+            available_from=p["available_from"].astype(np.int32),
+            available_until=p["available_until"].astype(np.int32),
             location_mode=p["location_mode"].astype(np.int8),
             dates_fit=p["dates_fit"].astype(np.float32),
             hours_fit=p["hours_fit"].astype(np.float32),
@@ -190,6 +269,8 @@ class StoredList:
             entry_level=e["level"].astype(np.int64),
             entry_status=e["status"].astype(np.int8),
             entry_credit=e["credit"].astype(np.float32),
+            entry_via=e["via"].astype(np.int64),
+            entry_via_level=e["via_level"].astype(np.int64),
             weights=self.weights.astype(np.float32),
             **flags,
         )
@@ -201,11 +282,40 @@ def decode(data: bytes | memoryview) -> StoredList:
     if len(data) < HEADER.itemsize:
         raise ValueError("not a stored suggestion list: too short")
     header = np.frombuffer(data, HEADER, count=1)[0]
-    if header["format"] != FORMAT:
-        raise ValueError(f"unknown suggestion list format {header['format']}")
+    version = int(header["format"])
+    if version == FORMAT:
+        pair_type, entry_type = PAIR, ENTRY
+    elif version in _OLDER:
+        pair_type, entry_type = _OLDER[version]
+    else:
+        raise ValueError(f"unknown suggestion list format {version}")
     n, k = int(header["pairs"]), int(header["entries"])
-    if len(data) != HEADER.itemsize + n * PAIR.itemsize + k * ENTRY.itemsize:
+    if len(data) != HEADER.itemsize + n * pair_type.itemsize + k * entry_type.itemsize:
         raise ValueError("not a stored suggestion list: wrong length")
-    pairs = np.frombuffer(data, PAIR, count=n, offset=HEADER.itemsize)
-    entries = np.frombuffer(data, ENTRY, count=k, offset=HEADER.itemsize + n * PAIR.itemsize)
+    pairs = np.frombuffer(data, pair_type, count=n, offset=HEADER.itemsize)
+    entries = np.frombuffer(
+        data, entry_type, count=k, offset=HEADER.itemsize + n * pair_type.itemsize
+    )
+    if version != FORMAT:
+        pairs, entries = _upgraded(pairs, PAIR), _upgraded(entries, ENTRY)
     return StoredList(pairs, entries, header["weights"].copy())
+
+
+def _upgraded(records: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Older records in today's layout: no distance limit (NaN), open dates, no skill
+    behind a related credit."""
+    upgraded = np.zeros(len(records), dtype)
+    for name in records.dtype.names or ():
+        upgraded[name] = records[name]
+    defaults = {
+        "max_distance_km": np.nan,
+        "mission_start": E.OPEN_DATE,
+        "mission_end": E.OPEN_DATE,
+        "available_from": E.OPEN_DATE,
+        "available_until": E.OPEN_DATE,
+        "via": -1,
+    }
+    for name, value in defaults.items():
+        if name in (dtype.names or ()) and name not in (records.dtype.names or ()):
+            upgraded[name] = value
+    return upgraded

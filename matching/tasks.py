@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 from celery import chord, shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connection
 from django.db.models import F
 from django.utils import timezone
 
+from core import outbox
 from volunteers.models import VolunteerProfile
 
 from . import engine
@@ -51,21 +52,24 @@ RETRY: RetryOptions = {
 
 
 def _request(kind: str, pk: int, task: Task[[int], int]) -> bool:
-    """Enqueue ``task`` for ``pk`` unless one is already waiting; True if enqueued."""
+    """Record a refresh of ``pk`` in the outbox unless one is already waiting; True if
+    recorded. The cache remembers the waiting one (a process-local cache while Redis is
+    unreachable, so coalescing then only holds within one process)."""
     window = settings.MATCHING_COALESCE_SECONDS
     if not cache.add(f"matching:{kind}:{pk}", 1, timeout=window + 60):
         return False
-    task.apply_async((pk,), countdown=window)
+    outbox.enqueue(task, pk, countdown=window)
     return True
 
 
 def request_mission_refresh(mission_id: int) -> None:
-    """Recompute a mission's suggestions soon (after the current transaction commits)."""
-    transaction.on_commit(lambda: _request("mission", mission_id, refresh_mission))
+    """Recompute a mission's suggestions soon: recorded in the current transaction, run
+    once it commits (nothing if it rolls back)."""
+    _request("mission", mission_id, refresh_mission)
 
 
 def request_volunteer_refresh(volunteer_id: int) -> None:
-    transaction.on_commit(lambda: _request("volunteer", volunteer_id, refresh_volunteer))
+    _request("volunteer", volunteer_id, refresh_volunteer)
 
 
 def _run_started(scope: str, target_id: int | None = None, *, chunks: int = 1) -> MatchingRun:

@@ -12,7 +12,7 @@ from volunteers.models import VolunteerProfile
 from volunteers.services import missing_for_matching
 from volunteers.views import volunteer_required
 
-from .selectors import SuggestedPair, volunteer_suggestions
+from .selectors import SuggestedPair, volunteer_list_is_current, volunteer_suggestions
 
 SHOWN_SUGGESTIONS = 50
 
@@ -34,6 +34,7 @@ def suggestions(request: HttpRequest, profile: VolunteerProfile) -> HttpResponse
         "volunteers/suggestions.html",
         {
             "suggestions": found,
+            "computing": not found and not volunteer_list_is_current(profile),
             "missing": missing_for_matching(profile),
         },
     )

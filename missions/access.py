@@ -6,15 +6,29 @@ writing the rule again.
 - The members of its association manage it; platform staff moderate it within their
   territory (every territory for platform staff, their départements for referents).
 - A volunteer sees their own applications.
+- The members of a verified association read the full profile of a candidate of one of
+  its missions: someone who applied to it, or whom the platform suggests (or the
+  association invited) for it. Contact details only once the application is accepted.
 """
+
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from associations import access as association_access
-from associations.models import AssociationMember
+from associations.models import Association, AssociationMember
 from core.permissions import Actor
+from volunteers.models import VolunteerProfile
 
-from .models import Application, Mission
+from . import suggestions
+from .models import Application, Invitation, Mission
+
+# Engaged with the association: it may reach the person directly.
+CONTACT_STATES = (
+    Application.State.ACCEPTED,
+    Application.State.ACTIVE,
+    Application.State.COMPLETED,
+)
 
 
 def is_member(user: "Actor | None", mission: Mission) -> bool:
@@ -62,3 +76,56 @@ def applications_visible_to(user: "Actor") -> QuerySet[Application]:
             mission__departement__isnull=True, mission__association__departement_id__in=scope
         )
     return applications.filter(visible)
+
+
+@dataclass(frozen=True)
+class Candidacy:
+    """Why an association may read a volunteer's profile: its ``mission``, and the
+    volunteer's ``application`` to it, or None for a suggestion or an invitation."""
+
+    mission: Mission
+    volunteer: VolunteerProfile
+    application: Application | None
+
+    @property
+    def shows_contact(self) -> bool:
+        """E-mail and phone, once the association has accepted the person."""
+        return self.application is not None and self.application.state in CONTACT_STATES
+
+    @property
+    def name(self) -> str:
+        """The full name for an applicant (who chose to work with the association), the
+        public one for someone who has only been suggested."""
+        user = self.volunteer.user
+        return user.full_name if self.application is not None else user.public_name
+
+
+def candidacy_for(user: "Actor", *, mission_id: int, volunteer_id: int) -> Candidacy | None:
+    """The candidacy that lets ``user`` read volunteer ``volunteer_id``'s profile for
+    mission ``mission_id``, or None: the mission must be one of ``user``'s verified
+    associations', and the volunteer an applicant, a suggestion or an invitee for it."""
+    mission = (
+        manageable_by(user)
+        .filter(association__verification_state=Association.State.VERIFIED)
+        .select_related("association")
+        .filter(pk=mission_id)
+        .first()
+    )
+    if mission is None:
+        return None
+    profiles = VolunteerProfile.objects.select_related("user", "departement")
+    application = (
+        Application.objects.select_related("volunteer__user", "volunteer__departement")
+        .filter(mission=mission, volunteer_id=volunteer_id)
+        .first()
+    )
+    if application is not None:
+        return Candidacy(mission=mission, volunteer=application.volunteer, application=application)
+    visible = profiles.visible().filter(pk=volunteer_id)
+    if Invitation.objects.filter(mission=mission, volunteer__in=visible).exists() or any(
+        pair.volunteer_id == volunteer_id for pair in suggestions.for_mission(mission, visible)
+    ):
+        volunteer = visible.first()
+        if volunteer is not None:
+            return Candidacy(mission=mission, volunteer=volunteer, application=None)
+    return None

@@ -1,12 +1,13 @@
 """The attestation of a completed engagement, as a PDF (reportlab), in the active language."""
 
+import datetime
 import hashlib
 import hmac
 import io
-from decimal import Decimal
 
 from django.conf import settings
 from django.utils import formats, timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -17,38 +18,61 @@ from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 from core.documents import plain
 from volunteers.templatetags.volunteers_tags import hours as format_hours
 
-from .models import Application, HoursEntry
+from .figures import engagement_record
+from .models import Application
+
+# The purpose of the keyed hash: a value signed for anything else never checks here.
+ATTESTATION_SALT = "probono.missions.attestation"
+
+
+def _secret_keys() -> list[str]:
+    """The current key first, then the retired ones still accepted (SECRET_KEY_FALLBACKS)."""
+    return [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+
+
+def _digest(application_id: int, volunteer_id: int, secret: str) -> str:
+    value = f"{application_id}:{volunteer_id}"
+    mac = salted_hmac(ATTESTATION_SALT, value, secret=secret, algorithm="sha256")
+    return mac.hexdigest()[:10].upper()
+
+
+def _legacy_digest(application_id: int, volunteer_id: int, secret: str) -> str:
+    """The keyed hash of the first attestations (an HMAC under the raw key, no salt):
+    kept so that the references they print can still be checked."""
+    message = f"attestation:{application_id}:{volunteer_id}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:10].upper()
 
 
 def attestation_reference(application: Application) -> str:
     """A reference printed on the attestation that the platform can check: the
     application's id and a keyed hash of it, which nobody can forge without the key."""
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(),
-        f"attestation:{application.pk}:{application.volunteer_id}".encode(),
-        hashlib.sha256,
-    ).hexdigest()
-    return f"PB-{application.pk}-{digest[:10].upper()}"
+    digest = _digest(application.pk, application.volunteer_id, settings.SECRET_KEY)
+    return f"PB-{application.pk}-{digest}"
 
 
 def reference_is_valid(reference: str) -> bool:
-    """True if ``reference`` is the one printed on a completed engagement's attestation."""
+    """True if ``reference`` is the one printed on a completed engagement's attestation,
+    signed with the current key or one of ``SECRET_KEY_FALLBACKS`` (key rotation), by
+    the current scheme or the first one."""
     try:
-        _prefix, pk, _digest = reference.strip().upper().split("-")
+        prefix, pk, digest = reference.strip().upper().split("-")
         application = Application.objects.get(pk=int(pk), state=Application.State.COMPLETED)
     except (ValueError, Application.DoesNotExist):
         return False
-    return hmac.compare_digest(attestation_reference(application), reference.strip().upper())
+    if prefix != "PB":
+        return False
+    return any(
+        constant_time_compare(scheme(application.pk, application.volunteer_id, secret), digest)
+        for secret in _secret_keys()
+        for scheme in (_digest, _legacy_digest)
+    )
 
 
 def attestation_facts(application: Application) -> dict:
-    """What the attestation states, computed from the engagement's rows."""
-    hours = list(application.hours.filter(state=HoursEntry.State.VALIDATED).values("date", "hours"))
-    validated = sum((row["hours"] for row in hours), Decimal("0"))
-    dates = sorted(row["date"] for row in hours)
+    """What the attestation states, computed from the engagement's rows: the period
+    and the hours are those actually given (validated), not the mission's planned dates."""
+    record = engagement_record(application)
     mission = application.mission
-    start = mission.start_date or (dates[0] if dates else application.created_at.date())
-    end = mission.end_date or (dates[-1] if dates else timezone.localdate())
     volunteer_levels = dict(application.volunteer.skills.values_list("skill_id", "level"))
     mission_skills = list(mission.skills.select_related("skill").order_by("skill__name_fr"))
     used = [item.skill for item in mission_skills if item.skill_id in volunteer_levels]
@@ -61,16 +85,28 @@ def attestation_facts(application: Application) -> dict:
         identifiers.append(f"{label} {association.siret}")
     user = application.volunteer.user
     return {
-        "volunteer": user.get_full_name() or user.email,
+        "volunteer": user.full_name,
         "association": association.name,
         "identifiers": ", ".join(identifiers),
         "mission": mission.title,
-        "start": start,
-        "end": end,
-        "hours": validated,
+        "start": record.first_day,
+        "end": record.last_day,
+        "hours": record.hours,
         "skills": [skill.name for skill in (used or [item.skill for item in mission_skills])],
         "reference": attestation_reference(application),
         "issued": timezone.localdate(),
+    }
+
+
+def _period(start: datetime.date | None, end: datetime.date | None) -> str:
+    """The days the validated hours span, in words."""
+    if start is None or end is None:
+        return "—"
+    if start == end:
+        return _("le %(day)s") % {"day": formats.date_format(start, "DATE_FORMAT")}
+    return _("du %(start)s au %(end)s") % {
+        "start": formats.date_format(start, "DATE_FORMAT"),
+        "end": formats.date_format(end, "DATE_FORMAT"),
     }
 
 
@@ -114,14 +150,7 @@ def render_attestation(application: Application, *, compress: bool = True) -> by
         (_("Association"), facts["association"]),
         (_("Identifiant légal"), facts["identifiers"] or "—"),
         (_("Mission"), facts["mission"]),
-        (
-            _("Période"),
-            _("du %(start)s au %(end)s")
-            % {
-                "start": date(facts["start"], "DATE_FORMAT"),
-                "end": date(facts["end"], "DATE_FORMAT"),
-            },
-        ),
+        (_("Période de l'engagement"), _period(facts["start"], facts["end"])),
         (_("Heures validées par l'association"), f"{hours} h"),
         (_("Compétences mobilisées"), ", ".join(facts["skills"]) or "—"),
     ]

@@ -5,6 +5,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import FrenchDecimalField
 from taxonomy.choices import Language
 from taxonomy.models import Skill
 from volunteers.models import SkillLevel
@@ -25,6 +26,7 @@ class MissionForm(forms.ModelForm):
     class Meta:
         model = Mission
         fields = MISSION_INPUT_FIELDS
+        field_classes = {"hours_per_week": FrenchDecimalField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "deliverable": forms.Textarea(attrs={"rows": 3}),

@@ -17,6 +17,16 @@ urlpatterns = [
         name="mission_transition",
     ),
     path(
+        "missions/<int:pk>/candidats/<int:volunteer_pk>/",
+        manage_views.candidate,
+        name="candidate",
+    ),
+    path(
+        "missions/<int:pk>/candidats/<int:volunteer_pk>/photo/",
+        manage_views.candidate_photo,
+        name="candidate_photo",
+    ),
+    path(
         "missions/<int:pk>/suggestions/<int:volunteer_pk>/inviter/",
         manage_views.invite,
         name="invite",

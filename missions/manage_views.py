@@ -23,6 +23,7 @@ from associations.diagnosis import templates_for
 from associations.forms import DiagnosisForm
 from core.forms import add_service_errors
 from volunteers.models import VolunteerProfile
+from volunteers.photos import photo_response
 
 from . import access, outreach, selectors, services, suggestions
 from .forms import (
@@ -176,6 +177,38 @@ def diagnosis(request, slug: str):
     return render(
         request, "associations/diagnosis.html", {"association": association, "form": form}
     )
+
+
+# --- A candidate's profile ---------------------------------------------------------------
+
+
+def _candidacy(request, pk: int, volunteer_pk: int) -> access.Candidacy:
+    candidacy = access.candidacy_for(request.user, mission_id=pk, volunteer_id=volunteer_pk)
+    if candidacy is None:
+        raise Http404
+    return candidacy
+
+
+@login_required
+def candidate(request, pk: int, volunteer_pk: int):
+    """A candidate's full profile, for the association of one of their missions."""
+    candidacy = _candidacy(request, pk, volunteer_pk)
+    return render(
+        request,
+        "missions/manage/candidate.html",
+        {
+            "candidacy": candidacy,
+            "mission": candidacy.mission,
+            "association": candidacy.mission.association,
+            "volunteer": candidacy.volunteer,
+            "profile": selectors.candidate_profile(candidacy.volunteer, candidacy.mission),
+        },
+    )
+
+
+@login_required
+def candidate_photo(request, pk: int, volunteer_pk: int):
+    return photo_response(_candidacy(request, pk, volunteer_pk).volunteer)
 
 
 # --- Pipeline -------------------------------------------------------------------------
@@ -437,6 +470,9 @@ def mission_transition(request, pk: int, transition: str):
     )
     if service is None:
         raise Http404
+    if transition == "complete" and request.POST.get("confirm") != "1":
+        messages.warning(request, _("Confirmez la fin de la mission : elle clôt les engagements."))
+        return redirect("asso:mission_pipeline", pk=mission.pk)
     try:
         service(mission_id=mission.pk, actor=request.user)
     except ValidationError as error:

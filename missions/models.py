@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self
 
@@ -427,6 +428,16 @@ class Application(models.Model):
     @property
     def is_cleared_by_employer(self) -> bool:
         return self.approval_state in (self.Approval.NOT_REQUIRED, self.Approval.APPROVED)
+
+    @property
+    def engagement_start(self) -> datetime.date | None:
+        """The first day hours may be given: not before the volunteer was accepted, nor
+        before the mission starts (a mission started early moves its start to that day)."""
+        days = [self.mission.start_date]
+        if self.decided_at is not None:
+            days.append(timezone.localdate(self.decided_at))
+        known = [day for day in days if day is not None]
+        return max(known) if known else None
 
 
 class HoursEntry(models.Model):

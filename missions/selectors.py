@@ -1,11 +1,12 @@
 """Read-only queries about missions, each of a constant number of SQL queries whatever
 the number of rows: what associations do with their missions (their board, the public
-profile's responsiveness and testimonials) and a volunteer's engagements and favourites."""
+profile's testimonials) and a volunteer's engagements and favourites. The figures shown
+to people (responsiveness, time to first candidate, an engagement's record) are defined
+in ``figures.py``."""
 
 import datetime
-import statistics
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Count,
@@ -23,7 +24,8 @@ from django.utils import timezone
 
 from associations.models import Association, AssociationMember
 from core.permissions import Actor
-from volunteers.models import Favourite, VolunteerProfile
+from taxonomy.choices import Language, LocationMode
+from volunteers.models import Favourite, TimeSlot, VolunteerProfile
 
 from .models import Application, Evaluation, HoursEntry, Mission, Testimonial
 
@@ -32,51 +34,7 @@ if TYPE_CHECKING:
 
     from accounts.models import User
 
-MIN_APPLICATIONS_FOR_RESPONSIVENESS = 3
-RESPONSIVENESS_WINDOW = datetime.timedelta(days=365)
 SLOW_ANSWER = datetime.timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class Responsiveness:
-    received: int
-    answered: int
-    median_days: float | None
-
-    @property
-    def enough_data(self) -> bool:
-        return self.received >= MIN_APPLICATIONS_FOR_RESPONSIVENESS
-
-    @property
-    def answered_percent(self) -> int:
-        return round(100 * self.answered / self.received) if self.received else 0
-
-
-def responsiveness(
-    association: Association, *, now: datetime.datetime | None = None
-) -> Responsiveness:
-    """How the association answers applications received over the last 12 months.
-
-    Answered means accepted or declined (``decided_at`` set); the median counts the
-    days between the application and that answer. Two queries, whatever the volume.
-    """
-    now = now or timezone.now()
-    received = Application.objects.filter(
-        mission__association=association, created_at__gte=now - RESPONSIVENESS_WINDOW
-    )
-    counts = received.aggregate(
-        received=Count("pk"), answered=Count("pk", filter=Q(decided_at__isnull=False))
-    )
-    median: float | None = None
-    if counts["answered"]:
-        delays = [
-            (cast(datetime.datetime, decided) - created).total_seconds() / 86400
-            for created, decided in received.filter(decided_at__isnull=False).values_list(
-                "created_at", "decided_at"
-            )
-        ]
-        median = statistics.median(delays)
-    return Responsiveness(counts["received"], counts["answered"], median)
 
 
 def published_testimonials(association: Association) -> QuerySet[Testimonial]:
@@ -262,4 +220,83 @@ def mission_actions_for(user: "Actor", mission: Mission) -> MissionActions:
         application_state=state,
         application_state_label=str(Application.State(state).label) if state else "",
         is_favourite=row["is_favourite"],
+    )
+
+
+@dataclass(frozen=True)
+class CandidateSkill:
+    name: str
+    family: str
+    level: int
+    level_label: "StrOrPromise"
+    # What the mission asks of this skill, if it does: "required" or "nice_to_have".
+    importance: str
+    min_level: int | None
+
+    @property
+    def below_asked(self) -> bool:
+        return self.min_level is not None and self.level < self.min_level
+
+
+@dataclass(frozen=True)
+class CandidateProfile:
+    """What an association reads of a candidate before deciding (``access.Candidacy``
+    says whether it may): skills with levels against the mission's, experience, languages,
+    availability, causes, place, and the engagements they carried through."""
+
+    skills: list[CandidateSkill]
+    causes: list[str]
+    languages: list["StrOrPromise"]
+    time_slots: list["StrOrPromise"]
+    formats: list["StrOrPromise"]
+    completed: int
+    evaluations: list[Evaluation]
+
+    @property
+    def average_rating(self) -> float | None:
+        if not self.evaluations:
+            return None
+        return round(sum(e.rating for e in self.evaluations) / len(self.evaluations), 1)
+
+
+def candidate_profile(volunteer: VolunteerProfile, mission: Mission) -> CandidateProfile:
+    """``volunteer``'s profile as ``mission``'s association reads it (a few queries)."""
+    asked = {row.skill_id: row for row in mission.skills.all()}
+    rows = volunteer.skills.select_related("skill__family").order_by(
+        "skill__family__name_fr", "skill__name_fr"
+    )
+    skills = sorted(
+        (
+            CandidateSkill(
+                name=row.skill.name,
+                family=row.skill.family.name,
+                level=row.level,
+                level_label=row.get_level_display(),
+                importance=asked[row.skill_id].importance if row.skill_id in asked else "",
+                min_level=asked[row.skill_id].min_level if row.skill_id in asked else None,
+            )
+            for row in rows
+        ),
+        # The mission's skills first, required ones before the others.
+        key=lambda s: {"required": 0, "nice_to_have": 1}.get(s.importance, 2),
+    )
+    languages = dict(Language.choices)
+    slots = dict(TimeSlot.choices)
+    formats: list[StrOrPromise] = [
+        label for mode, label in LocationMode.choices if volunteer.accepts(mode)
+    ]
+    completed = Application.objects.filter(volunteer=volunteer, state=Application.State.COMPLETED)
+    evaluations = list(
+        Evaluation.objects.filter(application__in=completed, side=Evaluation.Side.ASSOCIATION)
+        .select_related("application__mission__association")
+        .order_by("-created_at")
+    )
+    return CandidateProfile(
+        skills=skills,
+        causes=[cause.name for cause in volunteer.causes.order_by("name_fr")],
+        languages=[languages.get(code, code) for code in volunteer.languages],
+        time_slots=[slots.get(code, code) for code in volunteer.time_slots],
+        formats=formats,
+        completed=completed.count(),
+        evaluations=evaluations,
     )

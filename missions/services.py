@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from core.models import log_action
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
     from accounts.models import User
     from associations.models import Association
     from taxonomy.models import Skill
+
+# All of a person's engagements together, in one day.
+DAY_HOURS = Decimal(24)
 
 
 def _require_member_or_staff(actor: "Actor", mission: Mission) -> None:
@@ -172,7 +176,12 @@ def mission_start(*, mission_id: int, actor: "Actor") -> Mission:
     """Start the mission; accepted volunteers cleared by their employer become active."""
     mission = _locked_mission(mission_id)
     _require_member_or_staff(actor, mission)
-    Mission.states.apply(mission, "start", actor=actor)
+    moved = []
+    if mission.start_date is not None and mission.start_date > timezone.localdate():
+        # Started early: the mission, and the hours given for it, begin today.
+        mission.start_date = timezone.localdate()
+        moved.append("start_date")
+    Mission.states.apply(mission, "start", actor=actor, update_fields=moved)
     for application in mission.applications.select_for_update().filter(
         state=Application.State.ACCEPTED
     ):
@@ -519,6 +528,18 @@ def hours_log(
         )
     if date > timezone.localdate():
         raise ValidationError({"date": _("On ne déclare pas des heures à venir.")})
+    start = application.engagement_start
+    if start is not None and date < start:
+        raise ValidationError(
+            {
+                "date": _(
+                    "Cet engagement a commencé le %(start)s : déclarez des heures à partir "
+                    "de cette date."
+                )
+                % {"start": date_format(start, "SHORT_DATE_FORMAT")}
+            }
+        )
+    _require_hours_left_that_day(application.volunteer_id, date, Decimal(hours))
     entry = HoursEntry(
         application=application, date=date, hours=Decimal(hours), description=description.strip()
     )
@@ -527,6 +548,26 @@ def hours_log(
 
     log_action(entry, "hoursentry.create", actor=actor, to_state=entry.state)
     return entry
+
+
+def _require_hours_left_that_day(volunteer_id: int, date: datetime.date, hours: Decimal) -> None:
+    """A person gives at most 24 hours a day, all their engagements together."""
+    given = HoursEntry.objects.filter(application__volunteer_id=volunteer_id, date=date).exclude(
+        state=HoursEntry.State.REJECTED
+    ).aggregate(total=Sum("hours"))["total"] or Decimal(0)
+    if given + hours > DAY_HOURS:
+        raise ValidationError(
+            {
+                "hours": _(
+                    "Vous avez déjà déclaré %(given)s h le %(date)s : une journée compte au "
+                    "plus 24 h."
+                )
+                % {
+                    "given": number_format(given.normalize()),
+                    "date": date_format(date, "SHORT_DATE_FORMAT"),
+                }
+            }
+        )
 
 
 def _locked_entry(entry_id: int) -> HoursEntry:

@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class SuggestionProvider:
-    # The volunteers suggested for a mission, best first; each item has ``volunteer_id``
-    # and ``volunteer`` (read from the queryset given).
+    # The volunteers suggested for a mission, best first; each item has ``volunteer_id``,
+    # ``volunteer`` (read from the queryset given), ``explanation`` (worded for the
+    # association), ``score_percent`` and ``shares`` (each factor's ``label`` and
+    # ``percent`` of the score, for the bars).
     for_mission: Callable[..., list[Any]]
     # The factors a pair was last suggested with, None when it was not.
     factors: Callable[..., dict[str, float] | None]

@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404, render
 
 from associations.models import Association
 
-from . import selectors
+from . import figures, selectors
 from .models import Mission
 
 
@@ -36,7 +36,7 @@ def association_detail(request, slug: str):
             "association": association,
             "missions": missions,
             "causes": association.causes.all(),
-            "responsiveness": selectors.responsiveness(association),
+            "responsiveness": figures.association_responsiveness(association),
             "testimonials": selectors.published_testimonials(association)[:10],
         },
     )

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import FrenchDecimalField
 from volunteers.forms import DateInput, NoLabelSuffix
 
 from .models import Application, Evaluation
@@ -61,12 +62,11 @@ class WithdrawForm(NoLabelSuffix, forms.Form):
 
 class HoursForm(NoLabelSuffix, forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput())
-    hours = forms.DecimalField(
+    hours = FrenchDecimalField(
         label=_("Heures"),
         min_value=0.25,
         max_value=24,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.25"}),
     )
     description = forms.CharField(label=_("Ce que vous avez fait"), max_length=300, required=False)
 

@@ -7,4 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications et messages")
 
     def ready(self):
+        from accounts.personal_data import register_personal_data
+
         from . import listeners  # noqa: F401  (registers the audit-log listeners)
+        from .personal_data import PROVIDER
+
+        register_personal_data(PROVIDER)

@@ -16,7 +16,7 @@ Kind = Notification.Kind
 
 
 def display_name(user) -> str:
-    return user.get_full_name() or user.email
+    return user.full_name
 
 
 def _key(entry: ActionLog, kind: str) -> str:

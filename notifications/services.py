@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from associations.models import AssociationMember
+from core import outbox
 from core.permissions import Actor, require
 from missions.access import applications_visible_to
 from missions.models import Application, Mission
@@ -125,7 +126,7 @@ def notify(
     ):
         from .tasks import send_notification_email
 
-        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+        outbox.enqueue(send_notification_email, notification.pk)
     return notification
 
 
@@ -221,7 +222,7 @@ def message_post(*, application_id: int, actor: "User", body: str) -> Message:
         context = {
             "mission": mission.title,
             "association": mission.association.name,
-            "author": actor.get_full_name() or actor.email,
+            "author": actor.full_name,
             "message": body[:500],
         }
         url = link("notifications:thread", application.pk)
@@ -344,8 +345,7 @@ def stale_applications_remind(*, now: datetime.datetime | None = None) -> int:
         context = {
             "mission": mission.title,
             "association": mission.association.name,
-            "volunteer": application.volunteer.user.get_full_name()
-            or str(application.volunteer.user),
+            "volunteer": application.volunteer.user.full_name,
             "days": (now - application.created_at).days,
         }
         url = link("asso:mission_pipeline", mission.pk) or link(

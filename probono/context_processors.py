@@ -3,11 +3,14 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import User
+from associations.access import managed_by
 from associations.models import AssociationMember
 from companies.models import CompanyMember
+from companies.programmes import open_to_associations
 from volunteers.models import VolunteerProfile
 
 
@@ -19,6 +22,8 @@ class Spaces:
     association: bool = False
     company_role: str = ""
     unread_notifications: int = 0
+    # Company programmes that one of the person's associations may submit a mission to.
+    open_programmes: int = 0
 
     @property
     def company_staff(self) -> bool:
@@ -43,11 +48,15 @@ def _spaces_for(user) -> Spaces:
         .values("is_volunteer", "is_association_member", "company_role", "unread")
         .get()
     )
+    open_programmes = 0
+    if row["is_association_member"]:
+        open_programmes = open_to_associations(managed_by(user), timezone.localdate()).count()
     return Spaces(
         volunteer=row["is_volunteer"],
         association=row["is_association_member"],
         company_role=row["company_role"] or "",
         unread_notifications=row["unread"],
+        open_programmes=open_programmes,
     )
 
 

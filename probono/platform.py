@@ -1,8 +1,9 @@
 """Platform figures for staff, each defined so that it can be recomputed by hand.
 
 - associations by département and verification state; missions by state;
-- responsiveness: among missions published at least 14 days ago, the share that had an
-  application within 14 days of publication, and the median days to the first one;
+- time to first candidate (``missions.figures.time_to_first_candidate``): among
+  missions published at least 14 days ago, the share whose first application came
+  within 14 days of publication, and the median days to the first one;
 - completion rate: among missions that ended (completed, cancelled or expired), the
   share completed;
 - matching acceptance: applications made from a suggestion, over those plus the
@@ -11,18 +12,17 @@
 """
 
 import datetime
-import statistics
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Min, Sum
-from django.utils import timezone
+from django.db.models import Count, Sum
 
 from associations.models import Association
 from matching.models import SuggestionList
+from missions.figures import FIRST_CANDIDATE_WINDOW, time_to_first_candidate
 from missions.models import Application, Mission
 
-WINDOW = datetime.timedelta(days=14)
+WINDOW = FIRST_CANDIDATE_WINDOW
 
 
 def _share(part: int, whole: int) -> Decimal | None:
@@ -52,20 +52,7 @@ def platform_figures(*, today: datetime.date) -> dict:
     )
     missions = [(label, mission_states.get(value, 0)) for value, label in Mission.State.choices]
 
-    cutoff = datetime.datetime.combine(today - WINDOW, datetime.time.max)
-    cutoff = timezone.make_aware(cutoff)
-    published = Mission.objects.filter(published_at__isnull=False, published_at__lte=cutoff)
-    firsts = list(
-        published.annotate(first=Min("applications__created_at")).values_list(
-            "published_at", "first"
-        )
-    )
-    delays = [
-        (first - published_at).total_seconds() / 86400
-        for published_at, first in firsts
-        if first is not None
-    ]
-    within = sum(1 for d in delays if d <= WINDOW.days)
+    first_candidate = time_to_first_candidate(today=today)
     ended = sum(
         mission_states.get(s, 0)
         for s in (Mission.State.COMPLETED, Mission.State.CANCELLED, Mission.State.EXPIRED)
@@ -78,12 +65,11 @@ def platform_figures(*, today: datetime.date) -> dict:
         "association_states": list(states.values()),
         "associations": associations,
         "missions": missions,
-        "published_long_enough": len(firsts),
-        "answered_within_window": within,
-        "answered_share": _share(within, len(firsts)),
-        "median_days_to_first": (
-            Decimal(str(statistics.median(delays))).quantize(Decimal("0.1")) if delays else None
-        ),
+        "published_long_enough": first_candidate.published,
+        "answered_within_window": first_candidate.within_window,
+        "answered_share": first_candidate.share_within_window,
+        "with_candidate": first_candidate.with_candidate,
+        "median_days_to_first": first_candidate.median_days,
         "ended": ended,
         "completed": mission_states.get(Mission.State.COMPLETED, 0),
         "completion_rate": _share(mission_states.get(Mission.State.COMPLETED, 0), ended),

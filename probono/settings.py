@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,11 @@ if PRODUCTION:
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")
 
+# Retired keys, newest first (comma-separated): what was signed with them (sessions,
+# password-reset links, attestation references) still checks while new signatures use
+# SECRET_KEY. Rotate by moving the old key here; drop it once its signatures have expired.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 DEBUG = envbool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -63,11 +69,13 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_celery_beat",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "core",
     "accounts",
     "legal",
@@ -85,6 +93,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -95,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "legal.middleware.ConsentMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "probono.urls"
@@ -135,11 +146,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 HAS_REDIS = bool(REDIS_URL)
 if HAS_REDIS:
+    # A Redis that is down must not fail sign-ins or API calls (rate limits and
+    # throttling live in the cache): core.cache falls back to a process-local cache.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "probono",
+            "OPTIONS": {
+                "FALLBACK_RETRY_SECONDS": 5,
+                "socket_connect_timeout": 1,
+                "socket_timeout": 1,
+            },
         }
     }
 else:
@@ -162,6 +180,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Handing a task over fails fast when Redis is down (one quick retry, not seconds of
+# them within a request): the outbox keeps the task and the sweep hands it over later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
@@ -185,7 +212,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.remind_stale_applications",
         "schedule": crontab(hour=9, minute=30),
     },
+    "sweep-outbox": {
+        "task": "core.tasks.sweep_outbox",
+        "schedule": 60,  # every minute: a side effect waits at most this after Redis returns
+    },
 }
+# The outbox (core.outbox): a row handed to the workers and still undelivered after this
+# many seconds is handed over again; a row that keeps failing is given up on (staff can
+# retry it from the admin) after this many attempts; delivered rows are kept this long.
+OUTBOX_REDISPATCH_SECONDS = env.int("OUTBOX_REDISPATCH_SECONDS", default=15 * 60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
 
 # Staff's views and searches of people's data in the admin are kept a year (the privacy
 # policy says so), then deleted by this job.
@@ -228,6 +265,21 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[probono] "
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# Failed sign-ins: 10 a minute per address, and 5 per 5 minutes per (account, address)
+# pair (the adapter adds the address to allauth's account key), so that wrong passwords
+# typed elsewhere never lock the owner out.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and single-use
+# recovery codes, offered to everyone from the account pages and required of staff and
+# territorial referents (accounts.middleware) before any other page.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "probono"
+# Accept the code of the previous and the next 30-second period (clock drift); a code
+# is still accepted only once.
+MFA_TOTP_TOLERANCE = 1
+# Behind a reverse proxy, the client's address is the last but N of X-Forwarded-For:
+# set this to the number of proxies in front of the application (0: REMOTE_ADDR).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -272,6 +324,40 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Content-Security-Policy (django-csp): scripts, styles, fonts and connections from this
+# site only, no inline script or style anywhere (htmx is vendored under static/ and its
+# indicator styles are in probono.css); images may also be data: URIs (the favicon, the
+# two-factor QR code). The Redoc page alone adds inline styles (api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features no page of the site uses, refused to it and to anything it embeds.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "fullscreen": ["self"],
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -285,17 +371,29 @@ MATCHING_PARAMS = env.json("MATCHING_PARAMS", default={})
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=50)
 # Refresh requests for one mission or volunteer within this window make one run.
 MATCHING_COALESCE_SECONDS = env.int("MATCHING_COALESCE_SECONDS", default=10)
-# How long a process reuses the volunteers and missions it loaded (seconds).
-MATCHING_INDEX_MAX_AGE = env.int("MATCHING_INDEX_MAX_AGE", default=300)
+# A process keeps the volunteers and missions it loaded, and reads again only the rows
+# changed since (matching/current.py); past this many changed rows it loads everything.
+MATCHING_OVERLAY_MAX_ROWS = env.int("MATCHING_OVERLAY_MAX_ROWS", default=2000)
 # Chunks of the nightly recompute per direction: more chunks, more workers can share it.
 MATCHING_CHUNKS = env.int("MATCHING_CHUNKS", default=8)
 # Invitations one volunteer may receive over a rolling 30 days, all associations together.
 INVITATIONS_PER_VOLUNTEER_PER_MONTH = env.int("INVITATIONS_PER_VOLUNTEER_PER_MONTH", default=2)
 
 # Companies and foundations: approvals, and the French corporate sponsorship rules.
+# An association's public page shows how fast it answers only once it has answered at
+# least this many applications (fewer would make the median say more than it knows).
+RESPONSIVENESS_MIN_ANSWERED = env.int("RESPONSIVENESS_MIN_ANSWERED", default=5)
+
 # Approvers are reminded of a work-time application that waits longer than this (days),
 # then again every as many days.
 COMPANY_APPROVAL_REMINDER_DAYS = env.int("COMPANY_APPROVAL_REMINDER_DAYS", default=3)
+# Accounts unused for this many years are anonymised, after e-mails this many days before.
+ACCOUNT_RETENTION_YEARS = env.int("ACCOUNT_RETENTION_YEARS", default=3)
+ACCOUNT_RETENTION_WARNING_DAYS = (30, 7)
+CELERY_BEAT_SCHEDULE["anonymise-inactive-accounts"] = {
+    "task": "accounts.tasks.sweep_inactive_accounts",
+    "schedule": crontab(hour=4, minute=15),
+}
 CELERY_BEAT_SCHEDULE["companies-approval-reminders"] = {
     "task": "companies.tasks.send_approval_reminders",
     "schedule": crontab(hour=8, minute=30),
@@ -428,7 +526,8 @@ WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
 # Signatures older than this are to be refused by receivers (documented tolerance).
 WEBHOOK_TOLERANCE_SECONDS = 300
 # Webhook URLs must resolve to public addresses (no loopback, private or link-local
-# network), checked when registered and again before each delivery, and redirects are
+# network), checked when registered and again before each delivery (the delivery then
+# connects to the address checked, never resolving the name again), and redirects are
 # not followed, so that a partner cannot make the server call internal hosts. Allowed
 # in development, where receivers run on the same machine.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)

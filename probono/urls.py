@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
@@ -17,6 +18,9 @@ from volunteers import urls as volunteers_urls
 from . import views
 
 admin.site.site_header = _("Administration de probono")
+# Staff sign in through the site's own login (password, then the two-factor code), never
+# through the admin's password-only form.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_title = _("probono")
 admin.site.index_title = _("Équipe de la plateforme")
 
@@ -40,6 +44,8 @@ companies_patterns = (
     companies_urls.app_name,
 )
 
+handler500 = "probono.views.server_error"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
@@ -48,8 +54,10 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("comptes/", include("accounts.urls")),
     path("comptes/", include("allauth.urls")),
     path("informations-legales/", include("legal.urls")),
+    path("mon-compte/", include("accounts.data_rights_urls")),
     # A namespace may gather the pages of several apps: each page lives in the lowest app
     # that holds all it shows (see "A tour of the code" in the README).
     path(

@@ -7,4 +7,9 @@ class SearchConfig(AppConfig):
     verbose_name = _("Recherche de missions")
 
     def ready(self):
+        from accounts.personal_data import register_personal_data
+
         from . import listeners  # noqa: F401
+        from .personal_data import PROVIDER
+
+        register_personal_data(PROVIDER)

@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import FrenchDecimalField
 from missions.models import Mission
 from taxonomy.choices import LocationMode
 from taxonomy.geo import locate
@@ -157,7 +158,7 @@ class MissionSearchForm(forms.Form):
         required=False,
         help_text=_("D'après les dates de début et de fin de la mission."),
     )
-    max_hours_per_week = forms.DecimalField(
+    max_hours_per_week = FrenchDecimalField(
         label=_("Au plus (heures par semaine)"),
         required=False,
         min_value=Decimal("0.5"),

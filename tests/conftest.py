@@ -147,3 +147,76 @@ def _local_webhook_receivers(settings):
     """Webhook tests deliver to receivers on this machine (and name hosts that do not
     resolve offline); tests/api/test_webhook_addresses.py checks the refusal itself."""
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a spare port, that a test may stop and start
+    again (the machine's Redis is never touched)."""
+
+    PORTS = range(6390, 6400)
+
+    def __init__(self, tmp_path):
+        self.dir = tmp_path
+        self.port = self._spare_port()
+        self.process = None
+
+    def _spare_port(self) -> int:
+        import socket
+
+        for port in self.PORTS:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) != 0:
+                    return port
+        raise RuntimeError(f"no spare port in {self.PORTS} for a test Redis")
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> None:
+        """Start (again, on the same port if it is still free; another spare one if a
+        parallel test took it), and wait until this very server answers."""
+        import shutil
+        import subprocess
+        import time
+
+        import redis
+
+        for _attempt in range(len(self.PORTS)):
+            self.process = subprocess.Popen(
+                [shutil.which("redis-server") or "redis-server", "--port", str(self.port)]
+                + ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+                + ["--dir", str(self.dir)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+            deadline = time.monotonic() + 10
+            while self.process.poll() is None and time.monotonic() < deadline:
+                try:
+                    if client.info("server")["process_id"] == self.process.pid:
+                        return
+                except redis.exceptions.ConnectionError:
+                    pass
+                time.sleep(0.05)
+            self.stop()
+            self.port = self._spare_port()
+        raise RuntimeError("could not start a test Redis")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A running redis-server of this test's own (see RedisServer)."""
+    import shutil
+
+    require_service(shutil.which("redis-server") is not None, "redis-server (Redis)")
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()

@@ -1,6 +1,9 @@
 import datetime
+import time
 
 import factory
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -10,6 +13,15 @@ from companies.models import Company, CompanyMember
 from missions.models import Application, Mission, MissionSkill
 from taxonomy.models import Cause, Departement, Skill
 from volunteers.models import VolunteerProfile, VolunteerSkill
+
+# The authenticator-app secret of the staff the factory makes (base32, as apps take it).
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = STAFF_TOTP_SECRET, *, step: int = 0) -> str:
+    """The code an authenticator app shows now (``step`` periods later or earlier)."""
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD + step
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 class UserFactory(DjangoModelFactory):
@@ -21,6 +33,18 @@ class UserFactory(DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="fr_FR")
     last_name = factory.Faker("last_name", locale="fr_FR")
     password = factory.django.Password("motdepasse-solide-42")
+
+    @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        """Staff must have two-factor authentication: give them an authenticator app
+        (``totp=False`` for one that has not activated it yet)."""
+        wanted = (
+            extracted
+            if extracted is not None
+            else (self.is_staff or self.is_superuser or self.is_referent)
+        )
+        if create and wanted:
+            TOTP.activate(self, STAFF_TOTP_SECRET)
 
 
 class AssociationFactory(DjangoModelFactory):

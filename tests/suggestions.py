@@ -10,9 +10,11 @@ from matching.storage import encode
 from matching.weights import FACTORS
 
 
-def details_for(n: int, *, scores, km) -> engine.PairDetails:
-    """Pairs with these scores, an on-site mission at ``km[i]`` km (remote when None),
-    no skill listed, no date, French only: each explanation names its distance."""
+def details_for(n: int, *, scores, km, max_km=30, small=False) -> engine.PairDetails:
+    """Pairs with these scores, an on-site mission at ``km[i]`` km (remote when None) of
+    a volunteer ready to travel ``max_km`` km, no skill listed, no date, French only:
+    each explanation names its distance. ``small``: the missions are of small
+    associations with no applicant yet."""
     distance = np.array([np.nan if d is None else d for d in km], dtype=np.float32)
     false, zeros = np.zeros(n, dtype=bool), np.zeros(n, dtype=np.float32)
     return engine.PairDetails(
@@ -22,6 +24,7 @@ def details_for(n: int, *, scores, km) -> engine.PairDetails:
         factors=np.tile(np.linspace(0.1, 0.9, len(FACTORS), dtype=np.float32), (n, 1)),
         blocked=np.zeros(n, dtype=np.int64),
         distance_km=distance,
+        max_distance_km=np.full(n, max_km, dtype=np.float32),
         location_mode=np.where(np.isnan(distance), engine.REMOTE, engine.ON_SITE).astype(np.int8),
         same_departement=false,
         same_region=false,
@@ -29,6 +32,10 @@ def details_for(n: int, *, scores, km) -> engine.PairDetails:
         cause_stated=false,
         dates_fit=zeros + 1,
         mission_has_dates=false,
+        mission_start=np.full(n, engine.OPEN_DATE, dtype=np.int32),
+        mission_end=np.full(n, engine.OPEN_DATE, dtype=np.int32),
+        available_from=np.full(n, engine.OPEN_DATE, dtype=np.int32),
+        available_until=np.full(n, engine.OPEN_DATE, dtype=np.int32),
         hours_fit=zeros + 1,
         need_hours_month=zeros,
         hours_per_month=zeros + 10,
@@ -37,8 +44,8 @@ def details_for(n: int, *, scores, km) -> engine.PairDetails:
         preferred_seniority=np.full(n, -1, dtype=np.int8),
         seniority=np.full(n, -1, dtype=np.int8),
         programme_eligible=false,
-        no_applicant=false,
-        small_association=false,
+        no_applicant=false | small,
+        small_association=false | small,
         entry_pair=np.zeros(0, dtype=np.int64),
         entry_skill=np.zeros(0, dtype=np.int64),
         entry_required=np.zeros(0, dtype=bool),
@@ -46,11 +53,15 @@ def details_for(n: int, *, scores, km) -> engine.PairDetails:
         entry_level=np.zeros(0, dtype=np.int64),
         entry_status=np.zeros(0, dtype=np.int8),
         entry_credit=np.zeros(0, dtype=np.float32),
+        entry_via=np.zeros(0, dtype=np.int64),
+        entry_via_level=np.zeros(0, dtype=np.int64),
         weights=np.full(len(FACTORS), 1 / len(FACTORS), dtype=np.float32),
     )
 
 
-def store_list(*, mission=None, volunteer=None, others, ranks=None, scores=None, km=None):
+def store_list(
+    *, mission=None, volunteer=None, others, ranks=None, scores=None, km=None, small=False
+):
     """Store the list of ``mission`` (volunteers ``others``) or of ``volunteer``
     (missions ``others``), best first. Pair i is ranked ``ranks[i]`` (default i + 1),
     scored ``scores[i]`` (default 0.9 - i / 100) and its explanation says ``km[i]`` km
@@ -65,7 +76,7 @@ def store_list(*, mission=None, volunteer=None, others, ranks=None, scores=None,
         np.full(n, owner.pk, dtype=np.int64),
         others_pks,
         np.array(ranks),
-        details_for(n, scores=scores, km=km),
+        details_for(n, scores=scores, km=km, small=small),
         np.zeros(0, dtype=np.int64),
     )
     field = "mission" if mission is not None else "volunteer"

@@ -44,6 +44,11 @@ class VolunteerProfileForm(forms.ModelForm):
 class VolunteerProfileAdmin(LocatedAdminMixin, StaffRoleAdmin):
     form = VolunteerProfileForm
 
+    def has_delete_permission(self, request, obj=None):
+        # The profile carries engagements that reports count: staff anonymise the person
+        # from the users' list instead (accounts.erasure), which keeps them.
+        return False
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         log_action(form.instance, "volunteerprofile.change", actor=request.user)

@@ -15,6 +15,11 @@ class VolunteersConfig(AppConfig):
     def ready(self):
         from accounts.adapters import register_onboarding
         from accounts.models import SignupRole
+        from accounts.personal_data import register_personal_data
+
+        from .personal_data import PROVIDER
+
+        register_personal_data(PROVIDER)
 
         register_onboarding(
             SignupRole.VOLUNTEER, url_name="volunteers:profile", done=has_volunteer_profile

@@ -61,17 +61,24 @@ MATCHING_FIELDS: tuple[str, ...] = (
     "departement",
 )
 # The rest of the profile: the exact place and the bookkeeping.
-OWN_PROFILE_FIELDS: tuple[str, ...] = ("city", "is_visible", "updated_at")
+OWN_PROFILE_FIELDS: tuple[str, ...] = (
+    "city",
+    "is_visible",
+    "updated_at",
+    "experience",
+    "profile_url",
+)
 
 # A person's identity: ``short_name`` is the first name and the initial of the last.
 SHORT_NAME = "short_name"
 FULL_NAME = "full_name"
 EMAIL = "email"
+PHONE = "phone"
 EMPLOYER_FIELD = "employer"
 
 FIELDS: dict[Audience, frozenset[str]] = {
     Audience.SELF: frozenset(
-        {FULL_NAME, EMAIL, EMPLOYER_FIELD, *MATCHING_FIELDS, *OWN_PROFILE_FIELDS}
+        {FULL_NAME, EMAIL, PHONE, EMPLOYER_FIELD, *MATCHING_FIELDS, *OWN_PROFILE_FIELDS}
     ),
     Audience.STAFF: frozenset({FULL_NAME, EMPLOYER_FIELD, *MATCHING_FIELDS, *OWN_PROFILE_FIELDS}),
     Audience.REFERENT: frozenset({FULL_NAME}),
@@ -91,14 +98,14 @@ def may_see(audience: Audience, field: str) -> bool:
 
 
 def short_name(user: "User") -> str:
-    initial = f" {user.last_name[:1]}." if user.last_name else ""
-    return f"{user.first_name}{initial}".strip()
+    """First name and initial ("Prénom N."): the one display rule of ``User``."""
+    return user.public_name
 
 
 def name_for(user: "User", audience: Audience) -> str:
     """The person's name as ``audience`` may read it (never their e-mail address)."""
     if may_see(audience, FULL_NAME):
-        return user.get_full_name()
+        return user.full_name
     if may_see(audience, SHORT_NAME):
         return short_name(user)
     return ""

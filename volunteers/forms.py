@@ -3,7 +3,8 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import validate_postcode
+from accounts.forms import first_name_field, last_name_field
+from core.validators import validate_https_url, validate_postcode
 from taxonomy.choices import Language
 from taxonomy.geo import locate
 from taxonomy.models import Cause, Skill
@@ -36,7 +37,20 @@ class ProfileForm(NoLabelSuffix, forms.ModelForm):
     """The volunteer's profile; one level select per skill, grouped by skill family.
 
     Validation only: the view hands ``cleaned_data`` to ``volunteer_profile_save``.
+    The person's name is asked here too: the profile is where they present themselves.
     """
+
+    first_name = first_name_field()
+    last_name = last_name_field()
+    profile_url = forms.URLField(
+        label=_("Profil LinkedIn ou CV en ligne"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[validate_https_url],
+        help_text=_("Une adresse https://, par exemple https://www.linkedin.com/in/votre-nom."),
+    )
+    remove_photo = forms.BooleanField(label=_("Retirer ma photo"), required=False)
 
     causes = forms.ModelMultipleChoiceField(
         label=_("Causes qui vous tiennent à cœur"),
@@ -59,16 +73,23 @@ class ProfileForm(NoLabelSuffix, forms.ModelForm):
 
     class Meta:
         model = VolunteerProfile
-        fields = (*PROFILE_FIELDS, "city", "postcode", "causes")
+        fields = (*PROFILE_FIELDS, "photo", "city", "postcode", "causes")
         widgets = {
             "available_from": DateInput(),
             "available_until": DateInput(),
             "bio": forms.Textarea(attrs={"rows": 4}),
+            "experience": forms.Textarea(attrs={"rows": 6}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            # The current photo is shown by the page (it is not a public file).
+            "photo": forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         }
         labels = {
             "headline": _("Titre (ce que vous proposez, en une ligne)"),
             "occupation": _("Métier actuel ou passé"),
             "bio": _("Présentation"),
+            "experience": _("Expérience"),
+            "photo": _("Photo (facultative)"),
+            "phone": _("Téléphone (facultatif)"),
             "seniority": _("Expérience professionnelle"),
             "hours_per_month": _("Heures disponibles par mois"),
             "available_from": _("Disponible à partir du"),
@@ -86,8 +107,13 @@ class ProfileForm(NoLabelSuffix, forms.ModelForm):
             "is_visible": "",
         }
 
-    def __init__(self, *args, skills=None, **kwargs):
+    field_order = ["first_name", "last_name"]
+
+    def __init__(self, *args, user=None, skills=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if user is not None and not self.is_bound:
+            self.fields["first_name"].initial = user.first_name
+            self.fields["last_name"].initial = user.last_name
         if self.instance.pk and not self.is_bound:
             levels = {row.skill_id: row.level for row in self.instance.skills.all()}
         else:
@@ -179,3 +205,9 @@ class ProfileForm(NoLabelSuffix, forms.ModelForm):
 
     def profile_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
+
+    def photo(self):
+        """The new photo, False to remove it, None to keep it (``volunteer_profile_save``)."""
+        if self.cleaned_data.get("remove_photo"):
+            return False
+        return self.cleaned_data["photo"] if "photo" in self.changed_data else None

@@ -6,7 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import validate_postcode
+from core.images import ImageUploadField
+from core.validators import validate_https_url, validate_phone, validate_postcode
 from taxonomy.choices import ChoiceListValidator, Language, LocationMode
 from taxonomy.models import Place
 
@@ -47,6 +48,31 @@ class VolunteerProfile(Place):
     headline = models.CharField(_("titre"), max_length=160, blank=True)
     bio = models.TextField(_("présentation"), blank=True)
     occupation = models.CharField(_("métier actuel ou passé"), max_length=160, blank=True)
+    experience = models.TextField(
+        _("expérience"),
+        blank=True,
+        max_length=4000,
+        help_text=_("Vos expériences utiles aux associations : postes, projets, engagements."),
+    )
+    profile_url = models.URLField(
+        _("profil LinkedIn ou CV en ligne"),
+        max_length=500,
+        blank=True,
+        validators=[validate_https_url],
+    )
+    photo = ImageUploadField(
+        _("photo"),
+        upload_to="volunteers/photos/",
+        blank=True,
+        help_text=_("JPEG, PNG ou WebP, 2 Mo et 2 000 pixels de côté au plus."),
+    )
+    phone = models.CharField(
+        _("téléphone"),
+        max_length=25,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("Donné aux associations seulement quand elles acceptent votre candidature."),
+    )
     seniority = models.CharField(
         _("séniorité"), max_length=16, choices=Seniority.choices, default=Seniority.EXPERIENCED
     )

@@ -4,13 +4,14 @@ Applications, hours, evaluations and favourite missions involve missions: their
 workflows live in ``missions.services``.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.services import user_rename
 from core.models import log_action
 from core.permissions import Actor, require
 from taxonomy.models import Cause, Skill
@@ -19,6 +20,8 @@ from taxonomy.services import place_fields
 from .models import SkillLevel, VolunteerProfile, VolunteerSkill
 
 if TYPE_CHECKING:
+    from django.core.files import File
+
     from accounts.models import User
 
 # The profile fields a volunteer edits directly (place and lists are handled apart).
@@ -26,6 +29,9 @@ PROFILE_FIELDS = (
     "headline",
     "occupation",
     "bio",
+    "experience",
+    "profile_url",
+    "phone",
     "seniority",
     "hours_per_month",
     "available_from",
@@ -55,9 +61,15 @@ def volunteer_profile_save(
     postcode: str = "",
     skills: dict[int, int],
     causes: list[Cause],
+    first_name: str | None = None,
+    last_name: str | None = None,
+    photo: "File[Any] | Literal[False] | None" = None,
     **fields: Any,
 ) -> VolunteerProfile:
     """Create or update ``actor``'s own profile; ``skills`` maps skill ids to levels.
+
+    ``first_name`` and ``last_name``, when given, rename the person; ``photo`` is a new
+    image, ``False`` to remove the current one, ``None`` to keep it.
 
     The place is located from the city or postcode; a member of a company on the
     platform gets it as employer (work time becomes possible); the logged action asks
@@ -87,8 +99,23 @@ def volunteer_profile_save(
         raise ValidationError({"skills": _("Choisissez un niveau dans la liste.")})
     if len(Skill.objects.filter(pk__in=levels)) != len(levels):
         raise ValidationError({"skills": _("Compétence inconnue.")})
+    old_photo = profile.photo.name if profile.pk else ""
+    if photo is False:
+        profile.photo = ""  # an empty file field
+    elif photo is not None:
+        profile.photo = photo  # stored re-encoded by ImageUploadField
+    if first_name is not None or last_name is not None:
+        user_rename(
+            user=actor,
+            first_name=actor.first_name if first_name is None else first_name,
+            last_name=actor.last_name if last_name is None else last_name,
+        )
     profile.full_clean(exclude=["user"])
     profile.save()
+    if old_photo and profile.photo.name != old_photo:
+        # The replaced photo goes once the new one is recorded, not before.
+        storage = profile.photo.storage
+        transaction.on_commit(lambda: storage.delete(old_photo))
     profile.causes.set(causes)
     _replace_skills(profile, levels)
     log_action(profile, "volunteerprofile.save", actor=actor)

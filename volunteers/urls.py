@@ -8,4 +8,5 @@ from . import views
 
 urlpatterns = [
     path("profil/", views.profile_edit, name="profile"),
+    path("profil/photo/", views.own_photo, name="photo"),
 ]

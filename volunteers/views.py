@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +23,7 @@ from core.forms import add_service_errors
 
 from . import selectors, services
 from .forms import ProfileForm
+from .photos import photo_response
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponseBase
@@ -65,11 +67,16 @@ def volunteer_required(
 def profile_edit(request):
     profile = selectors.profile_for(request.user)
     creating = profile is None
-    form = ProfileForm(request.POST or None, instance=profile)
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, instance=profile, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.volunteer_profile_save(
                 actor=request.user,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                photo=form.photo(),
                 city=form.cleaned_data["city"],
                 postcode=form.cleaned_data["postcode"],
                 skills=form.skill_levels(),
@@ -95,3 +102,12 @@ def profile_edit(request):
         "volunteers/profile_form.html",
         {"form": form, "creating": creating, "next": safe_next(request, "")},
     )
+
+
+@signed_in
+def own_photo(request):
+    """The signed-in volunteer's own photo (photos are not public files)."""
+    profile = selectors.profile_for(request.user)
+    if profile is None or not profile.photo:
+        raise Http404
+    return photo_response(profile)

@@ -11,6 +11,7 @@ from .applications import ApplicationViewSet, EvaluationViewSet, HoursViewSet
 from .associations import AssociationViewSet
 from .companies import CompanyViewSet, EmployeeViewSet, ProgrammeViewSet
 from .imports import EmployeeImportView, MissionImportView
+from .me import MyDataExportView
 from .missions import MissionViewSet
 from .reference import CauseViewSet, SkillViewSet, TerritoryViewSet
 from .unknown import UnknownPathView
@@ -28,6 +29,7 @@ __all__ = [
     "HoursViewSet",
     "MissionImportView",
     "MissionViewSet",
+    "MyDataExportView",
     "ProgrammeViewSet",
     "SkillViewSet",
     "TerritoryViewSet",

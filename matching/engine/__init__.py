@@ -26,22 +26,22 @@ Entry points:
   (imported from its module; nothing in production loads it).
 
 How a full recompute avoids the 10⁹ pairs. A pair can only be suggested if the volunteer
-has at least one of the mission's skills, directly or through a *related* skill (a skill
-of the same family alone is not enough to be suggested, it only adds partial credit to
-a pair that qualifies); missions that list no skill are open to every volunteer. This is
-a rule of the score (:data:`BLOCK_NO_SKILL`), so the candidate generation below is exact,
-not an approximation: candidates are the non-zeros of the sparse product of
-``missions × keys`` by ``keys × volunteers``, where a key is a (context, skill) pair:
-the volunteer's skills expanded with their related skills (plus an "any" skill for
-skill-less missions), in each context they accept — remote, hybrid, and for on-site
-missions the 0.5° grid cells within reach of their maximum distance (a conservative
-bounding box). So pairs in a refused format are never generated, nor on-site pairs far
-beyond reach. Candidates are then scored in cache-sized blocks (gathers into
-per-volunteer and per-mission arrays; the remaining hard filters drop pairs), and the
-top-k per owner is selected with a per-owner score histogram (linear time) followed by an
-exact sort of the few survivors. Excluded pairs (applications, hidden suggestions) are
-few: each owner keeps k + its number of exclusions, and the excluded ones are removed
-from that short list.
+has at least one of the mission's *required* skills, directly or through a *related*
+skill (a nice-to-have skill, or a skill of the same family, is not enough to be
+suggested: it only adds credit to a pair that qualifies); missions that require no skill
+are open to every volunteer. This is a rule of the score (:data:`BLOCK_NO_SKILL`), so the
+candidate generation below is exact, not an approximation: candidates are the non-zeros
+of the sparse product of ``missions × keys`` by ``keys × volunteers``, where a key is a
+(context, skill) pair: the mission's required skills, the volunteer's skills expanded
+with their related skills (plus an "any" skill for missions requiring none), in each
+context they accept — remote, hybrid, and for on-site missions the 0.5° grid cells within
+reach of their maximum distance (a conservative bounding box). So pairs in a refused
+format are never generated, nor on-site pairs far beyond reach. Candidates are then
+scored in cache-sized blocks (gathers into per-volunteer and per-mission arrays; the
+remaining hard filters drop pairs), and the top-k per owner is selected with a per-owner
+score histogram (linear time) followed by an exact sort of the few survivors. Excluded
+pairs (applications, hidden suggestions) are few: each owner keeps k + its number of
+exclusions, and the excluded ones are removed from that short list.
 
 Scores are weighted means of factors in [0, 1] (see matching/weights.py), in float32.
 

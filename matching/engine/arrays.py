@@ -16,7 +16,7 @@ from scipy import sparse
 from ..weights import FACTORS
 
 #: Stored with every suggestion; bump when the scoring changes meaning.
-ENGINE_VERSION = "1.0"
+ENGINE_VERSION = "1.1"
 
 #: Sentinel of an open date (no start / no end) in the day-ordinal arrays.
 OPEN_DATE = -1
@@ -57,7 +57,7 @@ BLOCK_EXCLUDED = 4  # already applied / withdrew / declined / hidden by the asso
 BLOCK_FORMAT = 8  # the volunteer does not accept the mission's location mode
 BLOCK_DISTANCE = 16  # on-site beyond the maximum distance; hybrid beyond hybrid_zero_at × it
 BLOCK_PROGRAMME = 32  # mission reserved to another company's programme
-BLOCK_NO_SKILL = 64  # none of the mission's skills, directly or through a related one
+BLOCK_NO_SKILL = 64  # none of the mission's required skills, directly or through a related one
 BLOCK_REASONS: dict[int, str] = {
     BLOCK_INVISIBLE: "invisible_volunteer",
     BLOCK_CLOSED: "mission_closed",

@@ -1,7 +1,7 @@
 """Candidate generation: which (volunteer, mission) pairs are worth scoring at all.
 
-A pair can only be suggested if the volunteer has one of the mission's skills, directly
-or through a related one, and accepts its location mode (see the package docstring):
+A pair can only be suggested if the volunteer has one of the mission's required skills,
+directly or through a related one, and accepts its location mode (see the package docstring):
 the candidates of a chunk of owners are the non-zeros of a sparse product of two
 (rows × keys) matrices built once per index, a key being a (context, skill) pair.
 """
@@ -49,8 +49,9 @@ def _find_cells(cells: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 #: Candidate keys: (volunteers × keys, missions × keys) bool CSR matrices, key = context ×
-#: (n_skills + 1) + skill. Column ``n_skills`` of the skill part is "any": every visible
-#: volunteer has it, and so do missions listing no skill (open to everyone). The product
+#: (n_skills + 1) + skill. A mission's keys are its required skills; column ``n_skills``
+#: of the skill part is "any": every visible volunteer has it, and so do missions
+#: requiring no skill (open to everyone). The product
 #: of the two matrices holds exactly the pairs that pass the skill-overlap and format
 #: filters, and every on-site pair within distance (plus some beyond it, filtered when
 #: scored). Contexts ``_N_FIXED_CTX + i`` are the grid cells ``MatchingIndex.cells[i]``:

@@ -50,7 +50,8 @@ class MatchingIndex:
     ms_level_base: np.ndarray  # int64 min_level * 125
     ms_offset: np.ndarray  # int64 offset of the entry's (weight, level) in weighted_credit
     ms_required: np.ndarray  # bool
-    m_no_skill: np.ndarray  # bool
+    m_no_skill: np.ndarray  # bool: lists no skill at all (skills factor 1)
+    m_no_required: np.ndarray  # bool: requires no skill (open to every volunteer)
     # candidates
     cand_vol: sparse.csr_matrix  # (n_v, n_keys) bool, see _volunteer_candidates
     cand_vol_t: sparse.csr_matrix  # transpose, CSR

@@ -92,7 +92,7 @@ class _MissionSide:
 
     fields: dict[str, Any]  # MatchingIndex fields: ms_*, pad_* (but pad_skill_col), m_* scalars...
     pad_skill: np.ndarray  # (n_m, pad_width) int64
-    keys: sparse.csr_matrix  # (n_m, n_skills + 1) bool: skills + "any" (open missions)
+    keys: sparse.csr_matrix  # (n_m, n_skills + 1) bool: required skills + "any" (open missions)
     ctx_rows: np.ndarray  # fixed contexts
     ctx_ids: np.ndarray
     cell_rows: np.ndarray  # located on-site missions and the key of their 0.5° cell
@@ -238,6 +238,8 @@ def _prepare_missions(
     ms_weight[nice_pos] = np.repeat(nice_w, n_nice)
     ms_required[req_pos] = True
     m_no_skill = ms_len == 0
+    # Only a required skill qualifies a volunteer; a mission requiring none is open to all.
+    m_no_required = n_req == 0
     # weighted credit tables: class 0 is the zero weight of padding slots
     classes, ms_class = np.unique(np.r_[0.0, ms_weight], return_inverse=True)
     ms_class = ms_class[1:]
@@ -293,6 +295,7 @@ def _prepare_missions(
         "ms_offset": ms_offset,
         "ms_required": ms_required,
         "m_no_skill": m_no_skill,
+        "m_no_required": m_no_required,
         "m_x": m_x,
         "m_y": m_y,
         "m_z": m_z,
@@ -320,11 +323,7 @@ def _prepare_missions(
 
     # --- candidate keys and contexts (see _volunteer_candidates) ---------------------------
     m_sk = sparse.hstack(
-        [
-            sparse.csr_matrix(missions.required, dtype=bool)
-            + sparse.csr_matrix(missions.nice, dtype=bool),
-            m_no_skill.reshape(-1, 1),
-        ],
+        [sparse.csr_matrix(missions.required, dtype=bool), m_no_required.reshape(-1, 1)],
         format="csr",
         dtype=bool,
     )

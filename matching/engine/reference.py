@@ -147,18 +147,20 @@ class ReferenceScorer:
             overlap = True
         else:
             main, extra = (required, nice) if required else (nice, [])
+            # Only a required skill qualifies (directly or through a related skill); a
+            # mission requiring none is open to every volunteer.
+            overlap = not required
             main_cov = 0.0
             for skill, lv in main:
                 c, o = self._credit(levels, skill, lv)
                 main_cov += c
-                overlap = overlap or o
+                overlap = overlap or (o and bool(required))
             main_cov /= len(main)
             if extra:
                 extra_cov = 0.0
                 for skill, lv in extra:
-                    c, o = self._credit(levels, skill, lv)
+                    c, _o = self._credit(levels, skill, lv)
                     extra_cov += c
-                    overlap = overlap or o
                 extra_cov /= len(extra)
                 beta = p.nice_to_have_share
                 f["skills"] = (1 - beta) * main_cov + beta * extra_cov

@@ -92,9 +92,9 @@ def _score_block(
 
     # factors, one row each ------------------------------------------------------------
     factors = np.empty((N_FACTORS, n), dtype=np.float32)
-    no_skill = _fill_skills(ix, v, m, factors[_F["skills"]], by_skill=by_skill)
+    _fill_skills(ix, v, m, factors[_F["skills"]], by_skill=by_skill)
     if not trusted:
-        _block_no_common_skill(ix, v, m, no_skill, blocked)
+        _block_no_common_skill(ix, v, m, blocked)
     factors[_F["format"]] = (blocked & BLOCK_FORMAT) == 0  # 1 unless blocked
     _fill_place(ix, v, m, mode, located, dist, factors[_F["place"]])
     same_cause = _fill_cause(ix, v, m, factors[_F["cause"]])
@@ -158,8 +158,8 @@ def _located_distances(
 
 def _fill_skills(
     ix: MatchingIndex, v: np.ndarray, m: np.ndarray, skills: np.ndarray, *, by_skill: bool
-) -> np.ndarray:
-    """The skills factor; returns which pairs' missions list no skill (factor 1).
+) -> None:
+    """The skills factor (1 for a mission listing no skill).
 
     Slot j of mission m is its j-th skill (padded to pad_width with a zero-weight
     entry); weighted_credit[offset + code] = the entry's weight × its credit.
@@ -186,22 +186,22 @@ def _fill_skills(
             skill = ix.ms_skill[pos]
             code = table[vbase[at] + (skill * ix.n_volunteers if by_skill else skill)]
             skills[at] += wc[ix.ms_offset[pos] + code]
-    no_skill: np.ndarray = ix.m_no_skill[m]
-    skills[no_skill] = 1.0
-    return no_skill
+    skills[ix.m_no_skill[m]] = 1.0
 
 
 def _block_no_common_skill(
-    ix: MatchingIndex, v: np.ndarray, m: np.ndarray, no_skill: np.ndarray, blocked: np.ndarray
+    ix: MatchingIndex, v: np.ndarray, m: np.ndarray, blocked: np.ndarray
 ) -> None:
-    """The skill-overlap filter: a skill of the mission, directly or a related one."""
+    """The skill-overlap filter: a *required* skill of the mission, directly or through a
+    related one (a nice-to-have skill ranks, it never qualifies)."""
     n = len(v)
     lens = ix.ms_len[m]
     pair = np.repeat(np.arange(n, dtype=np.int64), lens)
     pos = np.repeat(ix.ms_indptr[m], lens) + _ranks(lens)
     code = ix.v_code[v[pair] * ix.n_skills + ix.ms_skill[pos]]
-    has = np.bincount(pair, weights=code >= 5, minlength=n) > 0
-    blocked[~(has | no_skill)] |= BLOCK_NO_SKILL
+    covered = (code >= 5) & ix.ms_required[pos]
+    has = np.bincount(pair, weights=covered, minlength=n) > 0
+    blocked[~(has | ix.m_no_required[m])] |= BLOCK_NO_SKILL
 
 
 def _fill_place(

@@ -18,6 +18,8 @@ def sign_up(client, email: str):
     return client.post(
         reverse("account_signup"),
         {
+            "first_name": "Léa",
+            "last_name": "Martin",
             "email": email,
             "role": "volunteer",
             "password1": PASSWORD,

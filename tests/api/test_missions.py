@@ -230,14 +230,20 @@ def test_an_association_sees_its_missions_top_volunteers_with_reasons(
     rows = answer.json()["results"]
     assert [row["rank"] for row in rows] == [1, 4]
     assert [row["score"] for row in rows] == [0.9, 0.6]
-    assert rows[0]["explanation"] == "Mission ouverte à tous les profils · 10 km · disponible"
-    assert rows[1]["explanation"].startswith("Mission ouverte à tous les profils · 40 km")
+    assert rows[0]["explanation"] == (
+        "Mission ouverte à tous les profils · sur place, à 10 km, dans les 30 km du bénévole"
+        " · disponible, mission sans dates fixes"
+    )
+    assert rows[1]["explanation"].startswith(
+        "Mission ouverte à tous les profils · sur place, à 40 km, au-delà des 30 km du bénévole"
+    )
     assert set(rows[0]["factors"]) >= {"skills", "place", "cause"}
     assert rows[0]["volunteer"]["skills"]
     assert "email" not in rows[0]["volunteer"]
     english = client.get(f"/api/v1/missions/{mission.pk}/suggestions/", HTTP_ACCEPT_LANGUAGE="en")
-    assert (
-        english.json()["results"][0]["explanation"] == "Open to every profile · 10 km · available"
+    assert english.json()["results"][0]["explanation"] == (
+        "Open to every profile · on-site, 10 km away, within the volunteer's 30 km"
+        " · available, no fixed dates"
     )
 
 
@@ -248,6 +254,9 @@ def test_a_volunteer_sees_their_top_missions(volunteer, mission):
     assert answer.status_code == 200
     (row,) = answer.json()["results"]  # the mission closed since is left out
     assert row["mission"]["id"] == mission.pk and row["rank"] == 2
-    assert row["explanation"] == "Mission ouverte à tous les profils · 12 km · disponible"
+    assert row["explanation"] == (
+        "Mission ouverte à tous les profils · sur place, 12 km : dans vos 30 km"
+        " · disponible, mission sans dates fixes"
+    )
     me = client_for(volunteer.user).get("/api/v1/volunteers/me/").json()
     assert me["email"] == volunteer.user.email

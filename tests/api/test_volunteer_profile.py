@@ -118,3 +118,26 @@ def test_only_a_volunteer_edits_their_own_profile(profile, outsider, owner_key):
     assert client_for(secret=owner_key).patch(URL, {"headline": "x"}).status_code == 403
     profile.refresh_from_db()
     assert profile.headline == "Contrôleuse de gestion"
+
+
+def test_experience_link_and_phone_are_edited_and_an_http_link_refused(profile):
+    client = client_for(profile.user)
+
+    answer = client.patch(
+        URL,
+        {
+            "experience": "Dix ans de contrôle de gestion.",
+            "profile_url": "https://www.linkedin.com/in/x",
+            "phone": "06 12 34 56 78",
+        },
+    )
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["profile_url"] == "https://www.linkedin.com/in/x"
+
+    refused = client.patch(URL, {"profile_url": "http://www.linkedin.com/in/x", "phone": "12"})
+    assert refused.status_code == 400
+    body = str(refused.json())
+    assert "https://" in body and "profile_url" in body and "phone" in body
+    profile.refresh_from_db()
+    assert profile.profile_url == "https://www.linkedin.com/in/x"
+    assert profile.phone == "06 12 34 56 78"

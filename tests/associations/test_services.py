@@ -7,7 +7,7 @@ from django.utils import timezone
 from associations import services
 from associations.diagnosis import DOMAINS, QUESTIONS, templates_for
 from associations.models import Association, AssociationMember
-from missions import outreach, selectors
+from missions import figures, outreach, selectors
 from missions.models import Mission, MissionTemplate
 from taxonomy.models import Cause
 from tests import factories
@@ -112,7 +112,8 @@ def _application(mission, *, days_ago, answered_after_days=None):
     return application
 
 
-def test_responsiveness_against_hand_computed_figures(association):
+def test_responsiveness_against_hand_computed_figures(association, settings):
+    settings.RESPONSIVENESS_MIN_ANSWERED = 3
     mission = factories.MissionFactory(association=association, seats=10)
     _application(mission, days_ago=30, answered_after_days=2)
     _application(mission, days_ago=40, answered_after_days=6)
@@ -122,21 +123,24 @@ def test_responsiveness_against_hand_computed_figures(association):
     other = factories.MissionFactory()
     _application(other, days_ago=5, answered_after_days=0)  # another association's
 
-    figures = selectors.responsiveness(association)
+    responsiveness = figures.association_responsiveness(association)
 
-    assert figures.received == 4
-    assert figures.answered == 3
-    assert figures.answered_percent == 75
-    assert figures.median_days == pytest.approx(2)
-    assert figures.enough_data
+    assert responsiveness.received == 4
+    assert responsiveness.answered == 3
+    assert responsiveness.timed == 3
+    assert responsiveness.answered_percent == 75
+    assert responsiveness.median_days == pytest.approx(2)
+    assert responsiveness.enough_data
 
 
-def test_responsiveness_needs_three_applications(association):
+def test_responsiveness_needs_the_minimum_of_answers(association, settings):
+    settings.RESPONSIVENESS_MIN_ANSWERED = 3
     mission = factories.MissionFactory(association=association, seats=10)
     _application(mission, days_ago=3, answered_after_days=1)
-    _application(mission, days_ago=3)
-    figures = selectors.responsiveness(association)
-    assert not figures.enough_data
+    _application(mission, days_ago=4, answered_after_days=1)
+    for _ in range(3):
+        _application(mission, days_ago=3)
+    assert not figures.association_responsiveness(association).enough_data
 
 
 def test_dashboard_flags_applications_waiting_more_than_7_days(association, owner, mission):

@@ -287,12 +287,15 @@ def test_pipeline_shows_suggestions_applications_and_hours_within_budget(
     client, busy_mission, owner, django_assert_max_num_queries
 ):
     _login(client, owner)
-    with django_assert_max_num_queries(10):
+    # The budget counts the navigation's (its badges: notifications, open programmes).
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("asso:mission_pipeline", args=[busy_mission.pk]))
     page = response.content.decode()
-    assert "Mission ouverte à tous les profils · 10 km" in page
-    assert "Mission ouverte à tous les profils · 40 km" in page
+    assert "Mission ouverte à tous les profils · sur place, à 10 km, dans les 30 km" in page
+    assert "Mission ouverte à tous les profils · sur place, à 40 km, au-delà des 30 km" in page
     assert "90 km" not in page  # the hidden profile
+    assert "Correspondance : 90 %" in page
+    assert "Compétences : 2 % du score" in page
     assert "Super expérience" in page
     assert "Liste d'attente" in page
     assert "Valider" in page
@@ -304,7 +307,19 @@ def test_pipeline_explanations_follow_the_language(client, busy_mission, owner):
     # The override also restores the language the request activates for later tests.
     with translation.override("en"):
         page = client.get(reverse("asso:mission_pipeline", args=[busy_mission.pk]))
-    assert "Open to every profile · 10 km" in page.content.decode()
+    assert "Open to every profile · on-site, 10 km away, within the volunteer" in (
+        page.content.decode()
+    )
+    assert "Skills: 2% of the score" in page.content.decode()
+
+
+def test_pipeline_reasons_are_about_the_volunteer_not_the_own_mission(client, association, owner):
+    mission = factories.MissionFactory(association=association)
+    store_list(mission=mission, others=[factories.VolunteerFactory()], small=True)
+    _login(client, owner)
+    page = client.get(reverse("asso:mission_pipeline", args=[mission.pk])).content.decode()
+    assert "dans les 30 km du bénévole" in page
+    assert "petite association" not in page and "aucun candidat pour l" not in page
 
 
 def test_accept_with_a_message(client, mission, owner, django_capture_on_commit_callbacks):
@@ -449,10 +464,11 @@ def test_editor_and_diagnosis_query_budgets(
         MissionSkill.objects.create(mission=mission, skill=Skill.objects.get(code=code))
     factories.MissionFactory(association=association, state=Mission.State.DRAFT, parent=mission)
     _login(client, owner)
-    with django_assert_max_num_queries(10):
+    # The budget counts the navigation's (its badges: notifications, open programmes).
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("asso:mission_edit", args=[mission.pk]))
     assert "mouton à 5 pattes" in response.content.decode()
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(reverse("asso:diagnosis", args=[association.slug])).status_code == 200
 
 
@@ -479,3 +495,21 @@ def test_association_pages_render_in_english(client, busy_mission, owner):
             response = client.get(url)
             assert response.status_code == 200
             assert '<html lang="en">' in response.content.decode()
+
+
+def test_ending_a_mission_asks_for_a_confirmation(client, association, owner):
+    mission = factories.MissionFactory(association=association, state=Mission.State.IN_PROGRESS)
+    active = factories.ApplicationFactory(mission=mission, state="active")
+    _login(client, owner)
+    page = client.get(reverse("asso:mission_pipeline", args=[mission.pk])).content.decode()
+    assert "Oui, terminer la mission" in page and "ne pourra plus déclarer" in page
+
+    url = reverse("asso:mission_transition", args=[mission.pk, "complete"])
+    client.post(url)
+    mission.refresh_from_db()
+    assert mission.state == Mission.State.IN_PROGRESS
+
+    client.post(url, {"confirm": "1"})
+    mission.refresh_from_db()
+    active.refresh_from_db()
+    assert mission.state == Mission.State.COMPLETED and active.state == "completed"

@@ -105,11 +105,12 @@ def test_allowance_counts_validated_work_time_hours_of_the_current_year(company,
     HoursFactory(application=personal, date=today, hours=Decimal("3"))
     allowance = allowance_for(employee)
     assert allowance.total == 35
-    assert allowance.used == Decimal("8")
-    assert allowance.remaining == Decimal("27")
-    # 20 h granted, 17 validated on it so far (9 last year): 3 h still promised.
-    assert allowance.committed == Decimal("3")
-    assert allowance.available == Decimal("24")
+    assert allowance.validated == Decimal("8")
+    # 20 h granted, 17 validated on it so far (9 last year): 3 h still planned.
+    assert allowance.planned == Decimal("3")
+    assert allowance.used == Decimal("11")
+    assert allowance.left == Decimal("24")
+    assert allowance.over == 0
 
 
 def test_the_allowance_year_can_be_a_fiscal_year(company):
@@ -207,7 +208,7 @@ def test_the_queue_lists_pending_applications_with_the_allowance(
         response = client.get(reverse("companies:approvals"))
     assert response.status_code == 200
     assert response.content.decode().count('class="co-approval"') == 4
-    assert "35 h sur 35 h" in response.content.decode()
+    assert "35 h restantes sur 35 h" in response.content.decode()
 
 
 def test_approving_from_the_queue(client, employee, programme_admin, mission):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from companies.models import Company, CompanyMember
 from companies.services import employee_invite
+from missions.models import Mission
 from tests import factories
 
 from .conftest import HoursFactory, work_time_application
@@ -269,6 +270,18 @@ def test_reports_page_shows_figures_charts_and_stays_within_ten_queries(
     assert "<svg" in page and 'role="img"' in page
     assert "Heures validées" in page
     assert '<th scope="col">' in page
+
+
+def test_the_english_report_names_causes_and_skill_families_in_english(
+    client, programme_admin, engaged
+):
+    mission = Mission.objects.filter(applications__volunteer__user=engaged).first()
+    skill = mission.skills.first().skill
+    client.force_login(programme_admin)
+    page = client.get("/en" + reverse("companies:reports")).content.decode()
+    assert mission.cause.name_en in page and skill.family.name_en in page
+    if mission.cause.name_fr != mission.cause.name_en:
+        assert mission.cause.name_fr not in page
 
 
 def test_reports_filters_are_validated(client, programme_admin):

@@ -279,4 +279,4 @@ def test_the_programme_page_shows_the_hours_budget(client, event, programme_admi
     assert Application.objects.count() == 1
     client.force_login(programme_admin)
     page = client.get(reverse("companies:programme", args=[programme.pk])).content.decode()
-    assert "Budget : 7,5 h validées sur 400 h." in page
+    assert "Budget : 392,5 h restantes sur 400 h (7,5 h validées, 0 h accordées à venir)." in page

@@ -71,7 +71,7 @@ def test_the_settings_page_shows_the_current_values_within_ten_queries(
     with django_assert_max_num_queries(10):
         page = client.get(reverse("companies:settings")).content.decode()
     assert 'name="yearly_allowance_hours" value="35"' in page
-    assert 'name="loaded_hourly_cost" value="50.00"' in page
+    assert 'name="loaded_hourly_cost" value="50,00"' in page
     assert 'name="work_time_requires_approval"' in page and "checked" in page
     assert 'aria-current="page">Paramètres</a>' in page
 

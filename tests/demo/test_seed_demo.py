@@ -185,6 +185,8 @@ def test_engagements_are_consistent(demo):
     # Hours on running or finished engagements only, never in the future.
     assert not HoursEntry.objects.exclude(application__state__in=["active", "completed"]).exists()
     assert not HoursEntry.objects.filter(date__gt=today).exists()
+    for entry in HoursEntry.objects.select_related("application__mission"):
+        assert entry.date >= entry.application.engagement_start, entry
     assert not HoursEntry.objects.filter(state="rejected", rejection_reason="").exists()
     assert not Evaluation.objects.exclude(application__state="completed").exists()
     # On-site and hybrid missions say where; every mission asks for a required skill.
@@ -196,6 +198,27 @@ def test_engagements_are_consistent(demo):
         .filter(required=0)
         .exists()
     )
+
+
+def test_a_year_of_activity(demo):
+    """Applications, answers, hours and evaluations spread over the past year, each in
+    its order: published, applied, answered, then hours given and evaluated."""
+    now = timezone.now()
+    for application in Application.objects.select_related("mission"):
+        assert application.created_at <= now
+        if application.mission.published_at:
+            assert application.created_at >= application.mission.published_at, application
+        if application.decided_at:
+            assert application.created_at <= application.decided_at, application
+    for entry in HoursEntry.objects.all():
+        assert entry.created_at.date() >= entry.date and entry.created_at <= now
+
+    def months(dates):
+        return {(d.year, d.month) for d in dates}
+
+    assert len(months(Application.objects.values_list("created_at", flat=True))) >= 9
+    assert len(months(HoursEntry.objects.values_list("date", flat=True))) >= 9
+    assert len(months(Evaluation.objects.values_list("created_at", flat=True))) >= 6
 
 
 def test_identities_places_and_skills_look_real(demo):
@@ -459,3 +482,61 @@ def client_login_works() -> bool:
     from django.test import Client
 
     return Client().login(email="benevole@probono.test", password=DEMO_PASSWORD)
+
+
+def test_the_demo_association_gets_good_suggestions(demo, django_capture_on_commit_callbacks):
+    from missions import suggestions
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("recompute_suggestions", stdout=StringIO())
+    association = AssociationMember.objects.get(user__email="association@probono.test").association
+    today = timezone.localdate()
+    open_missions = [
+        mission
+        for mission in Mission.objects.published()
+        .with_taken_seats()
+        .filter(association=association, taken_seats__lt=F("seats"))
+        if mission.is_open_for_applications(today)
+    ]
+    assert open_missions
+    for mission in open_missions:
+        suggested = suggestions.for_mission(mission)
+        assert len(suggested) >= 3, mission
+        required = set(
+            mission.skills.filter(importance="required").values_list("skill_id", flat=True)
+        )
+        for pair in suggested[:3]:
+            held = set(
+                VolunteerSkill.objects.filter(profile_id=pair.volunteer_id).values_list(
+                    "skill_id", flat=True
+                )
+            )
+            assert held & required, pair
+            assert pair.score >= 0.8
+
+
+def test_the_demo_company_has_event_teams_to_review(demo, client):
+    from companies.models import TeamAssignment
+
+    marathon = Programme.objects.get(kind=Programme.Kind.MARATHON)
+    organiser = CompanyMember.objects.get(user__email="entreprise@probono.test")
+    assert organiser.company_id == marathon.company_id
+    assert organiser.role == CompanyMember.Role.PROGRAMME_ADMIN
+    assert marathon.teams_state == Programme.Teams.PROPOSED
+    registered = marathon.registrations.count()
+    assert registered >= 8
+    assert TeamAssignment.objects.filter(programme=marathon).count() == registered
+
+    client.force_login(organiser.user)
+    page = client.get(reverse("companies:programme", args=[marathon.pk]))
+    assert page.status_code == 200
+    assert "Publier" in page.content.decode()
+
+
+def test_the_demo_association_is_led_to_a_programme(demo, client):
+    client.force_login(User.objects.get(email="association@probono.test"))
+    board = client.get(reverse("asso:dashboard")).content.decode()
+    assert "vous sont ouverts" in board or "vous est ouvert" in board
+    invitations = client.get(reverse("companies:programme_invitations")).content.decode()
+    marathon = Programme.objects.get(kind=Programme.Kind.MARATHON)
+    assert marathon.name in invitations

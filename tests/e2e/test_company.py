@@ -110,7 +110,7 @@ def test_approving_a_work_time_engagement(live_server, page, client, company):
     page.get_by_role("link", name="1 engagement attend votre validation").click()
     expect(page).to_have_url(re.compile(r"/entreprise/validations/$"))
     request = page.locator(f"#demande-{application.pk}")
-    expect(request).to_contain_text("29 h sur 35 h")
+    expect(request).to_contain_text("29 h restantes sur 35 h")
     check_page(page, "company-approvals")
 
     # Too many hours first: the error is shown next to the field.
@@ -208,11 +208,11 @@ def test_an_event_from_registration_to_published_teams(live_server, page, client
     expect(page.locator(".messages")).to_contain_text("4 personnes placées, 0 sans équipe")
     expect(page.get_by_role("heading", name="Équipes proposées")).to_be_visible()
     check_page(page, "company-programme-teams")
-    row = page.get_by_role("row", name=re.compile(lea.email))
+    row = page.get_by_role("row", name=re.compile(re.escape(lea.full_name)))
     row.get_by_role("combobox").select_option(label="Sans équipe")
     row.get_by_role("button", name="Déplacer").click()
     expect(page.locator(".messages")).to_contain_text("Équipe modifiée")
-    row = page.get_by_role("row", name=re.compile(lea.email))
+    row = page.get_by_role("row", name=re.compile(re.escape(lea.full_name)))
     row.get_by_role("combobox").select_option(label="Défi n°2")
     row.get_by_role("button", name="Déplacer").click()
     page.get_by_role("button", name="Publier les équipes").click()

@@ -9,6 +9,7 @@ import importlib
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.apps import apps as django_apps
 from django.core import mail
 from django.utils import timezone
@@ -47,6 +48,8 @@ def sign_up(browser, live_server, email: str, role_label: str):
     page.set_default_timeout(20_000)
     page.goto(live_server.url + "/comptes/signup/")
     page.get_by_label(role_label).check()
+    page.locator("#id_first_name").fill(email.split("@")[0].capitalize())
+    page.locator("#id_last_name").fill("Testeur")
     page.locator("#id_email").fill(email)
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
@@ -60,15 +63,20 @@ def sign_up(browser, live_server, email: str, role_label: str):
 
 
 def staff_page(browser, live_server):
-    factories.UserFactory(
+    """Staff sign in to the admin with their password, then their authenticator's code."""
+    staff = factories.UserFactory(
         email="equipe@probono.test", password=PASSWORD, is_staff=True, is_superuser=True
     )
+    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
     page = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR").new_page()
     page.set_default_timeout(20_000)
-    page.goto(live_server.url + "/admin/login/")
-    page.locator("#id_username").fill("equipe@probono.test")
+    page.goto(live_server.url + "/admin/")
+    page.locator("#id_login").fill("equipe@probono.test")
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
+    page.get_by_role("button", name="Connexion", exact=True).click()
+    page.locator("#id_code").fill(factories.totp_code())
+    page.get_by_role("button", name="Connexion", exact=True).click()
+    expect(page.locator("#site-name")).to_be_visible()
     return page
 
 
@@ -188,7 +196,9 @@ def test_an_association_and_a_volunteer_go_from_sign_up_to_the_attestation(
     expect(hours).to_contain_text("Paramétrage du CRM")
     hours.get_by_role("button", name=re.compile("^Valider")).click()
     expect(asso.get_by_role("status")).to_contain_text("Heures validées")
-    asso.get_by_role("button", name="Terminer la mission").click()
+    # Ending the mission asks for a confirmation first.
+    asso.get_by_text("Terminer la mission", exact=True).click()
+    asso.get_by_role("button", name="Oui, terminer la mission").click()
     completed = asso.get_by_role("region", name="Engagements terminés")
     completed.get_by_text("Évaluer l'engagement").click()
     completed.get_by_label("5", exact=True).check()

@@ -1,7 +1,6 @@
 """A volunteer fills the profile, sees a mission suggested with its explanation,
 applies, logs hours and downloads the attestation, in a real browser."""
 
-import datetime
 import re
 
 import pytest
@@ -134,8 +133,8 @@ def test_volunteer_journey(live_server, page, client, published_mission):
     engagement = page.get_by_role("article", name=mission.title)
     expect(engagement).to_contain_text("En cours")
     engagement.get_by_text("Déclarer des heures").click()
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    engagement.get_by_label("Date").fill(yesterday.isoformat())
+    # Accepted today: the engagement's hours start today.
+    engagement.get_by_label("Date").fill(timezone.localdate().isoformat())
     engagement.get_by_label("Heures", exact=True).fill("3.5")
     engagement.get_by_label("Ce que vous avez fait").fill("Plan comptable")
     engagement.get_by_role("button", name="Enregistrer ces heures").click()

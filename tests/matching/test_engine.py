@@ -109,6 +109,36 @@ def test_same_family_skill_gets_a_quarter_but_alone_does_not_qualify():
     assert blocked == 0
 
 
+def test_a_nice_to_have_skill_alone_never_qualifies():
+    m = mission(required={S["web"]: 2}, nice={S["grants"]: 1})
+    score, f, blocked = one(volunteer(skills={S["grants"]: 4}), m)
+    assert blocked == E.BLOCK_NO_SKILL
+    assert f["skills"] > 0  # it still ranks: the share of the nice-to-have skill
+    ix = build([volunteer(skills={S["grants"]: 4})], [m])
+    assert len(E.top_volunteers(ix, 0).items) == 0
+    assert len(E.top_missions(ix, 0).items) == 0
+
+
+def test_a_related_required_skill_qualifies_and_the_nice_to_have_one_ranks():
+    m = mission(required={S["web"]: 2}, nice={S["grants"]: 1})
+    related_only, f_related, blocked = one(volunteer(skills={S["seo"]: 3}), m)
+    assert blocked == 0
+    with_nice, f_nice, blocked = one(volunteer(skills={S["seo"]: 3, S["grants"]: 2}), m)
+    assert blocked == 0
+    assert with_nice > related_only and f_nice["skills"] > f_related["skills"]
+
+
+def test_a_mission_requiring_no_skill_is_open_to_everyone_and_ranks_by_nice_to_have():
+    m = mission(required={}, nice={S["grants"]: 2})
+    _, without, blocked = one(volunteer(skills={S["payroll"]: 2}), m)
+    assert blocked == 0
+    _, holder, blocked = one(volunteer(skills={S["grants"]: 2}), m)
+    assert blocked == 0
+    assert holder["skills"] == 1.0 and without["skills"] == 0.0
+    ix = build([volunteer(skills={S["payroll"]: 2}), volunteer(skills={S["grants"]: 2})], [m])
+    assert E.top_volunteers(ix, 0).items.tolist() == [1, 0]
+
+
 def test_nice_to_have_skills_add_a_bonus_share():
     m = mission(required={S["web"]: 2}, nice={S["grants"]: 1})
     _, without, _ = one(volunteer(skills={S["web"]: 3}), m)
@@ -564,12 +594,18 @@ def test_explanation_sentence_in_french_and_english():
     )
     explanation = X.explain_pair(ix, 0, 0, NAMES)
     assert explanation.text_fr == (
-        "Couvre 3 des 4 compétences requises (manque : Cybersécurité) · 12 km · même cause"
-        " · disponible aux dates"
+        "Couvre 3 des 4 compétences requises : Développement web niveau 3, Comptabilité"
+        " niveau 2, Subventions niveau 4 ; manque : Cybersécurité (seulement Développement"
+        " web, de la même famille) · sur place, à 12 km, dans les 30 km du bénévole"
+        " · même cause · disponible du 9 mars au 8 avril 2026"
+        " · 20 h/mois du bénévole pour environ 10 h/mois demandées"
     )
     assert explanation.text_en == (
-        "Covers 3 of the 4 required skills (missing: Cybersecurity) · 12 km · same cause"
-        " · available on the dates"
+        "Covers 3 of the 4 required skills: Web development level 3, Accounting level 2,"
+        " Grants level 4; missing: Cybersecurity (only Web development, same family)"
+        " · on-site, 12 km away, within the volunteer's 30 km · same cause"
+        " · available from 9 March to 8 April 2026"
+        " · the volunteer's 20 h a month for about 10 h a month asked"
     )
     assert [f.code for f in explanation.factors] == list(FACTORS)
     as_json = explanation.as_json()
@@ -608,13 +644,16 @@ def test_explanation_notable_factors_and_names_mapping():
     names = {"fr": list(NAMES.names_fr), "en": list(NAMES.names_en)}
     (explanation,) = X.explain_details(E.pair_details(ix, [0], [0]), names)
     fr = explanation.text_fr
-    assert fr.startswith("Ne couvre pas la compétence requise (compétence proche pour :")
+    assert fr.startswith(
+        "Couvre en partie la compétence requise : WordPress, proche de Développement web"
+        " demandée (niveau 1, 2 demandé)"
+    )
     for part in (
         "à distance",
         "même cause",
-        "2 h/mois pour environ 13 h/mois demandées",
+        "2 h/mois du bénévole, moins que les 13 h/mois demandées environ",
         "ne parle pas : anglais",
-        "profil junior (recherché : senior)",
+        "profil junior, senior souhaité",
         "éligible au programme de son entreprise",
         "petite association",
         "aucun candidat pour l'instant",

@@ -175,11 +175,13 @@ def _allowed_by_the_records(vols, miss, excluded, v, m) -> bool:
         reach = 1.0 if mis["location_mode"] == "on_site" else DEFAULT_PARAMS.hybrid_zero_at
         if distance > vol["max_distance_km"] * reach + 1e-6:
             return False
-    listed = set(mis["required"]) | set(mis["nice"])
-    if listed:
+    # Only a required skill qualifies (directly or through a related one); a nice-to-have
+    # skill never does, and a mission requiring none is open to everyone.
+    required = set(mis["required"])
+    if required:
         own = set(vol["skills"])
         related = {int(s) for o in own for s in TAX.related[o].indices}
-        if not listed & (own | related):
+        if not required & (own | related):
             return False
     return True
 

@@ -51,6 +51,8 @@ def test_a_stored_list_gives_back_its_pairs_and_their_explanations(direction):
         np.testing.assert_allclose(stored.pairs["score"], want_scores)
         decoded = stored.details(owner=owner, owner_is_mission=direction == "missions")
         decoded.entry_skill = np.searchsorted(SKILL_PKS, decoded.entry_skill)
+        held = decoded.entry_via >= 0
+        decoded.entry_via = np.where(held, np.searchsorted(SKILL_PKS, decoded.entry_via), -1)
         again = X.explain_details(decoded, NAMES)
         assert [(e.text_fr, e.text_en) for e in again] == [
             (e.text_fr, e.text_en) for e in expected[position : position + size]

@@ -22,6 +22,7 @@ from missions.services import (
     hours_log,
     hours_reject,
     hours_validate,
+    mission_start,
 )
 from tests import factories
 
@@ -296,6 +297,73 @@ def test_hours_are_logged_only_by_the_volunteer_on_a_running_engagement(mission,
             application_id=application.pk, actor=application.volunteer.user, date=today, hours=30
         )
     assert "hours" in error.value.message_dict
+
+
+def test_hours_fall_within_the_engagement(mission, owner):
+    today = timezone.localdate()
+    mission.start_date = today - datetime.timedelta(days=20)
+    mission.save(update_fields=["start_date"])
+    application = factories.ApplicationFactory(
+        mission=mission,
+        state=State.ACTIVE,
+        decided_at=timezone.now() - datetime.timedelta(days=10),
+    )
+    user = application.volunteer.user
+    for day in (datetime.date(1900, 1, 1), today - datetime.timedelta(days=11)):
+        with pytest.raises(ValidationError) as error:
+            hours_log(application_id=application.pk, actor=user, date=day, hours=2)
+        assert "date" in error.value.message_dict
+    hours_log(
+        application_id=application.pk, actor=user, date=today - datetime.timedelta(days=10), hours=2
+    )
+
+    # Before the mission's start, even when accepted earlier.
+    Mission.objects.filter(pk=mission.pk).update(start_date=today - datetime.timedelta(days=3))
+    with pytest.raises(ValidationError) as error:
+        hours_log(
+            application_id=application.pk,
+            actor=user,
+            date=today - datetime.timedelta(days=4),
+            hours=2,
+        )
+    assert "date" in error.value.message_dict
+    assert HoursEntry.objects.filter(application=application).count() == 1
+
+
+def test_a_day_holds_at_most_24_hours_across_engagements(mission, owner):
+    today = timezone.localdate()
+    first = factories.ApplicationFactory(mission=mission, state=State.ACTIVE)
+    volunteer = first.volunteer
+    other = factories.ApplicationFactory(
+        mission=factories.MissionFactory(state=Mission.State.IN_PROGRESS),
+        volunteer=volunteer,
+        state=State.ACTIVE,
+    )
+    user = volunteer.user
+    hours_log(application_id=first.pk, actor=user, date=today, hours=Decimal("20"))
+    rejected = hours_log(application_id=other.pk, actor=user, date=today, hours=Decimal("4"))
+    with pytest.raises(ValidationError) as error:
+        hours_log(application_id=other.pk, actor=user, date=today, hours=Decimal("0.5"))
+    assert "24 h" in error.value.message_dict["hours"][0]
+    # Refused hours give their time back.
+    other_owner = factories.AssociationMemberFactory(association=other.mission.association).user
+    hours_reject(entry_id=rejected.pk, actor=other_owner, reason="Doublon")
+    hours_log(application_id=other.pk, actor=user, date=today, hours=Decimal("4"))
+    # Another person's hours do not count.
+    stranger = factories.ApplicationFactory(mission=mission, state=State.ACTIVE)
+    hours_log(application_id=stranger.pk, actor=stranger.volunteer.user, date=today, hours=8)
+
+
+def test_starting_a_mission_early_moves_its_start_to_today(mission, owner):
+    today = timezone.localdate()
+    Mission.objects.filter(pk=mission.pk).update(start_date=today + datetime.timedelta(days=30))
+    application = factories.ApplicationFactory(
+        mission=mission, state=State.ACCEPTED, decided_at=timezone.now()
+    )
+    mission_start(mission_id=mission.pk, actor=owner)
+    mission.refresh_from_db()
+    assert mission.start_date == today
+    hours_log(application_id=application.pk, actor=application.volunteer.user, date=today, hours=3)
 
 
 def test_rejected_hours_carry_a_reason_and_cannot_be_validated_after(mission, owner):

@@ -205,3 +205,31 @@ def test_the_thread_is_shown_in_english_under_en(client, application, applicant)
     response = client.get("/en" + thread_url(application))
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_names_never_emails_in_the_thread_its_notifications_and_emails(
+    client, application, applicant, owner, run_on_commit
+):
+    """A volunteer without a name (an account older than the names) is shown by a
+    number; a named association member by their full name."""
+    applicant.first_name = applicant.last_name = ""
+    applicant.email = "sans-nom@mail.test"
+    applicant.save()
+    owner.first_name, owner.last_name, owner.email = "Inès", "Martin", "ines@mail.test"
+    owner.save()
+    run_on_commit(message_post, application_id=application.pk, actor=applicant, body="Bonjour")
+    run_on_commit(message_post, application_id=application.pk, actor=owner, body="Bienvenue")
+
+    to_owner = Notification.objects.get(recipient=owner, kind=Kind.MESSAGE_RECEIVED)
+    to_applicant = Notification.objects.get(recipient=applicant, kind=Kind.MESSAGE_RECEIVED)
+    assert to_owner.context["author"] == f"Bénévole n° {applicant.pk}"
+    assert to_applicant.context["author"] == "Inès Martin"
+    for message in mail.outbox:
+        assert "sans-nom@mail.test" not in message.body
+        assert "ines@mail.test" not in message.body
+    for person in (owner, applicant):
+        client.force_login(person)
+        page = client.get(thread_url(application)).content.decode()
+        assert "Inès Martin" in page and f"Bénévole n° {applicant.pk}" in page
+        assert "sans-nom@mail.test" not in page
+        assert "ines@mail.test" not in page

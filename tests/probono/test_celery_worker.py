@@ -153,3 +153,50 @@ def test_a_full_recompute_runs_as_a_chord_on_a_real_worker(worker):
     assert run.state == MatchingRun.State.SUCCEEDED, run.error
     assert run.chunks_done == run.chunks_total >= 2  # both directions, chunked
     assert run.suggestions_count == SuggestionList.objects.aggregate(n=Sum("size"))["n"] > 0
+
+
+def test_a_real_worker_lists_a_new_volunteer_within_15_s_and_drops_a_filled_mission(
+    worker, settings
+):
+    from matching.models import MatchingRun, SuggestionList
+    from matching.tasks import request_mission_refresh
+    from missions.services import application_accept
+    from taxonomy.geo import warm
+    from taxonomy.models import Skill
+    from volunteers.services import volunteer_profile_save
+
+    def stored(**owner) -> list[int]:
+        row = SuggestionList.objects.filter(**owner).first()
+        return row.decoded().others if row else []
+
+    settings.MATCHING_COALESCE_SECONDS = 1
+    skill = Skill.objects.get(code="website_creation")
+    mission = factories.MissionFactory(seats=1)
+    factories.MissionSkillFactory(mission=mission, skill=skill, min_level=2)
+    request_mission_refresh(mission.pk)
+    # The worker is up and has loaded its arrays: they predate the volunteer below.
+    assert wait_for(lambda: MatchingRun.objects.filter(target_id=mission.pk).exists())
+    warm()  # the offline place indexes of this process, built once (seconds)
+
+    # The worker hears the sign-up, waits MATCHING_COALESCE_SECONDS (10 s by default)
+    # for more changes, then refreshes both directions.
+    started = time.monotonic()
+    profile = volunteer_profile_save(
+        actor=factories.UserFactory(),
+        city="Lyon",
+        postcode="69001",
+        skills={skill.pk: 3},
+        causes=[],
+        headline="Développeuse",
+    )
+    assert wait_for(lambda: profile.pk in stored(mission=mission), timeout=15)
+    assert wait_for(lambda: mission.pk in stored(volunteer=profile), timeout=15)
+    assert time.monotonic() - started < 15
+
+    applicant = factories.VolunteerFactory()
+    application = factories.ApplicationFactory(mission=mission, volunteer=applicant)
+    owner = factories.AssociationMemberFactory(association=mission.association).user
+    started = time.monotonic()
+    application_accept(application_id=application.pk, actor=owner)
+    assert wait_for(lambda: mission.pk not in stored(volunteer=profile), timeout=15)
+    assert time.monotonic() - started < 15

@@ -256,7 +256,8 @@ def test_the_language_switch_redirects_to_the_same_page_in_english(client, missi
 def test_navigation_for_a_signed_in_volunteer_and_for_staff(client, volunteer, staff):
     client.force_login(volunteer.user)
     content = html(client.get(reverse("home")))
-    assert volunteer.user.email in content
+    assert volunteer.user.full_name in content
+    assert volunteer.user.email not in content
     assert f'action="{reverse("account_logout")}"' in content
     assert "Se déconnecter" in content
     assert "Administration" not in content

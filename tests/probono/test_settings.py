@@ -79,5 +79,5 @@ def test_redis_url_switches_the_broker_and_the_cache():
     assert result.stdout.split()[-3:] == [
         "False",
         "redis://127.0.0.1:6379/3",
-        "django.core.cache.backends.redis.RedisCache",
+        "core.cache.ResilientRedisCache",
     ]

@@ -27,7 +27,14 @@ def onboarding(role: str) -> str:
 
 
 def sign_up(client, email: str, role: str | None):
-    data = {"email": email, "password1": PASSWORD, "password2": PASSWORD, "accept_terms": "on"}
+    data = {
+        "first_name": "Camille",
+        "last_name": "Durand",
+        "email": email,
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "accept_terms": "on",
+    }
     if role:
         data["role"] = role
     return client.post(reverse("account_signup"), data)

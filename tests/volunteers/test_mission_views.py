@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from matching.models import MatchingRun
 from missions.models import Application, Mission
 from tests import factories
 from tests.suggestions import store_list
@@ -44,8 +45,8 @@ def test_suggestions_are_listed_by_rank_with_their_explanation(client, volunteer
     content = text(client.get(SUGGESTIONS))
 
     assert content.index("Première mission") < content.index("Deuxième mission")
-    assert "Mission ouverte à tous les profils · 7 km" in content
-    assert content.index("· 7 km") < content.index("· 23 km")
+    assert "Mission ouverte à tous les profils · sur place, 7 km : dans vos 30 km" in content
+    assert content.index("7 km : dans vos 30 km") < content.index("23 km : dans vos 30 km")
     assert reverse("volunteers:apply", args=[first.pk]) in content
 
 
@@ -55,6 +56,40 @@ def test_suggestions_are_explained_in_english_under_en(client, volunteer, missio
     content = text(client.get("/en" + SUGGESTIONS))
     assert "Open to every profile · remote" in content
     assert "Mission ouverte à tous les profils" not in content
+    assert "Match: 90%" in content
+    assert "Skills: 2% of the score" in content
+    assert "Fairness: 20% of the score" in content
+
+
+def test_each_suggestion_shows_its_score_and_each_factors_share(client, volunteer, mission):
+    # The stored factors are 0.1 (skills) … 0.9 (fairness) with equal weights.
+    store_list(volunteer=volunteer, others=[mission], km=[12])
+    client.force_login(volunteer.user)
+    content = text(client.get(SUGGESTIONS))
+    assert "Correspondance : 90 %" in content
+    shares = [2, 4, 7, 9, 11, 13, 16, 18, 20]
+    labels = [
+        "Compétences",
+        "Cause",
+        "Lieu",
+        "Disponibilités",
+        "Langues",
+        "Séniorité",
+        "Format",
+        "Programme d'entreprise",
+        "Équité",
+    ]
+    for label, share in zip(labels, shares, strict=True):
+        assert f"{label} : {share} % du score" in content
+        assert f'style="width: {share}%"' in content
+    assert sum(shares) == 100
+
+
+def test_a_volunteer_reads_the_reasons_about_the_mission(client, volunteer, mission):
+    store_list(volunteer=volunteer, others=[mission], km=[12], small=True)
+    client.force_login(volunteer.user)
+    content = text(client.get(SUGGESTIONS))
+    assert "petite association · aucun candidat pour l'instant" in content
 
 
 def test_closed_missions_and_applied_ones_are_not_suggested(client, volunteer, association):
@@ -72,8 +107,26 @@ def test_closed_missions_and_applied_ones_are_not_suggested(client, volunteer, a
 
     assert "Mission close" not in content
     assert "Déjà candidaté" not in content
-    assert "en cours de calcul" in content
+    # The list was computed and is used up: nothing is still being computed.
+    assert "en cours de calcul" not in content
+    assert "Aucune nouvelle mission ne correspond" in content
     assert reverse("missions:list") in content
+
+
+def test_a_list_not_computed_yet_says_so(client, volunteer):
+    client.force_login(volunteer.user)
+    content = client.get(SUGGESTIONS).content.decode()
+    assert "en cours de calcul" in content
+
+    # Once a full run has finished since the profile changed, nothing is pending.
+    MatchingRun.objects.create(
+        scope=MatchingRun.Scope.FULL,
+        state=MatchingRun.State.SUCCEEDED,
+        finished_at=timezone.now(),
+    )
+    content = client.get(SUGGESTIONS).content.decode()
+    assert "en cours de calcul" not in content
+    assert "Aucune nouvelle mission ne correspond" in content
 
 
 def test_suggestions_say_what_the_profile_lacks(client, volunteer):

@@ -1,5 +1,9 @@
+import io
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from taxonomy.models import Cause, Skill
 from tests import factories
@@ -13,6 +17,8 @@ URL = "/benevole/profil/"
 def valid_post(**overrides):
     skill = Skill.objects.order_by("pk").first()
     data = {
+        "first_name": "Camille",
+        "last_name": "Martin",
         "headline": "Développeuse web",
         "occupation": "Cheffe de projet",
         "bio": "",
@@ -153,3 +159,123 @@ def test_the_navigation_offers_the_volunteer_space(client, volunteer, outsider):
     content = client.get("/").content.decode()
     assert "Devenir bénévole" in content
     assert "Mes engagements" not in content
+
+
+# --- Name, photo, experience, link and phone -------------------------------------------
+
+
+def png_upload(name="moi.png", size=(64, 64)):
+    out = io.BytesIO()
+    Image.new("RGB", size, "teal").save(out, "PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def test_the_profile_renames_the_person_and_keeps_what_they_present(client, volunteer):
+    client.force_login(volunteer.user)
+    content = client.get(URL).content.decode()
+    assert f'value="{volunteer.user.first_name}"' in content
+
+    response = client.post(
+        URL,
+        valid_post(
+            first_name=" Inès ",
+            last_name="Garcia",
+            experience="Vingt ans de comptabilité associative.",
+            profile_url="https://www.linkedin.com/in/ines-garcia",
+            phone="+33 6 12 34 56 78",
+        ),
+    )
+
+    assert response["Location"] == URL
+    volunteer.refresh_from_db()
+    volunteer.user.refresh_from_db()
+    assert volunteer.user.full_name == "Inès Garcia"
+    assert volunteer.experience == "Vingt ans de comptabilité associative."
+    assert volunteer.profile_url == "https://www.linkedin.com/in/ines-garcia"
+    assert volunteer.phone == "+33 6 12 34 56 78"
+
+
+def test_the_profile_requires_a_name(client, volunteer):
+    client.force_login(volunteer.user)
+
+    response = client.post(URL, valid_post(first_name="", last_name=""))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Indiquez votre prénom." in content and "Indiquez votre nom." in content
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["http://www.linkedin.com/in/x", "javascript:alert(1)", "ftp://cv.example.org/cv.pdf"],
+)
+def test_the_link_must_be_https(client, volunteer, link):
+    client.force_login(volunteer.user)
+
+    response = client.post(URL, valid_post(profile_url=link))
+
+    assert response.status_code == 200
+    assert "commençant par https://" in response.content.decode()
+    volunteer.refresh_from_db()
+    assert volunteer.profile_url == ""
+
+
+def test_a_link_without_a_scheme_becomes_https(client, volunteer):
+    client.force_login(volunteer.user)
+
+    client.post(URL, valid_post(profile_url="www.linkedin.com/in/x"))
+
+    volunteer.refresh_from_db()
+    assert volunteer.profile_url == "https://www.linkedin.com/in/x"
+
+
+@pytest.mark.parametrize("phone", ["12", "appelez-moi", "06 12 34 56 78 90 12 34"])
+def test_a_wrong_phone_is_refused(client, volunteer, phone):
+    client.force_login(volunteer.user)
+
+    response = client.post(URL, valid_post(phone=phone))
+
+    assert response.status_code == 200
+    assert "n&#x27;est pas valide" in response.content.decode()
+
+
+def test_a_photo_is_uploaded_shown_to_its_owner_and_removed(
+    client, volunteer, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(volunteer.user)
+
+    response = client.post(URL, valid_post(photo=png_upload()))
+
+    assert response["Location"] == URL
+    volunteer.refresh_from_db()
+    stored = volunteer.photo.name
+    assert stored.startswith("volunteers/photos/") and "moi" not in stored
+    assert reverse("volunteers:photo") in client.get(URL).content.decode()
+    assert client.get(reverse("volunteers:photo")).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, valid_post(photo=png_upload("autre.png")))
+    volunteer.refresh_from_db()
+    assert volunteer.photo.name != stored
+    assert not (tmp_path / stored).exists()  # the replaced file is gone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, valid_post(remove_photo="on"))
+    volunteer.refresh_from_db()
+    assert not volunteer.photo
+    assert client.get(reverse("volunteers:photo")).status_code == 404
+
+
+def test_a_file_that_is_not_an_image_is_refused_with_a_reason(
+    client, volunteer, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(volunteer.user)
+
+    response = client.post(URL, valid_post(photo=SimpleUploadedFile("cv.pdf", b"%PDF-1.4 nothing")))
+
+    assert response.status_code == 200
+    assert "pas une image lisible" in response.content.decode()
+    volunteer.refresh_from_db()
+    assert not volunteer.photo

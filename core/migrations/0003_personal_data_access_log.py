@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0001_initial'),
+        ('core', '0002_outbox'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
