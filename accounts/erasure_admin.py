@@ -66,6 +66,10 @@ class PersonalDataAdminMixin(_UserAdminBase):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A new account has no retention to show yet: the add page stays the plain form.
+        return super().get_inlines(request, obj) if obj is not None else []
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).select_related("retention")
 

@@ -48,6 +48,7 @@ def sign_up(client, **fields):
         "email": "lea@example.org",
         "password1": PASSWORD,
         "password2": PASSWORD,
+        "accept_terms": "on",
     } | fields
     return client.post(reverse("account_signup"), data)
 
