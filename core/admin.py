@@ -425,6 +425,15 @@ class PersonalDataAccessAdmin(StaffRoleAdmin):
         # A link, not the object's name: the log holds no copy of the person's data.
         return format_html('<a href="{}">n° {}</a>', url, access.object_id)
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 class OutboxStateFilter(admin.SimpleListFilter):
     title = gettext_lazy("état")

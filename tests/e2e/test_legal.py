@@ -30,6 +30,8 @@ def test_signing_up_requires_accepting_the_terms_and_records_it(live_server, pag
     settings.ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
     page.goto(live_server.url + "/comptes/signup/")
     page.get_by_label("Je suis bénévole").check()
+    page.locator("#id_first_name").fill("Camille")
+    page.locator("#id_last_name").fill("Durand")
     page.locator("#id_email").fill("camille@example.org")
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)

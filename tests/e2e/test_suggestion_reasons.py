@@ -111,7 +111,7 @@ def _expect_factor_bars(card, pattern):
     assert total == 100, texts
     # the bars themselves are drawn, not read: the text above says it all
     expect(card.locator(".factor-share__bar").first).to_have_attribute("aria-hidden", "true")
-    expect(card.locator(".factor-share__fill").first).to_be_visible()
+    expect(card.locator("meter.factor-share__bar").first).to_be_visible()
 
 
 def test_volunteer_and_association_read_the_facts_and_each_factors_share(

@@ -119,6 +119,8 @@ def test_a_kind_without_a_published_version_is_a_404(client):
 
 def sign_up(client, **extra):
     data = {
+        "first_name": "Camille",
+        "last_name": "Durand",
         "email": "camille@example.org",
         "role": "volunteer",
         "password1": PASSWORD,
