@@ -41,7 +41,7 @@ def test_a_volunteer_deletes_their_account_from_the_account_page(live_server, pa
     page.goto(live_server.url + "/")
     # Everything about the account is in the account menu, under the person's name.
     page.locator(".account-menu__toggle").click()
-    page.get_by_role("link", name="Mon compte", exact=True).click()
+    page.locator(".account-menu__panel").get_by_role("link", name="Mon compte", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
     check_page(page, "account")
 
@@ -52,7 +52,7 @@ def test_a_volunteer_deletes_their_account_from_the_account_page(live_server, pa
     check_page(page, "account-data")
 
     page.locator(".account-menu__toggle").click()
-    page.get_by_role("link", name="Mon compte", exact=True).click()
+    page.locator(".account-menu__panel").get_by_role("link", name="Mon compte", exact=True).click()
     page.get_by_role("link", name="Supprimer mon compte…").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Supprimer mon compte")
     check_page(page, "account-delete")

@@ -100,7 +100,7 @@ def test_from_the_pipeline_to_a_candidates_profile(
     _sign_in(page, client, live_server, member.user)
 
     page.goto(f"{live_server.url}/association/missions/{mission.pk}/")
-    expect(page.locator(".site-header__user")).to_have_text("Inès Martin")
+    expect(page.locator(".account-menu__toggle")).to_contain_text("Inès Martin")
     expect(page.locator("#suggestions")).to_contain_text("Zoé L.")
     expect(page.locator("#suggestions")).not_to_contain_text("Lambert")
     expect(page.locator("#applications")).to_contain_text("Camille Lefèvre-Dumas")
