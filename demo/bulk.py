@@ -104,6 +104,11 @@ class BulkWriter:
                         getattr(obj, name), cls=enc
                     )
                 )
+            elif isinstance(f, models.FileField):
+                # A file is stored as its name ("" for none).
+                getters.append(
+                    lambda obj, name=f.attname: getattr(obj, name).name or ""  # type: ignore[misc]
+                )
             else:
                 getters.append(operator.attrgetter(f.attname))
         qn = connection.ops.quote_name

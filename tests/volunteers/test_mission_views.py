@@ -81,7 +81,7 @@ def test_each_suggestion_shows_its_score_and_each_factors_share(client, voluntee
     ]
     for label, share in zip(labels, shares, strict=True):
         assert f"{label} : {share} % du score" in content
-        assert f'style="width: {share}%"' in content
+        assert f'max="100" value="{share}"' in content
     assert sum(shares) == 100
 
 
