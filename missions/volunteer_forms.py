@@ -74,6 +74,14 @@ class HoursForm(NoLabelSuffix, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
+    def limit_to(self, application) -> "HoursForm":
+        """Offer only the days of ``application``'s engagement in the date picker (the
+        service refuses the others, with the reason)."""
+        start = application.engagement_start
+        if start is not None:
+            self.fields["date"].widget.attrs["min"] = start.isoformat()
+        return self
+
 
 class EvaluationForm(NoLabelSuffix, forms.Form):
     rating = forms.TypedChoiceField(

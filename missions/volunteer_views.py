@@ -143,6 +143,8 @@ def _engagements_page(request, profile, *, bound=None, alert=(), status=200):
         if bound and bound[0] == application.pk:
             forms[bound[1]] = bound[2]
             row.update(open_form=bound[1], alert=alert)
+        if isinstance(hours := forms["hours"], HoursForm):
+            hours.limit_to(application)
         rows.append(row)
     return render(
         request,

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from missions import models as mission_models
 from missions.attestation import attestation_reference, reference_is_valid, render_attestation
-from missions.models import Application, Evaluation, HoursEntry
+from missions.models import Application, Evaluation, HoursEntry, Mission
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -352,3 +352,14 @@ def test_whole_hours_are_printed_without_decimals(completed_application):
     with translation.override("fr"):
         content = pdf_text(render_attestation(completed_application, compress=False))
     assert "20 h" in content
+
+
+def test_the_date_picker_offers_only_the_engagement_s_days(client, volunteer, active_application):
+    start = timezone.localdate() - datetime.timedelta(days=4)
+    Mission.objects.filter(pk=active_application.mission_id).update(start_date=start)
+    active_application.decided_at = None
+    active_application.save(update_fields=["decided_at"])
+    client.force_login(volunteer.user)
+    page = client.get(reverse("volunteers:engagements")).content.decode()
+    assert f'min="{start.isoformat()}"' in page
+    assert f'max="{timezone.localdate().isoformat()}"' in page
