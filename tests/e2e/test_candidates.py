@@ -93,7 +93,7 @@ def test_from_the_pipeline_to_a_candidates_profile(
         application=done, side=Evaluation.Side.ASSOCIATION, rating=5, objectives="met"
     )
     suggested = factories.VolunteerFactory(
-        user=factories.UserFactory(first_name="Zoé", last_name="Lambert"),
+        user=factories.UserFactory(first_name="Zoé", last_name="Kerhervé"),
         headline="Développeuse",
     )
     store_list(mission=mission, others=[suggested])
@@ -101,8 +101,8 @@ def test_from_the_pipeline_to_a_candidates_profile(
 
     page.goto(f"{live_server.url}/association/missions/{mission.pk}/")
     expect(page.locator(".account-menu__toggle")).to_contain_text("Inès Martin")
-    expect(page.locator("#suggestions")).to_contain_text("Zoé L.")
-    expect(page.locator("#suggestions")).not_to_contain_text("Lambert")
+    expect(page.locator("#suggestions")).to_contain_text("Zoé K.")
+    expect(page.locator("#suggestions")).not_to_contain_text("Kerhervé")
     expect(page.locator("#applications")).to_contain_text("Camille Lefèvre-Dumas")
     expect(page.locator("body")).not_to_contain_text("@")
     check_page(page, "asso-pipeline-names")
@@ -128,6 +128,6 @@ def test_from_the_pipeline_to_a_candidates_profile(
     check_page(page, "asso-candidate-profile-accepted")
 
     page.goto(f"{live_server.url}/association/missions/{mission.pk}/")
-    page.locator("#suggestions").get_by_role("link", name="Zoé L. — voir le profil").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Zoé L.")
+    page.locator("#suggestions").get_by_role("link", name="Zoé K. — voir le profil").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Zoé K.")
     expect(page.locator("main")).to_contain_text("Invitez cette personne à candidater")

@@ -59,7 +59,7 @@ def applicant(mission):
 
 @pytest.fixture
 def suggested(mission):
-    volunteer = named_volunteer("Zoé", "Lambert")
+    volunteer = named_volunteer("Zoé", "Kerhervé")
     store_list(mission=mission, others=[volunteer])
     return volunteer
 
@@ -71,7 +71,7 @@ def test_the_pipeline_shows_names_never_emails(member_client, mission, applicant
     page = member_client.get(reverse("asso:mission_pipeline", args=[mission.pk])).content.decode()
 
     assert "Camille Martin" in page  # an applicant, in full
-    assert "Zoé L." in page and "Lambert" not in page  # a suggestion, as the public sees it
+    assert "Zoé K." in page and "Kerhervé" not in page  # a suggestion, as the public sees it
     assert "@mail.test" not in page
     assert candidate_url(mission, applicant) in page
     assert candidate_url(mission, suggested) in page
@@ -159,8 +159,8 @@ def test_a_suggestion_profile_shows_the_public_name_and_no_contact(
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Zoé L." in page
-    assert "Lambert" not in page
+    assert "Zoé K." in page
+    assert "Kerhervé" not in page
     assert "@mail.test" not in page
     assert "Invitez cette personne à candidater" in page
 
