@@ -51,8 +51,10 @@ class SuggestionList(models.Model):
     size = models.PositiveSmallIntegerField(_("suggestions"))
     items = models.BinaryField(_("suggestions (format compact)"))
     # What a refresh of one mission (volunteer) needs to find the lists it enters or
-    # leaves without decoding them all: the other side's keys, and the lowest score.
+    # leaves without decoding them all: the other side's keys, their scores in the same
+    # order (rounded, see ``storage.SCORE_DIGITS``), and the lowest score.
     others = models.JSONField(_("suggérés"), default=list)
+    scores = models.JSONField(_("scores des suggérés"), default=list)
     floor = models.FloatField(_("score le plus bas"), default=0.0)
     engine_version = models.CharField(_("version du moteur"), max_length=20)
     computed_at = models.DateTimeField(_("calculées le"))

@@ -100,10 +100,10 @@ def _lists(
     return list(storage.encode(owner_pks, other_pks, ranks, details, loaded.skill_pks))
 
 
-def _members(items: bytes) -> tuple[list[int], float]:
-    """The other side's keys and the lowest score of a stored list."""
+def _members(items: bytes) -> tuple[list[int], list[float], float]:
+    """The other side's keys, their scores and the lowest score of a stored list."""
     stored = storage.decode(items)
-    return stored.others, stored.floor
+    return stored.others, stored.scores, stored.floor
 
 
 @transaction.atomic
@@ -136,16 +136,25 @@ def _upsert(owner_field: str, lists: list[tuple[int, int, bytes]]) -> None:
                 size=size,
                 items=items,
                 others=others,
+                scores=scores,
                 floor=floor,
                 engine_version=engine.ENGINE_VERSION,
                 computed_at=now,
             )
-            for owner, size, items, others, floor in rows
+            for owner, size, items, others, scores, floor in rows
         ],
         batch_size=500,
         update_conflicts=True,
         unique_fields=[owner_field],
-        update_fields=["size", "items", "others", "floor", "engine_version", "computed_at"],
+        update_fields=[
+            "size",
+            "items",
+            "others",
+            "scores",
+            "floor",
+            "engine_version",
+            "computed_at",
+        ],
     )
 
 
@@ -154,7 +163,9 @@ COPY_FROM = 100
 
 
 def _upsert_copied(
-    owner_field: str, rows: list[tuple[int, int, bytes, list[int], float]], now: dt.datetime
+    owner_field: str,
+    rows: list[tuple[int, int, bytes, list[int], list[float], float]],
+    now: dt.datetime,
 ) -> None:
     """The upsert of many lists on PostgreSQL: COPY them (binary) into a temporary
     table, then one INSERT ... ON CONFLICT from it, a third faster than a multi-row
@@ -166,28 +177,33 @@ def _upsert_copied(
         cursor.execute("DROP TABLE IF EXISTS pg_temp.incoming_lists")
         cursor.execute(
             "CREATE TEMPORARY TABLE incoming_lists"
-            " (owner bigint, size smallint, items bytea, others text, floor float8)"
+            " (owner bigint, size smallint, items bytea, others text, scores text,"
+            " floor float8)"
             " ON COMMIT DROP"
         )
         # Uncompressed here, so that the table compresses them its own way (lz4): a
         # value compressed here would be stored as it is, with the slower default.
         cursor.execute("ALTER TABLE incoming_lists ALTER COLUMN items SET STORAGE EXTERNAL")
         with cursor.copy("COPY incoming_lists FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(["int8", "int2", "bytea", "text", "float8"])
-            for owner_pk, size, items, others, floor in rows:
-                copy.write_row((owner_pk, size, items, _json_list(others), floor))
+            copy.set_types(["int8", "int2", "bytea", "text", "text", "float8"])
+            for owner_pk, size, items, others, scores, floor in rows:
+                copy.write_row(
+                    (owner_pk, size, items, _json_list(others), _json_list(scores), floor)
+                )
         cursor.execute(
-            f"INSERT INTO {table} ({owner}, size, items, others, floor, engine_version,"
-            " computed_at)"
-            " SELECT owner, size, items, others::jsonb, floor, %s, %s FROM incoming_lists"
+            f"INSERT INTO {table} ({owner}, size, items, others, scores, floor,"
+            " engine_version, computed_at)"
+            " SELECT owner, size, items, others::jsonb, scores::jsonb, floor, %s, %s"
+            " FROM incoming_lists"
             f" ON CONFLICT ({owner}) DO UPDATE SET size = EXCLUDED.size,"
-            " items = EXCLUDED.items, others = EXCLUDED.others, floor = EXCLUDED.floor,"
+            " items = EXCLUDED.items, others = EXCLUDED.others, scores = EXCLUDED.scores,"
+            " floor = EXCLUDED.floor,"
             " engine_version = EXCLUDED.engine_version, computed_at = EXCLUDED.computed_at",
             [engine.ENGINE_VERSION, now],
         )
 
 
-def _json_list(values: list[int]) -> str:
+def _json_list(values: list[int] | list[float]) -> str:
     return "[" + ",".join(map(str, values)) + "]"
 
 
@@ -371,14 +387,29 @@ def _own_list(
     return list(storage.encode(owners, scored.pks[best], ranks, details, skill_pks))
 
 
-def _lists_holding(owner_field: str, pk: int) -> set[int]:
-    """The owners (of ``owner_field``'s side) whose stored list holds ``pk``."""
+def _lists_holding(owner_field: str, pk: int) -> dict[int, float | None]:
+    """The owners (of ``owner_field``'s side) whose stored list holds ``pk``, with the
+    score it has there (None for a list stored without its scores)."""
+    column = connection.ops.quote_name(f"{owner_field}_id")
+    table = connection.ops.quote_name(SuggestionList._meta.db_table)
+    if connection.vendor == "postgresql":  # one query, through the GIN index of ``others``
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {column}, (scores ->> (member.at - 1)::int)::float8 FROM {table}"
+                " CROSS JOIN LATERAL jsonb_array_elements(others) WITH ORDINALITY"
+                " AS member(other, at)"
+                f" WHERE {column} IS NOT NULL AND others @> %s::jsonb"
+                " AND member.other = %s::jsonb",
+                [f"[{pk}]", str(pk)],
+            )
+            return dict(cursor.fetchall())
+    held: dict[int, float | None] = {}
     rows = SuggestionList.objects.filter(**{f"{owner_field}__isnull": False})
-    if connection.vendor == "postgresql":  # through the GIN index of ``others``
-        return set(rows.filter(others__contains=[pk]).values_list(f"{owner_field}_id", flat=True))
-    return {
-        owner for owner, others in rows.values_list(f"{owner_field}_id", "others") if pk in others
-    }
+    for owner, others, scores in rows.values_list(f"{owner_field}_id", "others", "scores"):
+        if pk in others:
+            at = others.index(pk)
+            held[owner] = scores[at] if at < len(scores) else None
+    return held
 
 
 def _floors(owner_field: str, pks: np.ndarray) -> dict[int, tuple[int, float]]:
@@ -419,10 +450,9 @@ def _merge_into_lists(
         beats |= np.isin(scored.pks, np.fromiter(holding, dtype=np.int64, count=len(holding)))
         for i in np.flatnonzero(beats).tolist():
             now[int(scored.pks[i])] = (float(scored.scores[i]), i)
-    # The lists holding it with the very score it has now stay as they are.
-    held = _held_scores(owner_field, pk, holding)
+    # The lists holding it with the score it has now stay as they are.
     changed = sorted(
-        [o for o in holding if o not in now or abs(held.get(o, -1.0) - now[o][0]) > 1e-6]
+        [o for o, score in holding.items() if o not in now or not _same(score, now[o][0])]
         + [o for o in now if o not in holding]
     )
     if not changed:
@@ -461,16 +491,8 @@ def _merge_into_lists(
     return len(lists) + len(emptied)
 
 
-def _held_scores(owner_field: str, pk: int, owners: set[int]) -> dict[int, float]:
-    """The score ``pk`` has in each of these owners' stored lists."""
-    found: dict[int, float] = {}
-    rows = SuggestionList.objects.filter(**{f"{owner_field}_id__in": sorted(owners)})
-    for owner, items in rows.values_list(f"{owner_field}_id", "items"):
-        pairs = storage.decode(items).pairs
-        at = np.flatnonzero(pairs["other"] == pk)
-        if len(at):
-            found[owner] = float(pairs["score"][at[0]])
-    return found
+def _same(held: float | None, score: float) -> bool:
+    return held is not None and abs(held - score) < storage.SCORE_TOLERANCE
 
 
 def _until_settled(refresh: Callable[[CurrentArrays], int]) -> int:

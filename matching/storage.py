@@ -69,6 +69,11 @@ _ENTRY_V1 = [
     ("min_level", "i1"),
     ("level", "i1"),
 ]
+# Decimals of the scores stored beside a list's members; a score that moved by less than
+# ``SCORE_TOLERANCE`` is the same score (the list is not rewritten for it).
+SCORE_DIGITS = 5
+SCORE_TOLERANCE = 10.0**-SCORE_DIGITS
+
 PAIR = np.dtype(
     [
         *_PAIR_V1,
@@ -178,15 +183,20 @@ class StoredList:
         others: list[int] = self.pairs["other"].tolist()
         return others
 
+    @property
+    def scores(self) -> list[float]:
+        """The pairs' scores, rounded to ``SCORE_DIGITS``: what the table keeps beside
+        ``others`` so that a refresh reads a pair's score without decoding the list."""
+        scores: list[float] = np.round(
+            self.pairs["score"].astype(np.float64), SCORE_DIGITS
+        ).tolist()
+        return scores
+
     def take(self, positions: Sequence[int] | np.ndarray) -> StoredList:
         """The pairs at ``positions`` (in that order), with their skill entries."""
         positions = np.asarray(positions, dtype=np.int64)
-        ends = np.cumsum(self.pairs["entries"].astype(np.int64))
-        starts = ends - self.pairs["entries"]
-        entry_positions = np.concatenate(
-            [np.arange(starts[i], ends[i]) for i in positions.tolist()] or [np.zeros(0, int)]
-        )
-        return StoredList(self.pairs[positions], self.entries[entry_positions], self.weights)
+        entries = _entry_positions(self.pairs["entries"], positions)
+        return StoredList(self.pairs[positions], self.entries[entries], self.weights)
 
     @classmethod
     def empty(cls, weights: np.ndarray) -> StoredList:
@@ -210,25 +220,19 @@ class StoredList:
         best ``k`` kept and ranked again: how one changed mission (volunteer) enters or
         leaves another's list without recomputing it. Equal scores are ordered by
         :func:`engine.tie_key` of the primary keys."""
-        keep = np.flatnonzero(self.pairs["other"] != drop)
-        parts = [self.take(keep)]
+        keep = self.pairs["other"] != drop
+        pairs, entries = self.pairs[keep], self.entries[np.repeat(keep, self.pairs["entries"])]
         if add is not None:
-            parts.append(add)
-        pairs = np.concatenate([part.pairs for part in parts])
-        entries = np.concatenate([part.entries for part in parts])
+            pairs = np.concatenate([pairs, add.pairs])
+            entries = np.concatenate([entries, add.entries])
         owners = np.full(len(pairs), owner, dtype=np.int64)
         order = np.lexsort(
             (E.tie_key(owners, pairs["other"].astype(np.int64)), -pairs["score"].astype(np.float64))
         )[:k]
-        ends = np.cumsum(pairs["entries"].astype(np.int64))
-        starts = ends - pairs["entries"]
-        entry_positions = np.concatenate(
-            [np.arange(starts[i], ends[i]) for i in order.tolist()] or [np.zeros(0, np.int64)]
-        )
-        ranked = pairs[order].copy()
+        ranked = pairs[order]  # a copy: fancy indexing
         ranked["rank"] = np.arange(1, len(ranked) + 1)
         weights = add.weights if add is not None else self.weights
-        return StoredList(ranked, entries[entry_positions], weights)
+        return StoredList(ranked, entries[_entry_positions(pairs["entries"], order)], weights)
 
     def details(self, *, owner: int, owner_is_mission: bool) -> E.PairDetails:
         """The pairs as :class:`matching.engine.PairDetails`, for the explanations.
@@ -274,6 +278,18 @@ class StoredList:
             weights=self.weights.astype(np.float32),
             **flags,
         )
+
+
+def _entry_positions(counts: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The positions of the skill entries of the pairs at ``positions`` (in that order),
+    given each pair's number of entries: their ranges, concatenated, without a loop."""
+    counts = counts.astype(np.int64)
+    starts = np.cumsum(counts) - counts
+    wanted = counts[positions]
+    before = np.cumsum(wanted) - wanted  # where each pair's entries land in the result
+    return np.arange(int(wanted.sum()), dtype=np.int64) + np.repeat(
+        starts[positions] - before, wanted
+    )
 
 
 def decode(data: bytes | memoryview) -> StoredList:

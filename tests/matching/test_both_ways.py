@@ -191,3 +191,25 @@ def test_a_process_reads_again_the_rows_changed_since_it_loaded(association, web
     assert current_arrays() is arrays
     assert volunteer.pk in arrays.volunteer_pks
     assert stored(mission=mission) == [volunteer.pk]
+
+
+def test_each_list_keeps_its_members_scores_and_is_rewritten_only_when_one_moves(
+    association, web
+):
+    mission = open_mission(association, web)
+    volunteer = factories.VolunteerFactory()
+    factories.VolunteerSkillFactory(profile=volunteer, skill=web, level=3)
+    refresh_volunteer(volunteer.pk)
+    row = SuggestionList.objects.get(volunteer=volunteer)
+    assert row.others == [mission.pk]
+    assert row.scores == row.decoded().scores and 0 < row.scores[0] <= 1
+
+    # A refresh of the mission that changes nothing for this volunteer leaves the row.
+    refresh_mission(mission.pk)
+    assert SuggestionList.objects.get(volunteer=volunteer).computed_at == row.computed_at
+
+    # A row stored before the scores were kept beside the members is written again.
+    SuggestionList.objects.filter(pk=row.pk).update(scores=[])
+    refresh_mission(mission.pk)
+    again = SuggestionList.objects.get(volunteer=volunteer)
+    assert again.scores == row.scores and again.computed_at > row.computed_at
