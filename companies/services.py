@@ -124,8 +124,14 @@ def company_join_by_email_domain(*, user: User, email: str) -> CompanyMember | N
 
 
 def _attach_employer(user: User, company_id: int) -> None:
-    """A volunteer profile without an employer gets this one (never replaced silently)."""
-    VolunteerProfile.objects.filter(user=user, employer__isnull=True).update(employer=company_id)
+    """A volunteer profile without an employer gets this one (never replaced silently).
+
+    Logged as a change of the profile: the missions reserved to the company's programmes
+    are suggested to them from then on."""
+    for profile in VolunteerProfile.objects.filter(user=user, employer__isnull=True):
+        profile.employer_id = company_id
+        profile.save(update_fields=["employer", "updated_at"])
+        log_action(profile, "volunteerprofile.change", actor=user, data={"employer": company_id})
 
 
 @transaction.atomic

@@ -8,7 +8,9 @@ transaction as the change: before each use, the actions logged since the last lo
 the volunteers and missions to read again. Those rows are read fresh and scored apart
 (the *overlay*), and their stale base rows are excluded: no reader scores a row older
 than the last change it could see. When the overlay grows past
-``MATCHING_OVERLAY_MAX_ROWS``, or the day changes, the base is loaded again.
+``MATCHING_OVERLAY_MAX_ROWS``, or the day changes, or the taxonomy changed (skills and
+their relations, causes, départements: every row may score differently), the base is
+loaded again.
 
 A transaction's log entry carries the time it was written, not the time it committed:
 each look reads back ``CHANGE_MARGIN`` before the previous one, so that a change whose
@@ -43,6 +45,7 @@ MISSION_CHANGES = (
     "mission.complete",
     "mission.cancel",
     "mission.expire",
+    "mission.submit_to_programme",  # reserved from then on to the programme's company
 )
 #: Application actions that take or free a seat, or end "nobody applied yet": the
 #: mission's row changes (a full mission is no longer open to suggestions).
@@ -55,7 +58,10 @@ SEAT_CHANGES = (
     "application.promote",
     "application.refuse",
 )
-CHANGES = VOLUNTEER_CHANGES + MISSION_CHANGES + SEAT_CHANGES
+#: Actions after which every row may score differently (a skill related to another, a
+#: cause or a département added or removed): the base is loaded again.
+RELOADING_CHANGES = ("taxonomy.change",)
+CHANGES = VOLUNTEER_CHANGES + MISSION_CHANGES + SEAT_CHANGES + RELOADING_CHANGES
 
 
 @dataclass(eq=False)
@@ -72,6 +78,7 @@ class CurrentArrays:
     volunteers: engine.VolunteerArrays | None = None
     mission_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     missions: engine.MissionArrays | None = None
+    outdated: bool = False  # a change since the base concerns every row
 
     def stale_volunteers(self) -> np.ndarray:
         """Base indices of the volunteers changed since (their base rows are stale)."""
@@ -94,6 +101,8 @@ class CurrentArrays:
         self.seen = {entry[0] for entry in entries}
         if not new:
             return False
+        if any(action in RELOADING_CHANGES for _id, action, _pk in new):
+            self.outdated = True
         volunteers = {pk for _id, action, pk in new if action in VOLUNTEER_CHANGES}
         missions = {pk for _id, action, pk in new if action in MISSION_CHANGES}
         applications = [pk for _id, action, pk in new if action in SEAT_CHANGES]
@@ -136,6 +145,7 @@ def _load() -> CurrentArrays:
     arrays = CurrentArrays(base=load_index(), since=started - CHANGE_MARGIN)
     # What changed within the margin before the load may predate it: read it again.
     arrays.catch_up()
+    arrays.outdated = False  # the taxonomy was read after any change found there
     return arrays
 
 
@@ -149,7 +159,7 @@ def current_arrays() -> CurrentArrays:
             arrays.catch_up()
         except KeyError:  # a skill or cause the base does not know: load everything
             arrays = _load()
-        if arrays.overlay_rows > settings.MATCHING_OVERLAY_MAX_ROWS:
+        if arrays.outdated or arrays.overlay_rows > settings.MATCHING_OVERLAY_MAX_ROWS:
             arrays = _load()
     _cache["arrays"] = arrays
     return arrays

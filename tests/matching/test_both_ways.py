@@ -2,7 +2,10 @@
 own list, and enters or leaves the other side's lists; a full mission leaves every list
 and comes back when a seat frees; a process's arrays follow the changes, not an age."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from matching.models import SuggestionList
 from matching.selectors import mission_suggestions, volunteer_suggestions
@@ -193,9 +196,7 @@ def test_a_process_reads_again_the_rows_changed_since_it_loaded(association, web
     assert stored(mission=mission) == [volunteer.pk]
 
 
-def test_each_list_keeps_its_members_scores_and_is_rewritten_only_when_one_moves(
-    association, web
-):
+def test_each_list_keeps_its_members_scores_and_is_rewritten_only_when_one_moves(association, web):
     mission = open_mission(association, web)
     volunteer = factories.VolunteerFactory()
     factories.VolunteerSkillFactory(profile=volunteer, skill=web, level=3)
@@ -213,3 +214,47 @@ def test_each_list_keeps_its_members_scores_and_is_rewritten_only_when_one_moves
     refresh_mission(mission.pk)
     again = SuggestionList.objects.get(volunteer=volunteer)
     assert again.scores == row.scores and again.computed_at > row.computed_at
+
+
+def test_a_mission_put_forward_for_a_programme_leaves_the_lists_of_people_outside_it(
+    association, owner, web, django_capture_on_commit_callbacks
+):
+    from companies.models import Programme
+    from companies.programmes import programme_submit_mission
+
+    company = factories.CompanyFactory()
+    programme = Programme.objects.create(
+        company=company,
+        name="Marathon pro bono",
+        kind=Programme.Kind.MARATHON,
+        starts_on=timezone.localdate() + dt.timedelta(days=10),
+        ends_on=timezone.localdate() + dt.timedelta(days=11),
+    )
+    programme.invited_associations.add(association)
+    mission = open_mission(association, web)
+    outside = factories.VolunteerFactory()
+    employee = factories.VolunteerFactory(employer=company)
+    for volunteer in (outside, employee):
+        factories.VolunteerSkillFactory(profile=volunteer, skill=web, level=3)
+    refresh_mission(mission.pk)  # this process's arrays know the mission as open to all
+    assert sorted(stored(mission=mission)) == sorted([outside.pk, employee.pk])
+    assert mission.pk in stored(volunteer=outside)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        programme_submit_mission(programme_id=programme.pk, mission_id=mission.pk, actor=owner)
+
+    assert mission.pk not in stored(volunteer=outside)
+    assert mission.pk in stored(volunteer=employee)
+    assert stored(mission=mission) == [employee.pk]
+    refresh_volunteer(outside.pk)  # from this process's arrays, caught up by the log
+    assert mission.pk not in stored(volunteer=outside)
+
+
+def test_a_taxonomy_change_loads_every_process_arrays_again(association, web, payroll):
+    before = current_arrays().base
+    assert current_arrays().base is before
+    web.related.add(payroll)
+    assert current_arrays().base is not before
+    after = current_arrays().base
+    Skill.objects.filter(pk=payroll.pk).update(name_fr="Paie")  # not through a save: unseen
+    assert current_arrays().base is after
