@@ -287,9 +287,10 @@ def _entry_positions(counts: np.ndarray, positions: np.ndarray) -> np.ndarray:
     starts = np.cumsum(counts) - counts
     wanted = counts[positions]
     before = np.cumsum(wanted) - wanted  # where each pair's entries land in the result
-    return np.arange(int(wanted.sum()), dtype=np.int64) + np.repeat(
+    found: np.ndarray = np.arange(int(wanted.sum()), dtype=np.int64) + np.repeat(
         starts[positions] - before, wanted
     )
+    return found
 
 
 def decode(data: bytes | memoryview) -> StoredList:
