@@ -419,6 +419,12 @@ class VolunteerProfileWriteSerializer(serializers.ModelSerializer):
         return value
 
 
+class FactorShareSerializer(serializers.Serializer):
+    factor = serializers.CharField(read_only=True, source="code")
+    label = serializers.CharField(read_only=True, help_text="In the language of the request.")
+    percent = serializers.IntegerField(read_only=True)
+
+
 class _SuggestionSerializer(serializers.Serializer):
     rank = serializers.IntegerField(
         read_only=True, help_text="1 for the best; 0 for a volunteer proposed by the staff."
@@ -431,6 +437,14 @@ class _SuggestionSerializer(serializers.Serializer):
     )
     explanation = serializers.CharField(
         read_only=True, help_text="The reasons, in the language of the request."
+    )
+    shares = FactorShareSerializer(
+        many=True,
+        read_only=True,
+        help_text=(
+            "The factors that count in the score, each with its share of it in percents "
+            "(they add up to 100), as the pages show them; empty for a staff proposal."
+        ),
     )
     # A field named like Field.source, which the stubs see here.
     source = serializers.ChoiceField(  # type: ignore[assignment]

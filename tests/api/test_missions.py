@@ -239,8 +239,15 @@ def test_an_association_sees_its_missions_top_volunteers_with_reasons(
     )
     assert set(rows[0]["factors"]) >= {"skills", "place", "cause"}
     assert rows[0]["volunteer"]["skills"]
+    shares = rows[0]["shares"]
+    assert sum(share["percent"] for share in shares) == 100
+    assert {share["factor"] for share in shares} <= set(rows[0]["factors"])
+    assert all(share["percent"] > 0 and share["label"] for share in shares)
     assert "email" not in rows[0]["volunteer"]
     english = client.get(f"/api/v1/missions/{mission.pk}/suggestions/", HTTP_ACCEPT_LANGUAGE="en")
+    assert [share["label"] for share in english.json()["results"][0]["shares"]] != [
+        share["label"] for share in shares
+    ]
     assert english.json()["results"][0]["explanation"] == (
         "Open to every profile · on-site, 10 km away, within the volunteer's 30 km"
         " · available, no fixed dates"
