@@ -282,6 +282,8 @@ def _pipeline(request, mission: Mission, *, bound=None, status=200):
             "mission": mission,
             "association": mission.association,
             "is_open": is_open,
+            "is_full": sum(a.state in Application.SEAT_STATES for a in applications)
+            >= mission.seats,
             "suggestions": suggested,
             "waiting": groups[S.APPLIED],
             "waitlisted": groups[S.WAITLISTED],

@@ -68,3 +68,21 @@ def test_another_association_cannot_open_the_pipeline(client, mission, suggested
     stranger = factories.AssociationMemberFactory().user
 
     assert pipeline(client, stranger, mission).status_code == 404
+
+
+def test_an_open_mission_without_suggestion_says_who_would_be_suggested(client, owner, mission):
+    page = pipeline(client, owner, mission).content.decode()
+
+    assert "Personne ne correspond encore" in page
+    assert "Toutes les places sont prises" not in page
+
+
+def test_a_full_mission_says_it_is_no_longer_suggested_until_a_seat_frees(client, owner, mission):
+    from missions.models import Application
+
+    factories.ApplicationFactory(mission=mission, state=Application.State.ACCEPTED)
+
+    page = pipeline(client, owner, mission).content.decode()
+
+    assert "Toutes les places sont prises" in page
+    assert "Personne ne correspond encore" not in page
