@@ -113,14 +113,34 @@ def _refresh_one(kind: str, pk: int, compute: Callable[[int], int]) -> int:
     return written
 
 
+def _refill_volunteers(volunteer_pks: list[int]) -> None:
+    for pk in volunteer_pks:
+        request_volunteer_refresh(pk)
+
+
+def _refill_missions(mission_pks: list[int]) -> None:
+    for pk in mission_pks:
+        request_mission_refresh(pk)
+
+
 @shared_task(**RETRY)
 def refresh_mission(mission_id: int) -> int:
-    return _refresh_one("mission", mission_id, suggestion_refresh_mission)
+    """The mission's own list and the volunteers' lists it enters or leaves; those it
+    shrinks below ``MATCHING_REFILL_BELOW`` are computed again next."""
+    return _refresh_one(
+        "mission",
+        mission_id,
+        lambda pk: suggestion_refresh_mission(pk, refill=_refill_volunteers),
+    )
 
 
 @shared_task(**RETRY)
 def refresh_volunteer(volunteer_id: int) -> int:
-    return _refresh_one("volunteer", volunteer_id, suggestion_refresh_volunteer)
+    return _refresh_one(
+        "volunteer",
+        volunteer_id,
+        lambda pk: suggestion_refresh_volunteer(pk, refill=_refill_missions),
+    )
 
 
 def _chunks(pks: list[int], n: int) -> list[list[int]]:

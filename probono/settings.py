@@ -369,6 +369,9 @@ LOGGING = {
 MATCHING_WEIGHTS = env.json("MATCHING_WEIGHTS", default={})
 MATCHING_PARAMS = env.json("MATCHING_PARAMS", default={})
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=50)
+# A list that other changes shrink below this many suggestions is computed again in the
+# background (a mission filled or closed leaves the lists holding it with one fewer).
+MATCHING_REFILL_BELOW = env.int("MATCHING_REFILL_BELOW", default=40)
 # Refresh requests for one mission or volunteer within this window make one run.
 MATCHING_COALESCE_SECONDS = env.int("MATCHING_COALESCE_SECONDS", default=10)
 # A process keeps the volunteers and missions it loaded, and reads again only the rows
