@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format worker beat messages clean bench bench-matching
+.PHONY: run test lint format worker beat messages clean bench bench-matching bench-scale
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -71,6 +71,16 @@ bench-matching: $(STAMP)
 		psql "$(dir $(BENCH_WORKERS_DATABASE_URL))postgres" -c "create database $(notdir $(BENCH_WORKERS_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_WORKERS_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_WORKERS_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/bench_workers.py
+
+# National scale: 1,000,000 volunteers and 60,000 missions in a database of its own,
+# seeded once (about a quarter of an hour), then recomputed through real workers.
+BENCH_SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/probono_scale
+
+bench-scale: $(STAMP)
+	psql "$(BENCH_SCALE_DATABASE_URL)" -c "select 1" > /dev/null 2>&1 || \
+		psql "$(dir $(BENCH_SCALE_DATABASE_URL))postgres" -c "create database $(notdir $(BENCH_SCALE_DATABASE_URL))"
+	DATABASE_URL=$(BENCH_SCALE_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_SCALE_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/bench_scale.py
 
 # Refresh the English catalogue after changing user-facing strings.
 messages: $(STAMP)
