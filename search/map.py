@@ -133,9 +133,11 @@ def departement_map(query: QueryDict, form: MissionSearchForm) -> dict[str, Any]
                 x=tile.column * (TILE + GAP),
                 y=tile.row * (TILE + GAP),
                 url=_query(query, form, departement=str(pks[tile.code])),
+                # The visible text (the code, then the count) starts the name, so that
+                # voice control users can say what they see.
                 label=ngettext(
-                    "%(name)s (%(code)s) : %(count)s mission sur place ou hybride",
-                    "%(name)s (%(code)s) : %(count)s missions sur place ou hybrides",
+                    "%(code)s : %(count)s mission sur place ou hybride, %(name)s",
+                    "%(code)s : %(count)s missions sur place ou hybrides, %(name)s",
                     count,
                 )
                 % {"name": tile.name, "code": tile.code, "count": count},

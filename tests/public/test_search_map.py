@@ -26,7 +26,7 @@ def on_site(make_mission, code: str, **fields):
 
 def tile_link(content: str, code: str) -> str:
     match = re.search(
-        rf'<a href="([^"]*)" class="fr-map__link[^"]*" aria-label="[^"]*\({code}\)', content
+        rf'<a href="([^"]*)" class="fr-map__link[^"]*" aria-label="{code} : ', content
     )
     assert match, code
     return match.group(1).replace("&amp;", "&")
@@ -56,9 +56,9 @@ def test_the_map_counts_open_missions_on_site_by_departement(client, make_missio
 
     content = page(client, {"vue": "carte"})
 
-    assert "Gironde (33) : 2 missions sur place ou hybrides" in content
-    assert "Rhône (69) : 1 mission sur place ou hybride" in content
-    assert "Ain (01) : 0 missions sur place ou hybrides" in content
+    assert "33 : 2 missions sur place ou hybrides, Gironde" in content
+    assert "69 : 1 mission sur place ou hybride, Rhône" in content
+    assert "01 : 0 missions sur place ou hybrides, Ain" in content
     assert content.count('class="fr-map__link') == len(DEPARTEMENTS)
     assert 'class="card mission-card"' not in content  # the map replaces the list
 
@@ -71,13 +71,13 @@ def test_the_counts_follow_the_other_filters_but_not_the_place(client, make_miss
 
     content = page(client, {"vue": "carte", "cause": culture.pk, "departement": lyon.pk})
 
-    assert "Gironde (33) : 1 mission sur place ou hybride" in content
+    assert "33 : 1 mission sur place ou hybride, Gironde" in content
     link = tile_link(content, "33")
     gironde = Departement.objects.get(code="33")
     assert f"departement={gironde.pk}" in link
     assert f"cause={culture.pk}" in link
     assert "vue=" not in link and f"departement={lyon.pk}" not in link
-    assert re.search(r'fr-map__link--selected" aria-label="Rhône \(69\)', content)
+    assert re.search(r'fr-map__link--selected" aria-label="69 : ', content)
 
 
 def test_a_departement_link_filters_the_search(client, make_mission):
@@ -116,7 +116,7 @@ def test_the_map_stays_within_the_query_budget(
     with django_assert_max_num_queries(10):
         content = page(client, {"vue": "carte", "formats": ["mission"]})
 
-    assert "Corse-du-Sud (2A) : 3 missions" in content
+    assert "2A : 3 missions sur place ou hybrides, Corse-du-Sud" in content
 
 
 def test_an_invalid_search_shows_an_empty_map_and_the_errors(client, make_mission):
@@ -125,4 +125,4 @@ def test_an_invalid_search_shows_an_empty_map_and_the_errors(client, make_missio
     content = page(client, {"vue": "carte", "radius": "loin"})
 
     assert 'role="alert"' in content
-    assert "Gironde (33) : 0 mission" in content
+    assert "33 : 0 missions sur place ou hybrides, Gironde" in content
