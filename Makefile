@@ -5,15 +5,36 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format worker beat messages clean bench bench-matching
+.PHONY: run test lint format worker beat messages clean bench bench-matching lock
 
-$(STAMP): pyproject.toml
+# Every package comes from the lock files, pinned with its hashes: requirements-dev.txt
+# (the product, dev and demo extras) here and in CI, requirements.txt (the product alone)
+# in the production image. `make lock` refreshes both from pyproject.toml.
+$(STAMP): pyproject.toml requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		(echo "Python 3.11 or newer is required ($(PYTHON))." && exit 1)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,demo]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	@$(PY) -m pip check > /dev/null || ($(PY) -m pip check; \
+		echo "The lock files miss a dependency of pyproject.toml: run make lock." && exit 1)
 	touch $(STAMP)
+
+# Refresh the lock files after changing the dependencies in pyproject.toml: every pin
+# that still fits is kept. UPGRADE=1 moves every package to its newest allowed version,
+# UPGRADE=django (one name) that package only. Then run make test and commit both files.
+LOCK_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" --quiet
+UPGRADE ?=
+lock: $(VENV)/bin/uv
+	$(LOCK_COMPILE) --extra dev --extra demo -o requirements-dev.txt \
+		$(if $(filter 1,$(UPGRADE)),--upgrade,$(if $(UPGRADE),--upgrade-package $(UPGRADE)))
+	$(LOCK_COMPILE) --constraint requirements-dev.txt -o requirements.txt
+
+$(VENV)/bin/uv:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet 'uv>=0.9,<1'
 
 # Serve the product on http://$(HOST) with demo data. With REDIS_URL set, a Celery
 # worker and beat run beside the web server; without it, tasks run in-process.
