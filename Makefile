@@ -36,20 +36,24 @@ $(VENV)/bin/uv:
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet 'uv>=0.9,<1'
 
-# Serve the product on http://$(HOST) with demo data. With REDIS_URL set, a Celery
-# worker and beat run beside the web server; without it, tasks run in-process.
+# Serve the product on http://$(HOST) with demo data (e-mail links too: SITE_URL), and
+# run the periodic jobs of CELERY_BEAT_SCHEDULE beside the server: with REDIS_URL set, a
+# Celery worker with an embedded beat; without it, beat alone, which runs each job
+# in-process (tasks run in-process then, no broker needed).
+run: export SITE_URL ?= http://$(HOST)
 run: $(STAMP)
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	$(PY) manage.py recompute_suggestions --if-empty
+	@$(PY) manage.py migrate --noinput -v0
+	@LOG_LEVEL=WARNING $(PY) manage.py seed_demo --no-accounts
+	@LOG_LEVEL=WARNING $(PY) manage.py recompute_suggestions --if-empty
 	@if [ -n "$$REDIS_URL" ]; then \
-		echo "REDIS_URL is set: starting a Celery worker with beat beside the server."; \
-		$(VENV)/bin/celery -A probono worker --beat --loglevel=INFO --concurrency=2 & \
-		trap "kill $$! 2>/dev/null" EXIT INT TERM; \
-		$(PY) manage.py runserver $(HOST); \
+		echo "Periodic jobs: a Celery worker with beat (REDIS_URL is set)."; \
+		$(VENV)/bin/celery -A probono --quiet worker --beat --loglevel=WARNING --concurrency=2 & \
 	else \
-		$(PY) manage.py runserver $(HOST); \
-	fi
+		echo "Periodic jobs: Celery beat, each job run in-process (no REDIS_URL)."; \
+		$(VENV)/bin/celery -A probono --quiet beat --loglevel=WARNING & \
+	fi; \
+	trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	$(PY) manage.py rundemo $(HOST)
 
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run
