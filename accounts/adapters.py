@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.http import urlencode
 
+from core.site import absolute_url
 from legal.services import consent_record_current
 from legal.views import client_ip
 
@@ -53,6 +54,24 @@ class AccountAdapter(DefaultAccountAdapter):
         # themselves out, and each address stays limited across all accounts.
         account_key = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{account_key}:{self.get_client_ip(request)}"
+
+    # Links in allauth's e-mails lead to the site's public address (SITE_URL), the one
+    # our own e-mails use, whatever host or port the request came through.
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return absolute_url(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def get_reset_password_from_key_url(self, key):
+        return absolute_url(super().get_reset_password_from_key_url(key))
+
+    def send_account_already_exists_mail(self, email):
+        self.send_mail(
+            "account/email/account_already_exists",
+            email,
+            {
+                "signup_url": absolute_url(reverse("account_signup")),
+                "password_reset_url": absolute_url(reverse("account_reset_password")),
+            },
+        )
 
     def save_user(self, request, user, form, commit=True):
         # E-mails to this person go out in the language they signed up in.

@@ -8,6 +8,7 @@ refuses to start without its secrets.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -39,7 +40,7 @@ if DJANGO_ENV not in {"development", "production"}:
 PRODUCTION = DJANGO_ENV == "production"
 
 if PRODUCTION:
-    for required in ("SECRET_KEY", "ALLOWED_HOSTS"):
+    for required in ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"):
         if not env.str(required, default=""):
             raise ImproperlyConfigured(f"{required} must be set when DJANGO_ENV=production.")
     SECRET_KEY = env.str("SECRET_KEY")
@@ -56,7 +57,17 @@ SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 DEBUG = envbool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The site's name and public address: allauth's e-mails and ours say the name and build
+# their links on the address (`make run` sets it from HOST); django.contrib.sites' row
+# follows both after every migrate (core.site).
+SITE_NAME = env.str("SITE_NAME", default="probono")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if urlsplit(SITE_URL).scheme not in {"http", "https"} or not urlsplit(SITE_URL).netloc:
+    raise ImproperlyConfigured(
+        f"SITE_URL must be an http(s) address (https://probono.example.org), not {SITE_URL!r}."
+    )
+if urlsplit(SITE_URL).path:
+    raise ImproperlyConfigured("SITE_URL is the site's address only, without a path.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -262,7 +273,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[probono] "
+# Subjects start with "[SITE_NAME] " (allauth reads the Site row, see core.site).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = None
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 # Failed sign-ins: 10 a minute per address, and 5 per 5 minutes per (account, address)
@@ -273,7 +285,7 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 # recovery codes, offered to everyone from the account pages and required of staff and
 # territorial referents (accounts.middleware) before any other page.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "probono"
+MFA_TOTP_ISSUER = SITE_NAME
 # Accept the code of the previous and the next 30-second period (clock drift); a code
 # is still accepted only once.
 MFA_TOTP_TOLERANCE = 1
@@ -290,7 +302,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (and the reverse proxy serves /static/ from, in production).
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
@@ -543,3 +556,12 @@ NOTIFICATION_STALE_REMINDER_EVERY_DAYS = env.int(
 )
 # Longest message on an application's thread (characters).
 NOTIFICATION_MESSAGE_MAX_LENGTH = env.int("NOTIFICATION_MESSAGE_MAX_LENGTH", default=4000)
+
+# Periodic jobs on a short interval instead of their schedule, by name (JSON, seconds):
+# `{"purge-personal-data-access-log": 5}`. For the production smoke test and staging
+# only; the jobs and their schedules are the entries of CELERY_BEAT_SCHEDULE above.
+BEAT_INTERVAL_OVERRIDES = env.json("BEAT_INTERVAL_OVERRIDES", default={})
+for _job, _seconds in BEAT_INTERVAL_OVERRIDES.items():
+    if _job not in CELERY_BEAT_SCHEDULE:
+        raise ImproperlyConfigured(f"BEAT_INTERVAL_OVERRIDES names an unknown job: {_job!r}.")
+    CELERY_BEAT_SCHEDULE[_job] = {**CELERY_BEAT_SCHEDULE[_job], "schedule": float(_seconds)}
