@@ -121,7 +121,9 @@ def test_outside_requests_and_tasks_the_id_is_empty(json_log):
 
 
 def test_a_task_run_by_a_worker_gets_the_id_of_the_request_that_sent_it():
-    app.conf.task_always_eager = False
+    # A worker in a thread, on the configured broker (Redis, or the in-memory one).
+    previous = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = False
     try:
         with start_worker(app, perform_ping_check=False, pool="solo"):
             with request_id.bound("req-from-a-page"):
@@ -131,7 +133,7 @@ def test_a_task_run_by_a_worker_gets_the_id_of_the_request_that_sent_it():
             while len(seen_ids) < 2 and time.monotonic() < deadline:
                 time.sleep(0.05)
     finally:
-        app.conf.task_always_eager = True
+        app.conf.CELERY_TASK_ALWAYS_EAGER = previous
     assert seen_ids[0] == "req-from-a-page"
     assert len(seen_ids[1]) == 32  # its own, for its own lines
 
