@@ -146,11 +146,9 @@ def test_an_in_process_task_keeps_the_requests_id():
     assert request_id.get() == ""
 
 
-def test_the_outbox_runs_a_row_with_the_id_of_the_request_that_recorded_it(
-    django_capture_on_commit_callbacks,
-):
+def test_the_outbox_runs_a_row_with_the_id_of_the_request_that_recorded_it():
     with request_id.bound("req-that-recorded-it"):
-        message = outbox.enqueue("tests.record_request_id", 1)  # handed over at commit
+        message = outbox.enqueue("tests.record_request_id", 1)  # handed over at commit (never)
     assert message.request_id == "req-that-recorded-it"
     # Delivered much later, by the sweep of another process, under its own id.
     with request_id.bound("req-of-the-sweep"):
@@ -158,7 +156,7 @@ def test_the_outbox_runs_a_row_with_the_id_of_the_request_that_recorded_it(
     assert seen_ids == ["req-that-recorded-it"]
 
 
-def test_the_sweep_hands_a_row_over_under_its_requests_id(monkeypatch):
+def test_the_sweep_hands_a_row_over_under_its_requests_id():
     with request_id.bound("req-before-the-outage"):
         message = outbox.enqueue("tests.record_request_id", 1)
     OutboxMessage.objects.filter(pk=message.pk).update(dispatched_at=None)
