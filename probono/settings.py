@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -382,6 +383,9 @@ LOGGING = {
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
             "json_ensure_ascii": False,
+            # Django's error lines attach the request, whose text holds the full path
+            # with its query string (a search, a token): the message says enough.
+            "reserved_attrs": [*RESERVED_ATTRS, "request"],
         },
         "text": {"format": "%(message)s"},
     },

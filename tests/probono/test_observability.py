@@ -115,6 +115,14 @@ def test_an_error_log_line_carries_the_traceback_and_the_id(json_log):
     assert "ValueError: boom" in line["exc_info"]
 
 
+def test_django_error_lines_leave_out_the_request_and_its_query_string(client, json_log):
+    client.get("/page-qui-n-existe-pas/?q=Alice+Martin")
+    [line] = [line for line in json_log() if line["logger"] == "django.request"]
+    assert line["message"] == "Not Found: /page-qui-n-existe-pas/"
+    assert line["status_code"] == 404 and "request" not in line
+    assert "Alice" not in json.dumps(line)
+
+
 def test_outside_requests_and_tasks_the_id_is_empty(json_log):
     logging.getLogger("tests").info("at start-up")
     assert json_log()[0]["request_id"] == ""
