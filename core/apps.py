@@ -18,3 +18,6 @@ class CoreConfig(AppConfig):
             sender=apps.get_app_config("sites"),
             dispatch_uid="core.sync_current_site",
         )
+        # Their Celery signal receivers (request id and task metrics) connect on import,
+        # in the web processes and in the workers alike.
+        from . import metrics, request_id  # noqa: F401

@@ -16,6 +16,7 @@ from search import urls as search_urls
 from volunteers import urls as volunteers_urls
 
 from . import calendar_views, views
+from .metrics import metrics_view
 
 admin.site.site_header = _("Administration de probono")
 # Staff sign in through the site's own login (password, then the two-factor code), never
@@ -49,6 +50,7 @@ handler500 = "probono.views.server_error"
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/", include("api.urls")),
     # Polled by calendar software, in no language of the site's: the person's own.
     path("agenda/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
