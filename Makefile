@@ -106,6 +106,7 @@ bench-scale: $(STAMP)
 		psql "$(dir $(BENCH_SCALE_DATABASE_URL))postgres" -c "create database $(notdir $(BENCH_SCALE_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_SCALE_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_SCALE_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/bench_scale.py
+	DATABASE_URL=$(BENCH_SCALE_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/bench_load.py
 
 # Refresh the English catalogue after changing user-facing strings.
 messages: $(STAMP)
