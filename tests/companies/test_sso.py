@@ -5,7 +5,7 @@ import html
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -449,3 +449,22 @@ def test_the_settings_page_keeps_to_a_few_queries(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("companies:sso_settings"))
     assert response.status_code == 200
+
+
+def test_a_person_who_signed_in_through_their_company_gets_the_link_exported_and_erased(
+    client, identity_provider, company, company_sso
+):
+    from accounts.erasure import user_anonymise
+    from accounts.personal_data import providers
+
+    username = _idp_person(identity_provider, "ines@acme.example")
+    _sign_in_through_company(
+        client, identity_provider, typed="ines@acme.example", username=username
+    )
+    user = User.objects.get(email="ines@acme.example")
+    sections = {s.key: s for provider in providers() for s in provider.export(user)}
+    assert sections["company_sign_ins"].rows[0]["provider"] == f"company-{company.pk}"
+
+    user_anonymise(user_id=user.pk, actor=None, reason="test")
+
+    assert not SocialAccount.objects.filter(user=user).exists()
