@@ -1,8 +1,10 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from django import forms
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -77,7 +79,46 @@ def onboarding_url(user) -> str | None:
         return None
 
 
+# Rules that forbid a password to some addresses, filled from the ``ready()`` of the apps
+# that make them (companies: a company that requires its own sign-in). Each returns why
+# (shown to the person) or None.
+PASSWORD_RULES: list[Callable[[Iterable[str]], str | None]] = []
+
+
+def register_password_rule(rule: Callable[[Iterable[str]], str | None]) -> None:
+    if rule not in PASSWORD_RULES:
+        PASSWORD_RULES.append(rule)
+
+
+def password_refusal(emails: Iterable[str]) -> str | None:
+    """Why these addresses may not sign in, sign up or reset with a password, or None."""
+    emails = [email for email in emails if email]
+    for rule in PASSWORD_RULES:
+        message = rule(emails)
+        if message:
+            return message
+    return None
+
+
+def account_emails(user) -> list[str]:
+    return [user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)]
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def authenticate(self, request, **credentials):
+        # The typed address is checked first (that says nothing of any account); the
+        # account's other addresses once the password matched, so that a personal
+        # address does not get around the company's rule.
+        message = password_refusal([credentials.get("email") or ""])
+        if message:
+            raise forms.ValidationError(message, code="password_forbidden")
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            message = password_refusal(account_emails(user))
+            if message:
+                raise forms.ValidationError(message, code="password_forbidden")
+        return user
+
     def _get_login_attempts_cache_key(self, request, **credentials):
         # allauth counts failed logins per account ("key") and per address; keyed by the
         # account alone, five wrong passwords typed anywhere would lock the owner out

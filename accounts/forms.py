@@ -1,5 +1,6 @@
 import re
 
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .adapters import password_refusal
 from .models import SignupRole
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
@@ -81,6 +83,13 @@ class SignupForm(AllauthSignupForm):
         "accept_terms",
     ]
 
+    def clean_email(self):
+        email = super().clean_email()
+        message = password_refusal([email])
+        if message:
+            raise ValidationError(message, code="password_forbidden")
+        return email
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Built here, not at import: the links need the URLconf.
@@ -94,6 +103,20 @@ class SignupForm(AllauthSignupForm):
                 link, reverse("legal:privacy"), gettext("politique de confidentialité")
             ),
         )
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """allauth's form, refused to the addresses whose company requires its own sign-in.
+    Only the typed address is judged (saying more would tell which accounts exist); a
+    password set through another address of the account opens nothing, as sign-in
+    judges all of them (``AccountAdapter.authenticate``)."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        message = password_refusal([email])
+        if message:
+            raise ValidationError(message, code="password_forbidden")
+        return email
 
 
 class NameForm(forms.Form):

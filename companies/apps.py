@@ -16,12 +16,14 @@ class CompaniesConfig(AppConfig):
     verbose_name = _("Entreprises et fondations")
 
     def ready(self):
-        from accounts.adapters import register_onboarding
+        from accounts.adapters import register_onboarding, register_password_rule
         from accounts.models import SignupRole
         from accounts.personal_data import register_personal_data
 
         from . import listeners, receivers  # noqa: F401  (audit-log listeners, allauth signals)
         from .personal_data import PROVIDER
+        from .sso import password_refusal
 
         register_onboarding(SignupRole.COMPANY, url_name="companies:register", done=runs_a_company)
         register_personal_data(PROVIDER)
+        register_password_rule(password_refusal)

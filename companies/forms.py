@@ -12,7 +12,7 @@ from core.forms import FrenchDecimalField
 from taxonomy.models import Cause
 from taxonomy.reference_data import DEPARTEMENTS
 
-from .models import Company, CompanyMember, Programme
+from .models import Company, CompanyDomain, CompanyMember, Programme
 
 
 class AccessibleForm(forms.Form):
@@ -283,3 +283,76 @@ class ProgrammeForm(AccessibleForm):
         data["departement_codes"] = data.pop("departements")
         data["invited_association_ids"] = [a.pk for a in data.pop("invited_associations")]
         return data
+
+
+class CompanySSOForm(AccessibleForm):
+    """The company's sign-in through its OpenID Connect provider. The secret is never
+    shown again: left empty, the one saved is kept."""
+
+    issuer_url = forms.CharField(
+        label=_("Adresse de l'émetteur (issuer)"),
+        max_length=500,
+        widget=forms.URLInput(attrs={"autocomplete": "url", "spellcheck": "false"}),
+        help_text=_(
+            "Microsoft Entra ID : https://login.microsoftonline.com/ID-DU-LOCATAIRE/v2.0 ; "
+            "Google Workspace : https://accounts.google.com ; Okta : https://VOTRE-DOMAINE.okta.com."
+        ),
+        error_messages={"required": _("Indiquez l'adresse de l'émetteur.")},
+    )
+    client_id = forms.CharField(
+        label=_("Identifiant client (client ID)"),
+        max_length=191,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": _("Indiquez l'identifiant client donné par le fournisseur.")},
+    )
+    client_secret = forms.CharField(
+        label=_("Secret client"),
+        required=False,
+        max_length=500,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    domains: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Domaines autorisés"),
+        queryset=CompanyDomain.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Parmi les domaines de votre entreprise vérifiés par l'équipe de la plateforme."
+        ),
+        error_messages={"invalid_choice": _("Choisissez des domaines de votre entreprise.")},
+    )
+    is_enabled = forms.BooleanField(label=_("Activer la connexion d'entreprise"), required=False)
+    is_mandatory = forms.BooleanField(
+        label=_("La rendre obligatoire pour ces domaines"),
+        required=False,
+        help_text=_(
+            "Les personnes de ces domaines ne pourront plus se connecter, s'inscrire ni "
+            "changer de mot de passe autrement."
+        ),
+    )
+
+    def __init__(self, *args, company: Company, has_secret: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelMultipleChoiceField, self.fields["domains"])
+        field.queryset = company.domains.order_by("domain")
+        self.fields["client_secret"].help_text = (
+            _("Un secret est enregistré : laissez vide pour le garder.")
+            if has_secret
+            else _("Donné par le fournisseur avec l'identifiant client.")
+        )
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["domain_ids"] = [domain.pk for domain in data.pop("domains")]
+        return data
+
+
+class SSOStartForm(AccessibleForm):
+    email = forms.EmailField(
+        label=_("Votre adresse e-mail professionnelle"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Saisissez votre adresse e-mail professionnelle."),
+            "invalid": _("Saisissez une adresse e-mail valide."),
+        },
+    )

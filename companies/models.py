@@ -388,3 +388,41 @@ class TeamAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer} → {self.mission}"
+
+
+class CompanySSO(models.Model):
+    """A company's sign-in through its own identity provider (OpenID Connect).
+
+    The provider's address, client id and secret live in allauth's ``SocialApp`` (``app``),
+    as allauth reads them; this row holds the company's rules: which of its verified
+    domains may sign in that way, and whether those domains must."""
+
+    company = models.OneToOneField(
+        Company, verbose_name=_("entreprise"), on_delete=models.CASCADE, related_name="sso"
+    )
+    app = models.OneToOneField(
+        "socialaccount.SocialApp",
+        verbose_name=_("application OpenID Connect"),
+        on_delete=models.PROTECT,
+        related_name="company_sso",
+    )
+    domains = models.ManyToManyField(
+        CompanyDomain, verbose_name=_("domaines autorisés"), related_name="sso", blank=True
+    )
+    is_enabled = models.BooleanField(_("connexion d'entreprise activée"), default=False)
+    is_mandatory = models.BooleanField(
+        _("obligatoire pour ces domaines"),
+        default=False,
+        help_text=_(
+            "Les personnes de ces domaines ne peuvent plus se connecter ni s'inscrire "
+            "avec un mot de passe."
+        ),
+    )
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("connexion d'entreprise")
+        verbose_name_plural = _("connexions d'entreprise")
+
+    def __str__(self) -> str:
+        return str(self.company)

@@ -4,6 +4,7 @@ registrations (see :mod:`accounts.personal_data`).
 A member who leaves stays counted, anonymously, with their site and cost band: the
 impact reports and the associations' yearly summaries divide and value by them."""
 
+from allauth.socialaccount.models import SocialAccount
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,17 @@ def export(user) -> list[Section]:
                 "allowance_hours_override": _("heures de mécénat annuelles (exception)"),
                 "cost_band__name": _("tranche de coût horaire"),
                 "joined_at": _("depuis le"),
+            },
+        ),
+        section(
+            "company_sign_ins",
+            _("Connexions par le compte d'entreprise"),
+            SocialAccount.objects.filter(user=user),
+            {
+                "provider": _("fournisseur"),
+                "uid": _("identifiant chez le fournisseur"),
+                "date_joined": _("première connexion"),
+                "last_login": _("dernière connexion"),
             },
         ),
         section(
@@ -73,6 +85,8 @@ def erase(erasure: Erasure) -> None:
     # managed are approved by the company's programme admins from now on.
     CompanyMember.objects.filter(user=user).update(role=CompanyMember.Role.EMPLOYEE)
     CompanyMember.objects.filter(manager=user).update(manager=None)
+    # The link to the company's provider (and the claims it sent: name, address) goes.
+    SocialAccount.objects.filter(user=user).delete()
 
 
 def objects(user):

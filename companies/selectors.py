@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from core.permissions import Actor
 from missions.models import Application, HoursEntry
 from volunteers.models import VolunteerProfile
 
-from .models import Company, CompanyMember, Programme
+from .models import Company, CompanyMember, CompanySSO, Programme
 
 if TYPE_CHECKING:
     pass
@@ -213,3 +213,54 @@ def programme_budget(programme_id: int, *, lock: bool = False) -> ProgrammeBudge
     return ProgrammeBudget(
         programme=programme, total=programme.hours_budget, used=used, committed=committed
     )
+
+
+# --- company single sign-on -------------------------------------------------------------
+
+
+def sso_provider_id(company_id: int) -> str:
+    """The allauth provider id of a company's OpenID Connect app (its callback URL)."""
+    return f"company-{company_id}"
+
+
+def email_domain(email: str) -> str:
+    return (email or "").rsplit("@", 1)[-1].strip().lower() if "@" in (email or "") else ""
+
+
+def _active_sso() -> QuerySet[CompanySSO]:
+    return CompanySSO.objects.filter(is_enabled=True, company__verified_at__isnull=False)
+
+
+def sso_for_email(email: str) -> CompanySSO | None:
+    """The company sign-in that serves this address's domain, if one is turned on."""
+    domain = email_domain(email)
+    if not domain:
+        return None
+    return _active_sso().filter(domains__domain=domain).select_related("app", "company").first()
+
+
+def sso_for_provider(provider_id: str) -> CompanySSO | None:
+    """The company whose allauth app has this provider id (whether turned on or not)."""
+    return (
+        CompanySSO.objects.filter(app__provider_id=provider_id)
+        .select_related("app", "company")
+        .first()
+    )
+
+
+def sso_allowed_domains(sso: CompanySSO) -> set[str]:
+    return set(sso.domains.values_list("domain", flat=True))
+
+
+def sso_mandatory_company(emails: Iterable[str]) -> Company | None:
+    """The company that requires its own sign-in of one of these addresses, if any."""
+    domains = {email_domain(email) for email in emails} - {""}
+    if not domains:
+        return None
+    sso = (
+        _active_sso()
+        .filter(is_mandatory=True, domains__domain__in=domains)
+        .select_related("company")
+        .first()
+    )
+    return sso.company if sso else None

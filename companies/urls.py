@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import sso_views, views
 
 app_name = "companies"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("salaries/", views.employees, name="employees"),
     path("salaries/<int:pk>/", views.member_edit, name="member_edit"),
     path("parametres/", views.company_settings, name="settings"),
+    path("parametres/connexion-entreprise/", sso_views.sso_settings, name="sso_settings"),
+    path("connexion/", sso_views.sso_start, name="sso_start"),
     path("validations/", views.approvals, name="approvals"),
     path("validations/<int:pk>/valider/", views.approval_approve, name="approve"),
     path("validations/<int:pk>/refuser/", views.approval_refuse, name="refuse"),

@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_celery_beat",
     "rest_framework",
     "django_filters",
@@ -287,7 +289,21 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mand
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+}
+# Company single sign-on (companies/sso.py, sso_adapter.py): each verified company that
+# turns it on has its own allauth SocialApp (OpenID Connect, provider id "company-<pk>"),
+# created by companies.sso.company_sso_update; nothing is configured here per company. The
+# company's identity provider vouches for the addresses of its own domains (checked by
+# the adapter), so a sign-in through it reaches the existing account of that address.
+SOCIALACCOUNT_ADAPTER = "companies.sso_adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 # Failed sign-ins: 10 a minute per address, and 5 per 5 minutes per (account, address)
 # pair (the adapter adds the address to allauth's account key), so that wrong passwords
 # typed elsewhere never lock the owner out.

@@ -9,6 +9,7 @@ from factory.django import DjangoModelFactory
 from companies.models import CompanyMember, CostBand
 from missions.models import Application, Evaluation, HoursEntry
 from tests import factories
+from tests.sso_idp.fixtures import identity_provider  # noqa: F401  (a fixture)
 
 
 class HoursFactory(DjangoModelFactory):

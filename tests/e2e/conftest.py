@@ -60,3 +60,6 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+from tests.sso_idp.fixtures import identity_provider  # noqa: E402, F401  (a fixture)
