@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from core.forms import add_service_errors
 
 from . import selectors, services
+from .completion import profile_completion
 from .forms import ProfileForm
 from .photos import photo_response
 
@@ -100,7 +101,13 @@ def profile_edit(request):
     return render(
         request,
         "volunteers/profile_form.html",
-        {"form": form, "creating": creating, "next": safe_next(request, "")},
+        {
+            "form": form,
+            "creating": creating,
+            "next": safe_next(request, ""),
+            # As saved: what the matching reads now, not what the form holds.
+            "completion": None if creating else profile_completion(profile),
+        },
     )
 
 
