@@ -12,7 +12,7 @@ from core.forms import FrenchDecimalField
 from taxonomy.models import Cause
 from taxonomy.reference_data import DEPARTEMENTS
 
-from .models import Company, CompanyMember, Programme
+from .models import Company, CompanyMember, Programme, ReportSubscription
 
 
 class AccessibleForm(forms.Form):
@@ -283,3 +283,24 @@ class ProgrammeForm(AccessibleForm):
         data["departement_codes"] = data.pop("departements")
         data["invited_association_ids"] = [a.pk for a in data.pop("invited_associations")]
         return data
+
+
+class ReportSubscriptionForm(AccessibleForm):
+    frequency = forms.ChoiceField(
+        label=_("Recevoir ce rapport par e-mail"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("", _("Non, merci")),
+            (ReportSubscription.Frequency.MONTHLY, _("Chaque mois, pour le mois écoulé")),
+            (
+                ReportSubscription.Frequency.QUARTERLY,
+                _("Chaque trimestre de votre année de mécénat, pour le trimestre écoulé"),
+            ),
+        ],
+        error_messages={"invalid_choice": _("Choisissez une fréquence dans la liste.")},
+    )
+
+
+class SummarySubscriptionForm(AccessibleForm):
+    subscribed = forms.BooleanField(required=False)
