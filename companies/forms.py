@@ -287,7 +287,7 @@ class ProgrammeForm(AccessibleForm):
 
 class ReportSubscriptionForm(AccessibleForm):
     frequency = forms.ChoiceField(
-        label=_("Recevoir ce rapport par e-mail"),
+        label=_("À quel rythme ?"),
         required=False,
         widget=forms.RadioSelect,
         choices=[

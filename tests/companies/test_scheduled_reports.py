@@ -262,7 +262,7 @@ def test_a_programme_admin_subscribes_on_the_report_page(client, company, progra
     client.force_login(programme_admin)
     page = client.get(reverse("companies:reports")).content.decode()
     assert f'action="{subscription_url(company.pk)}"' in page
-    assert "Recevoir ce rapport par e-mail" in page
+    assert "À quel rythme ?" in page
 
     response = client.post(subscription_url(company.pk), {"subscription-frequency": "quarterly"})
 
