@@ -421,7 +421,10 @@ class VolunteerProfileWriteSerializer(serializers.ModelSerializer):
 
 class FactorShareSerializer(serializers.Serializer):
     factor = serializers.CharField(read_only=True, source="code")
-    label = serializers.CharField(read_only=True, help_text="In the language of the request.")
+    # A field named like Field.label, which the stubs see here.
+    label = serializers.CharField(  # type: ignore[assignment]
+        read_only=True, help_text="In the language of the request."
+    )
     percent = serializers.IntegerField(read_only=True)
 
 
