@@ -71,6 +71,14 @@ def profile_edit(request):
     form = ProfileForm(
         request.POST or None, request.FILES or None, instance=profile, user=request.user
     )
+    # As saved, measured before validation writes the form's values onto the profile.
+    completion = (
+        None
+        if profile is None
+        else profile_completion(
+            profile, skill_count=form.saved_skill_count, cause_count=form.saved_cause_count
+        )
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.volunteer_profile_save(
@@ -105,8 +113,7 @@ def profile_edit(request):
             "form": form,
             "creating": creating,
             "next": safe_next(request, ""),
-            # As saved: what the matching reads now, not what the form holds.
-            "completion": None if creating else profile_completion(profile),
+            "completion": completion,
         },
     )
 

@@ -105,3 +105,14 @@ def test_the_suggestions_page_hides_the_meter_once_complete(client, volunteer, s
     volunteer.causes.add(Cause.objects.order_by("pk").first())
     client.force_login(volunteer.user)
     assert "completion-meter" not in client.get(SUGGESTIONS).content.decode()
+
+
+def test_the_profile_page_counts_the_saved_skills_and_causes(client, volunteer, skill):
+    factories.VolunteerSkillFactory(profile=volunteer, skill=skill)
+    volunteer.causes.add(Cause.objects.order_by("pk").first())
+    client.force_login(volunteer.user)
+    content = client.get(PROFILE).content.decode()
+    assert "6 éléments sur 6 renseignés (100 %)" in content
+    # A form sent back with an error still measures the profile as saved.
+    content = client.post(PROFILE, {"first_name": "", "hours_per_month": "x"}).content.decode()
+    assert "6 éléments sur 6 renseignés (100 %)" in content
