@@ -137,7 +137,7 @@ def scheduled_reports_enqueue(*, today: datetime.date | None = None) -> int:
     # A year and a quarter back covers the last period of every frequency.
     sent = set(
         ReportDelivery.objects.filter(period_end__gte=today - datetime.timedelta(days=460))
-        .values_list("user_id", "company_id", "association_id", "period_start")
+        .values_list("user_id", "company_id", "association_id", "period_start", "period_end")
         .order_by()
     )
     count = 0
@@ -145,7 +145,7 @@ def scheduled_reports_enqueue(*, today: datetime.date | None = None) -> int:
         for subscription in subscriptions:
             start, end = subscription.last_period(today)
             key = (subscription.user_id, subscription.company_id, subscription.association_id)
-            if end < subscription.since or (*key, start) in sent:
+            if end < subscription.since or (*key, start, end) in sent:
                 continue
             outbox.enqueue(
                 "companies.tasks.send_scheduled_report",

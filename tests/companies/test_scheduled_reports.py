@@ -171,6 +171,23 @@ def test_nothing_is_sent_for_a_period_over_before_subscribing(
     assert mail.outbox == []
 
 
+def test_switching_to_quarterly_sends_the_quarter_that_starts_like_a_month_sent(
+    company, manager, hours_by_month, run_on_commit
+):
+    subscription = subscribe(manager, company, Frequency.QUARTERLY, since=D(2000, 1, 1))
+    start, end = subscription.last_period(timezone.localdate())
+    # The first month of that quarter went out while the person was on monthly reports.
+    first_month_end = (start + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(
+        days=1
+    )
+    ReportDelivery.objects.create(
+        user=manager, company=company, period_start=start, period_end=first_month_end
+    )
+    run_on_commit(send_scheduled_reports)
+    (email,) = mail.outbox
+    assert pdf_of(email) == f"rapport-impact-{company.slug}-{start}-{end}.pdf"
+
+
 def test_a_report_sent_once_is_not_sent_again_by_a_second_task(
     company, programme_admin, hours_by_month
 ):
