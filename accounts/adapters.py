@@ -3,14 +3,46 @@ from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
+from core import mail
+from core.site import absolute_url
 from legal.services import consent_record_current
 from legal.views import client_ip
 
-from .models import SignupRole
+from .models import SignupRole, User
+
+# allauth's e-mails that this configuration sends, and why each is sent (the footer).
+# All are about the account itself: none can be unsubscribed from. Their templates
+# (templates/account/email/<name>_subject.txt, _message.txt, _message.html) replace
+# allauth's.
+ACCOUNT_EMAIL_REASONS = {
+    "account/email/email_confirmation_signup": _(
+        "Vous recevez cet e-mail parce qu'un compte a été créé sur %(site)s avec cette "
+        "adresse. Si ce n'est pas vous, ignorez-le : le compte ne sera pas activé."
+    ),
+    "account/email/email_confirmation": _(
+        "Vous recevez cet e-mail parce que cette adresse a été ajoutée à un compte sur "
+        "%(site)s. Si ce n'est pas vous, ignorez-le : elle ne sera pas confirmée."
+    ),
+    "account/email/password_reset_key": _(
+        "Vous recevez cet e-mail parce qu'un nouveau mot de passe a été demandé pour votre "
+        "compte sur %(site)s."
+    ),
+    "account/email/unknown_account": _(
+        "Vous recevez cet e-mail parce que quelqu'un a demandé l'accès à un compte sur "
+        "%(site)s avec cette adresse."
+    ),
+    "account/email/account_already_exists": _(
+        "Vous recevez cet e-mail parce que quelqu'un a voulu créer un compte sur %(site)s "
+        "avec cette adresse."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +85,47 @@ class AccountAdapter(DefaultAccountAdapter):
         # themselves out, and each address stays limited across all accounts.
         account_key = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{account_key}:{self.get_client_ip(request)}"
+
+    # Links in allauth's e-mails lead to the site's public address (SITE_URL), the one
+    # our own e-mails use, whatever host or port the request came through.
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return absolute_url(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def get_reset_password_from_key_url(self, key):
+        return absolute_url(super().get_reset_password_from_key_url(key))
+
+    def send_account_already_exists_mail(self, email):
+        self.send_mail(
+            "account/email/account_already_exists",
+            email,
+            {
+                "signup_url": absolute_url(reverse("account_signup")),
+                "password_reset_url": absolute_url(reverse("account_reset_password")),
+            },
+        )
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's e-mails as all of ours (``core.mail``): text and HTML, the reason in
+        the footer, in the language the person chose (the page's for an address that
+        has no account)."""
+        reason = ACCOUNT_EMAIL_REASONS.get(template_prefix)
+        if reason is None:  # not sent with this configuration: allauth's own templates
+            return super().send_mail(template_prefix, email, context)
+        user = context.get("user") or User.objects.filter(email__iexact=email).first()
+        language = getattr(user, "language", "") or translation.get_language() or "fr"
+        data = {key: value for key, value in context.items() if key != "request"}
+        data["email"] = email
+        with translation.override(language[:2]):
+            message = mail.build(
+                to=email,
+                language=language[:2],
+                name=getattr(user, "first_name", ""),
+                subject=render_to_string(f"{template_prefix}_subject.txt", data).strip(),
+                template=f"{template_prefix}_message",
+                context=data,
+                reason=str(reason) % {"site": settings.SITE_NAME},
+            )
+        message.send()
 
     def save_user(self, request, user, form, commit=True):
         # E-mails to this person go out in the language they signed up in.

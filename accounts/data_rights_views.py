@@ -12,15 +12,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.calendars import webcal_url
 from core.forms import add_service_errors
+from core.links import absolute_url
 
+from . import services
 from .erasure import account_delete, deletion_refusals
+from .models import CalendarFeed
 from .personal_data import collect, export_document
 
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -38,10 +43,53 @@ class AccountDeletionForm(forms.Form):
     )
 
 
+# The new calendar address waits here between the POST that made it and the page that
+# shows it, once.
+NEW_FEED_SESSION_KEY = "calendar_feed_token"
+
+
 @login_required
 @require_GET
 def my_account(request):
-    return render(request, "accounts/my_account.html")
+    token = request.session.pop(NEW_FEED_SESSION_KEY, None)
+    feed_url = ""
+    if token:
+        feed_url = absolute_url(reverse("calendar_feed", kwargs={"token": token}))
+    return render(
+        request,
+        "accounts/my_account.html",
+        {
+            "calendar_feed": CalendarFeed.objects.filter(user=request.user).first(),
+            "new_feed_url": feed_url,
+            "new_feed_webcal": webcal_url(feed_url) if feed_url else "",
+        },
+    )
+
+
+@login_required
+@require_POST
+def calendar_feed_create(request):
+    """Make (or make again) the person's secret calendar address."""
+    request.session[NEW_FEED_SESSION_KEY] = services.calendar_feed_create(user=request.user)
+    messages.success(
+        request,
+        _(
+            "Votre adresse d'agenda est prête : copiez-la maintenant, elle ne sera plus "
+            "affichée. Toute adresse précédente ne fonctionne plus."
+        ),
+    )
+    return redirect(reverse("my_account:home") + "#account-calendar")
+
+
+@login_required
+@require_POST
+def calendar_feed_revoke(request):
+    """Stop the person's calendar address: it answers 404 from now on."""
+    if services.calendar_feed_revoke(user=request.user):
+        messages.success(
+            request, _("Votre adresse d'agenda est révoquée : elle ne donne plus rien.")
+        )
+    return redirect(reverse("my_account:home") + "#account-calendar")
 
 
 def _shown(value: Any) -> str:

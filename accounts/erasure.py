@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.models import ActionLog, log_action
 
-from .models import AccountRetention, User
+from .models import AccountRetention, CalendarFeed, User
 from .personal_data import Erasure, audit_entries, providers
 
 if TYPE_CHECKING:
@@ -96,6 +96,7 @@ def user_anonymise(*, user_id: int, actor: "Actor | None", reason: str) -> User:
     _scrub_logs(erasure, audit_ids)
 
     EmailAddress.objects.filter(user=user).delete()
+    CalendarFeed.objects.filter(user=user).delete()
     user.email = f"anonyme-{user.pk}-{secrets.token_hex(6)}@{ANONYMOUS_DOMAIN}"
     user.first_name = ""
     user.last_name = ""

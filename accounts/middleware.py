@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 # The pages a staff member may reach before activating two-factor authentication: the
 # account pages (sign-in and out, e-mail, password, two-factor set-up), the language
-# switch and the health check.
+# switch, the health check and metrics, and an e-mail's unsubscribe link.
 ALLOWED_VIEW_MODULES = ("allauth.", "django.views.i18n", "django.views.static")
-ALLOWED_URL_NAMES = {"healthz"}
+ALLOWED_URL_NAMES = {"healthz", "metrics", "unsubscribe"}
 
 
 def needs_two_factor(user) -> bool:

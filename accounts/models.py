@@ -180,3 +180,27 @@ class AccountRetention(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar address: calendar software subscribes to it without
+    signing in, so the address itself is the key. Only its SHA-256 is kept (the address
+    is shown once); regenerating replaces it and revoking deletes it, after which the
+    old address answers 404."""
+
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    last_read_at = models.DateTimeField(_("dernière lecture le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda personnel")
+        verbose_name_plural = _("agendas personnels")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -222,6 +222,17 @@ def _account_section(user: "User") -> Section:
     )
 
 
+def _calendar_section(user: "User") -> Section:
+    from .models import CalendarFeed
+
+    return section(
+        "calendar_feed",
+        _("Agenda personnel"),
+        CalendarFeed.objects.filter(user=user),
+        {"created_at": _("adresse créée le"), "last_read_at": _("dernière lecture le")},
+    )
+
+
 def audit_entries(user: "User") -> models.QuerySet[ActionLog]:
     """The audit-log entries about the person: what they did, and what was done to
     their account or to rows that are theirs."""
@@ -277,7 +288,7 @@ def _audit_section(user: "User") -> Section:
 
 def collect(user: "User") -> list[Section]:
     """Every section of the person's data: their account, each app's part, the audit log."""
-    sections = [_account_section(user)]
+    sections = [_account_section(user), _calendar_section(user)]
     for provider in providers():
         sections.extend(provider.export(user))
     sections.append(_audit_section(user))

@@ -16,13 +16,15 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import DateTimeField
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core import mail
 
 from .erasure import ANONYMOUS_DOMAIN, Reason, user_anonymise
 from .models import AccountRetention, User
@@ -80,11 +82,20 @@ def _send_warning(user: User, anonymised_on: datetime.date) -> None:
             "years": settings.ACCOUNT_RETENTION_YEARS,
             "login_url": settings.SITE_URL + reverse("account_login"),
         }
-        EmailMessage(
+        message = mail.build(
+            to=user.email,
+            language=user.language,
+            name=user.first_name,
             subject=render_to_string("emails/account_retention_subject.txt", context).strip(),
-            body=render_to_string("emails/account_retention.txt", context),
-            to=[user.email],
-        ).send()
+            template="emails/account_retention",
+            context=context,
+            reason=_(
+                "Vous recevez cet e-mail parce que vous avez un compte sur %(site)s et que "
+                "nous n'en gardons pas les données plus longtemps que nécessaire (RGPD)."
+            )
+            % {"site": settings.SITE_NAME},
+        )
+    message.send()
 
 
 def _claim(

@@ -8,7 +8,9 @@ client that lost the first answer learns where the object lives and its version.
 
 Twins sent at the same moment (a client retrying before the first answer came back)
 do not both act: on PostgreSQL, the key is held under an advisory lock from the
-check to the stored answer, so the second waits and gets the replay.
+check to the stored answer, so the second waits and gets the replay (a session's lock;
+behind a pooler in transaction mode, the call runs in one transaction and the lock is
+the transaction's).
 """
 
 import datetime
@@ -54,11 +56,22 @@ def _lock_id(owner: str, key: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+def _per_transaction() -> bool:
+    """Behind a pooler in transaction mode (``DATABASE_TRANSACTION_POOLING``), the next
+    statement may run on another server connection, where a session's lock is not: the
+    call then runs in one transaction holding a transaction-level lock."""
+    return settings.DATABASE_TRANSACTION_POOLING and connection.vendor == "postgresql"
+
+
 def _hold(lock_id: int) -> bool:
-    """Take the advisory lock (waiting for a twin to finish); False where there is none."""
+    """Take the advisory lock (waiting for a twin to finish); True if it is to be
+    released by :func:`_release` (a transaction's lock goes with its commit)."""
     if connection.vendor != "postgresql":
         return False  # SQLite, for development, runs one write at a time anyway
     with connection.cursor() as cursor:
+        if _per_transaction():
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+            return False
         cursor.execute("SELECT pg_advisory_lock(%s)", [lock_id])
     return True
 
@@ -124,6 +137,12 @@ class IdempotencyMixin(_ViewBase):
         return super().handle_exception(exc)
 
     def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST" and request.headers.get(HEADER) and _per_transaction():
+            with transaction.atomic():  # the lock is held until the answer is stored
+                return self._dispatch(request, *args, **kwargs)
+        return self._dispatch(request, *args, **kwargs)
+
+    def _dispatch(self, request, *args, **kwargs):
         try:
             return super().dispatch(request, *args, **kwargs)
         finally:  # after the answer is stored (finalize_response), even on a crash

@@ -1,9 +1,10 @@
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from core import mail
 from core.models import ActionLog
 
 from .models import Association, AssociationMember
@@ -44,18 +45,21 @@ def notify_verification_decision(self, log_id: int) -> int:
                 context = {
                     "association": association,
                     "decision": decision,
-                    "reason": log.data.get("reason", ""),
+                    "staff_reason": log.data.get("reason", ""),
                     "user": user,
-                    "site_url": settings.SITE_URL,
                 }
-                subject = render_to_string(SUBJECTS[decision], context).strip()
-                message = EmailMultiAlternatives(
-                    subject=subject,
-                    body=render_to_string("emails/association_decision.txt", context),
-                    to=[user.email],
-                )
-                message.attach_alternative(
-                    render_to_string("emails/association_decision.html", context), "text/html"
+                message = mail.build(
+                    to=user.email,
+                    language=user.language,
+                    name=user.first_name,
+                    subject=render_to_string(SUBJECTS[decision], context).strip(),
+                    template="emails/association_decision",
+                    context=context,
+                    reason=_(
+                        "Vous recevez cet e-mail parce que vous administrez l'association "
+                        "%(association)s sur %(site)s."
+                    )
+                    % {"association": association.name, "site": settings.SITE_NAME},
                 )
                 message.send()
             sent += 1

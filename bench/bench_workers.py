@@ -38,6 +38,7 @@ def start_workers(n: int) -> list[subprocess.Popen]:
                 "celery",
                 "-A",
                 "probono",
+                "--quiet",  # no banner
                 "worker",
                 "--pool=solo",
                 "--without-gossip",

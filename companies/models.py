@@ -297,6 +297,8 @@ class Programme(models.Model):
         _("équipes"), max_length=16, choices=Teams.choices, default=Teams.NONE, blank=True
     )
     teams_published_at = models.DateTimeField(_("équipes publiées le"), null=True, blank=True)
+    # Calendars that subscribed to it learn of an edit through this (core.calendars).
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("programme")

@@ -3,12 +3,13 @@ from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from core import mail
 from missions.models import Application
 from notifications.models import Notification
 from notifications.services import notify
@@ -40,11 +41,25 @@ def send_invitation(member_id: int) -> bool:
                 "has_password": user.has_usable_password(),
                 "login_url": settings.SITE_URL + reverse("account_login"),
                 "reset_url": settings.SITE_URL + reverse("account_reset_password"),
-                "site_url": settings.SITE_URL,
             }
-            subject = render_to_string("companies/emails/invitation_subject.txt", context).strip()
-            body = render_to_string("companies/emails/invitation.txt", context)
-        send_mail(subject, body, None, [user.email])
+            subject = render_to_string(
+                "companies/emails/invitation_subject.txt",
+                {**context, "site_name": settings.SITE_NAME},
+            ).strip()
+            message = mail.build(
+                to=user.email,
+                language=user.language,
+                name=user.first_name,
+                subject=subject,
+                template="companies/emails/invitation",
+                context=context,
+                reason=_(
+                    "Vous recevez cet e-mail parce que %(company)s vous a invité(e) à "
+                    "rejoindre son espace sur %(site)s."
+                )
+                % {"company": member.company.name, "site": settings.SITE_NAME},
+            )
+        message.send()
     except Exception:
         CompanyMember.objects.filter(pk=member_id).update(invitation_sent_at=None)
         raise

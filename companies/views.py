@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from associations import access as association_access
+from core.calendars import calendar_response
 from core.forms import add_service_errors
 from missions.models import Application, Mission
 from notifications.models import Notification
 from notifications.services import preferences_for
 
-from . import access, charts, exports, selectors, services, subscriptions
+from . import access, calendar, charts, exports, selectors, services, subscriptions
 from . import programmes as programme_services
 from .forms import (
     ApproveForm,
@@ -141,6 +142,20 @@ def my_allowance(request):
         "companies/my_allowance.html",
         {"member": member, "allowance": allowance, "applications": applications},
     )
+
+
+@login_required
+def hours_deadline_calendar(request):
+    """The close of the person's sponsorship year as an ``.ics`` file (employees only)."""
+    member = access.membership_for(request.user)
+    event = (
+        calendar.hours_deadline_event(member, today=timezone.localdate())
+        if member is not None
+        else None
+    )
+    if event is None:
+        raise Http404
+    return calendar_response([event], name=event.summary, filename="cloture-annee-de-mecenat.ics")
 
 
 @login_required
@@ -576,6 +591,17 @@ def _programme_access(request, pk: int):
         ):
             raise Http404
     return programme, is_member, manage, is_admin
+
+
+@login_required
+def programme_calendar(request, pk: int):
+    """The programme's dates as an ``.ics`` file, for those who may see its page."""
+    programme, *_standing = _programme_access(request, pk)
+    return calendar_response(
+        [calendar.programme_event(programme)],
+        name=programme.name,
+        filename=f"programme-{programme.pk}.ics",
+    )
 
 
 @login_required

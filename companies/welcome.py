@@ -3,6 +3,7 @@ invite the employees, create a first programme, subscribe to the impact report.
 Registered from ``CompaniesConfig.ready()``, ahead of the associations' and the
 volunteers' sequences."""
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from accounts.models import SignupRole, User
@@ -58,9 +59,10 @@ def _day0(user: User) -> WelcomeWording:
             title=_("Enregistrez votre entreprise ou votre fondation"),
             paragraphs=[
                 _(
-                    "Bienvenue sur probono ! Vos salariés y donnent leurs compétences aux "
+                    "Bienvenue sur %(site)s ! Vos salariés y donnent leurs compétences aux "
                     "associations, sur leur temps de travail, dans les règles que vous fixez."
-                ),
+                )
+                % {"site": settings.SITE_NAME},
                 _(
                     "Première étape : enregistrer votre structure avec son numéro SIREN. "
                     "L'équipe le vérifie, puis vous invitez vos salariés."

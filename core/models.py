@@ -185,6 +185,12 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("dernière erreur"), blank=True)
     delivered_at = models.DateTimeField(_("effectué le"), null=True, blank=True)
     abandoned_at = models.DateTimeField(_("abandonné le"), null=True, blank=True)
+    request_id = models.CharField(
+        _("identifiant de la requête"),
+        max_length=128,
+        blank=True,
+        help_text=_("La requête qui a causé cet effet : ses journaux portent le même."),
+    )
 
     objects = OutboxMessageQuerySet.as_manager()
 

@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from . import request_id
 from .models import OutboxMessage
 
 if TYPE_CHECKING:
@@ -54,13 +55,15 @@ def enqueue(
     there is none), ``countdown`` seconds later at the earliest.
 
     ``args`` must be JSON-serialisable (primary keys, not instances). With a ``key``,
-    the same effect is recorded once: a second call returns the first row."""
+    the same effect is recorded once: a second call returns the first row. The row
+    keeps the current request's id: the task runs with it, however late."""
     name = task if isinstance(task, str) else task.name
     now = timezone.now()
     message = OutboxMessage(
         task=name,
         args=list(args),
         key=key,
+        request_id=request_id.get(),
         created_at=now,
         available_at=now + dt.timedelta(seconds=countdown),
     )
@@ -134,7 +137,7 @@ def deliver(message_id: int) -> str:
         now = timezone.now()
         message.attempts += 1
         try:
-            with transaction.atomic():
+            with transaction.atomic(), request_id.bound(message.request_id or request_id.get()):
                 current_app.tasks[message.task](*message.args)
         except Exception as error:
             logger.warning("Outbox message %s (%s) failed", message.pk, message.task, exc_info=True)
@@ -173,13 +176,15 @@ def sweep(*, redispatch_after: int | None = None, limit: int = 1000) -> int:
         OutboxMessage.objects.due(now)
         .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=stale))
         .order_by("available_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "request_id")[:limit]
     )
     broker_resumed()  # a deliberate attempt: try the broker even if it was down a moment ago
     handed = 0
-    for pk in due:
-        if not dispatch(pk):
-            break
+    for pk, cause in due:
+        # Handed over under the id of the request that caused it, not the sweep's.
+        with request_id.bound(cause or request_id.get()):
+            if not dispatch(pk):
+                break
         handed += 1
     OutboxMessage.objects.filter(
         delivered_at__lt=now - dt.timedelta(days=settings.OUTBOX_KEEP_DAYS)

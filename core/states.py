@@ -82,7 +82,12 @@ class StateMachine:
                 code="transition_not_allowed",
             )
         setattr(obj, self.field, transition.target)
-        obj.save(update_fields=[self.field, *update_fields])
+        # A change of state is a change: "modified" timestamps (auto_now) move with it,
+        # which is how subscribed calendars learn of it (core.calendars).
+        touched = [
+            field.name for field in obj._meta.concrete_fields if getattr(field, "auto_now", False)
+        ]
+        obj.save(update_fields=list(dict.fromkeys([self.field, *update_fields, *touched])))
         log_action(
             obj,
             f"{obj._meta.model_name}.{name}",

@@ -38,35 +38,24 @@ class DemoResult:
     seconds: float = 0.0
 
 
-# One line per account: who it is, and what to look at with it.
+# One line per account: who it is, and what to look at with it (printed on the
+# console by seed_demo and make run, in English like all console output).
 DEMO_ACCOUNTS = [
-    DemoAccount(MARKER_EMAIL, "Super-administrateur : tout le back-office, journal des actions"),
-    DemoAccount(
-        "referent@probono.test",
-        "Référent (Rhône, Île-de-France) : associations à vérifier, une refusée avec motif",
-    ),
-    DemoAccount(
-        "association@probono.test",
-        "Association : candidature sans réponse depuis 10 j, heures à valider, invitations",
-    ),
-    DemoAccount(
-        PENDING_ASSOCIATION_EMAIL,
-        "Association en attente de vérification : un brouillon, soumission bloquée",
-    ),
-    DemoAccount(
-        REJECTED_ASSOCIATION_EMAIL,
-        "Association refusée : le motif du refus, demander un nouvel examen",
-    ),
-    DemoAccount(
-        "benevole@probono.test",
-        "Bénévole : liste d'attente, accord employeur, favoris, recherches, messages, attestation",
-    ),
-    DemoAccount(
-        ENGLISH_VOLUNTEER_EMAIL,
-        "Bénévole anglophone : e-mails en anglais, récapitulatif quotidien, 2 invitations",
-    ),
-    DemoAccount(
-        "entreprise@probono.test",
-        "Entreprise : accords à donner, équipes du marathon à publier, rapports d'impact",
-    ),
+    DemoAccount(MARKER_EMAIL, "superuser: the whole admin, the action log"),
+    DemoAccount("referent@probono.test", "referent (Rhône, Île-de-France): associations to vet"),
+    DemoAccount("association@probono.test", "association: applicants, hours to validate"),
+    DemoAccount(PENDING_ASSOCIATION_EMAIL, "association waiting for verification"),
+    DemoAccount(REJECTED_ASSOCIATION_EMAIL, "association refused, may ask again"),
+    DemoAccount("benevole@probono.test", "volunteer: applications, hours, attestation"),
+    DemoAccount(ENGLISH_VOLUNTEER_EMAIL, "volunteer in English: e-mails, daily digest"),
+    DemoAccount("entreprise@probono.test", "company: approvals, event teams, impact reports"),
 ]
+
+
+def accounts_table(accounts: list[DemoAccount]) -> list[str]:
+    """The demo accounts as a short table, for the console."""
+    width = max(len(account.email) for account in accounts)
+    return [
+        f"Demo accounts (password {DEMO_PASSWORD}):",
+        *(f"  {account.email:<{width}}  {account.role}" for account in accounts),
+    ]

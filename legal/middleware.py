@@ -10,9 +10,10 @@ from .selectors import documents_to_accept
 
 # Pages that stay reachable: the legal pages themselves, the API (keys and scripts cannot
 # tick a box), the account pages (to log out, confirm an address, reset a password), the
-# language switch and the health check.
+# language switch, the health check and metrics, and an e-mail's unsubscribe link (turning
+# e-mails off never waits for a consent).
 EXEMPT_NAMESPACES = frozenset({"legal", "api"})
-EXEMPT_URL_NAMES = frozenset({"set_language", "healthz"})
+EXEMPT_URL_NAMES = frozenset({"set_language", "healthz", "metrics", "unsubscribe"})
 
 
 def _exempt(request) -> bool:

@@ -22,7 +22,7 @@ from volunteers.models import VolunteerProfile
 from .models import HiddenSuggestion, MatchingRun, Proposal, SuggestionList, SuggestionSource
 from .selectors import lists_explained
 from .services import suggestion_check_proposal, suggestion_propose
-from .tasks import recompute_all
+from .tasks import failure_fields, recompute_all
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +53,15 @@ class MatchingRunAdmin(StaffRoleAdmin):
         "triggered_by",
     )
     list_filter = ("scope", "state")
-    readonly_fields = [field.name for field in MatchingRun._meta.fields] + ["progress_bar"]
+    readonly_fields = [
+        *(field.name for field in MatchingRun._meta.fields if field.name != "traceback"),
+        "progress_bar",
+        "traceback_block",
+    ]
     change_list_template = "admin/matching/matchingrun/change_list.html"
+
+    class Media:
+        css = {"all": ("css/admin-matching.css",)}
 
     @admin.display(description=gettext_lazy("avancement"))
     def progress_bar(self, run: MatchingRun) -> str:
@@ -64,6 +71,16 @@ class MatchingRunAdmin(StaffRoleAdmin):
             _("Avancement"),
             run.progress,
             run.progress,
+        )
+
+    @admin.display(description=gettext_lazy("trace de l'erreur"))
+    def traceback_block(self, run: MatchingRun) -> str:
+        # Kept on the run when it failed (matching.tasks), so staff need no server logs.
+        if not run.traceback:
+            return "—"
+        return format_html(
+            '<pre class="run-traceback">{}</pre>',
+            run.traceback,
         )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -92,7 +109,7 @@ class MatchingRunAdmin(StaffRoleAdmin):
         except Exception as error:  # the broker is unreachable: say so, keep the page
             logger.warning("Full recompute not queued", exc_info=True)
             MatchingRun.objects.filter(pk=run.pk).update(
-                state=MatchingRun.State.FAILED, error=repr(error)
+                state=MatchingRun.State.FAILED, **failure_fields(error)
             )
             self.message_user(
                 request,

@@ -199,6 +199,11 @@ class MatchingRun(models.Model):
     suggestions_count = models.PositiveIntegerField(_("suggestions écrites"), default=0)
     engine_version = models.CharField(_("version du moteur"), max_length=20, blank=True)
     error = models.TextField(_("erreur"), blank=True)
+    traceback = models.TextField(
+        _("trace de l'erreur"),
+        blank=True,
+        help_text=_("Où l'erreur s'est produite dans le code, pour l'équipe technique."),
+    )
     triggered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("lancé par"),
@@ -215,6 +220,10 @@ class MatchingRun(models.Model):
         verbose_name = _("calcul de suggestions")
         verbose_name_plural = _("calculs de suggestions")
         ordering = ["-created_at"]
+        indexes = [
+            # The last run of each scope in each state (the metrics read it at each scrape).
+            models.Index(fields=["scope", "state", "-finished_at"], name="matching_run_last"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_scope_display()} #{self.pk} ({self.get_state_display()})"

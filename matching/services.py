@@ -431,14 +431,23 @@ def _floors(owner_field: str, pks: np.ndarray) -> dict[int, tuple[int, float]]:
     return found
 
 
+Refill = Callable[[list[int]], None]
+
+
 @transaction.atomic
 def _merge_into_lists(
-    owner_field: str, pk: int, scored: _Scored | None, skill_pks: np.ndarray
+    owner_field: str,
+    pk: int,
+    scored: _Scored | None,
+    skill_pks: np.ndarray,
+    refill: Refill | None = None,
 ) -> int:
     """Enter ``pk`` (the refreshed mission or volunteer) into the other side's lists it
     now belongs to, and take it out of those it left: only the lists concerned are read,
     only those that change are written, each keeping its best k. ``scored`` None: it
-    belongs to none. Returns the number of lists written."""
+    belongs to none. The owners whose list this shrinks below ``MATCHING_REFILL_BELOW``
+    are given to ``refill`` (to compute theirs again). Returns the number of lists
+    written."""
     k = settings.MATCHING_TOP_K
     holding = _lists_holding(owner_field, pk)
     now: dict[int, tuple[float, int]] = {}  # owner → (score, position in scored)
@@ -476,18 +485,23 @@ def _merge_into_lists(
         for owner, items in rows.order_by("pk").values_list(f"{owner_field}_id", "items")
     }
     weights = next(iter(new.values())).weights if new else np.zeros(0, np.float32)
-    lists, emptied = [], []
+    lists, emptied, shrunk = [], [], []
+    below = settings.MATCHING_REFILL_BELOW
     for owner in changed:
         before = current.get(owner)
         if before is None:
             before = storage.StoredList.empty(weights)
         after = before.merged(owner=owner, drop=pk, add=new.get(owner), k=k)
+        if len(after) < below <= len(before):
+            shrunk.append(owner)
         if len(after):
             lists.append((owner, len(after), after.tobytes()))
         elif owner in current:
             emptied.append(owner)
     SuggestionList.objects.filter(**{f"{owner_field}_id__in": emptied}).delete()
     _upsert(owner_field, lists)
+    if shrunk and refill is not None:
+        refill(shrunk)
     return len(lists) + len(emptied)
 
 
@@ -517,44 +531,46 @@ def _no_disk_wait() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
-def suggestion_refresh_mission(mission_pk: int) -> int:
+def suggestion_refresh_mission(mission_pk: int, *, refill: Refill | None = None) -> int:
     """One mission against every volunteer, both ways, within milliseconds: its own
     list, and the volunteers' lists it enters or leaves (a mission closed or full leaves
-    them all). Returns the size of its own list."""
+    them all; ``refill`` gets the volunteers whose list it shrank). Returns the size of
+    its own list."""
 
     def refresh(arrays: CurrentArrays) -> int:
         ids, mission = load_missions(arrays.base.positions, pks=[mission_pk])
         skill_pks = arrays.base.skill_pks
         if not len(ids):  # closed or full: no list of its own, in nobody's list
             written = _replace(Direction.FOR_MISSION, [mission_pk], [])
-            _merge_into_lists("volunteer", mission_pk, None, skill_pks)
+            _merge_into_lists("volunteer", mission_pk, None, skill_pks, refill)
             return written
         scored = _score_mission(arrays, ids, mission)
         written = _replace(
             Direction.FOR_MISSION, [mission_pk], _own_list(mission_pk, scored, skill_pks)
         )
-        _merge_into_lists("volunteer", mission_pk, scored, skill_pks)
+        _merge_into_lists("volunteer", mission_pk, scored, skill_pks, refill)
         return written
 
     return _until_settled(refresh)
 
 
-def suggestion_refresh_volunteer(volunteer_pk: int) -> int:
+def suggestion_refresh_volunteer(volunteer_pk: int, *, refill: Refill | None = None) -> int:
     """One volunteer against every open mission, both ways: their own list, and the
-    missions' lists they enter or leave (a hidden profile leaves them all)."""
+    missions' lists they enter or leave (a hidden profile leaves them all; ``refill``
+    gets the missions whose list it shrank)."""
 
     def refresh(arrays: CurrentArrays) -> int:
         ids, volunteer = load_volunteers(arrays.base.positions, pks=[volunteer_pk])
         skill_pks = arrays.base.skill_pks
         if not len(ids) or not volunteer.visible[0]:
             written = _replace(Direction.FOR_VOLUNTEER, [volunteer_pk], [])
-            _merge_into_lists("mission", volunteer_pk, None, skill_pks)
+            _merge_into_lists("mission", volunteer_pk, None, skill_pks, refill)
             return written
         scored = _score_volunteer(arrays, ids, volunteer)
         written = _replace(
             Direction.FOR_VOLUNTEER, [volunteer_pk], _own_list(volunteer_pk, scored, skill_pks)
         )
-        _merge_into_lists("mission", volunteer_pk, scored, skill_pks)
+        _merge_into_lists("mission", volunteer_pk, scored, skill_pks, refill)
         return written
 
     return _until_settled(refresh)

@@ -10,6 +10,7 @@ each worker added takes its share. Tasks take ids, replace suggestions atomicall
 from __future__ import annotations
 
 import datetime as dt
+import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -83,6 +84,22 @@ def _run_started(scope: str, target_id: int | None = None, *, chunks: int = 1) -
     )
 
 
+def failure_fields(error: BaseException) -> dict[str, str]:
+    """The error and where it happened, kept on the run for staff to read in the admin."""
+    trace = "".join(traceback.format_exception(error))
+    return {
+        "error": f"{type(error).__name__}: {error}"[:2000],
+        # The end of a very long trace is where the error is.
+        "traceback": trace[-20000:],
+    }
+
+
+def _run_failed(run_id: int, error: BaseException) -> None:
+    MatchingRun.objects.filter(pk=run_id).update(
+        state=MatchingRun.State.FAILED, finished_at=timezone.now(), **failure_fields(error)
+    )
+
+
 def _fresh_for(changed_at: dt.datetime | None) -> LoadedIndex:
     """The arrays, reloaded if they predate ``changed_at`` (the start of a full run)."""
     loaded = current_index()
@@ -98,9 +115,7 @@ def _refresh_one(kind: str, pk: int, compute: Callable[[int], int]) -> int:
     try:
         written = compute(pk)
     except Exception as error:
-        MatchingRun.objects.filter(pk=run.pk).update(
-            state=MatchingRun.State.FAILED, error=repr(error), finished_at=timezone.now()
-        )
+        _run_failed(run.pk, error)
         raise
     MatchingRun.objects.filter(pk=run.pk).update(
         state=MatchingRun.State.SUCCEEDED,
@@ -113,14 +128,34 @@ def _refresh_one(kind: str, pk: int, compute: Callable[[int], int]) -> int:
     return written
 
 
+def _refill_volunteers(volunteer_pks: list[int]) -> None:
+    for pk in volunteer_pks:
+        request_volunteer_refresh(pk)
+
+
+def _refill_missions(mission_pks: list[int]) -> None:
+    for pk in mission_pks:
+        request_mission_refresh(pk)
+
+
 @shared_task(**RETRY)
 def refresh_mission(mission_id: int) -> int:
-    return _refresh_one("mission", mission_id, suggestion_refresh_mission)
+    """The mission's own list and the volunteers' lists it enters or leaves; those it
+    shrinks below ``MATCHING_REFILL_BELOW`` are computed again next."""
+    return _refresh_one(
+        "mission",
+        mission_id,
+        lambda pk: suggestion_refresh_mission(pk, refill=_refill_volunteers),
+    )
 
 
 @shared_task(**RETRY)
 def refresh_volunteer(volunteer_id: int) -> int:
-    return _refresh_one("volunteer", volunteer_id, suggestion_refresh_volunteer)
+    return _refresh_one(
+        "volunteer",
+        volunteer_id,
+        lambda pk: suggestion_refresh_volunteer(pk, refill=_refill_missions),
+    )
 
 
 def _chunks(pks: list[int], n: int) -> list[list[int]]:
@@ -158,23 +193,32 @@ def recompute_all(run_id: int | None = None) -> int:
         else:
             chord(header)(finish_recompute.si(run.pk).on_error(fail_recompute.si(run.pk)))
     except Exception as error:
-        MatchingRun.objects.filter(pk=run.pk).update(
-            state=MatchingRun.State.FAILED, error=repr(error), finished_at=timezone.now()
-        )
+        _run_failed(run.pk, error)
         raise
     return run.pk
 
 
-@shared_task(ignore_result=False, **RETRY)  # the chord waits for every chunk's result
-def recompute_chunk(run_id: int, direction: str, pks: list[int]) -> int:
+# bind: a chunk's last failure is recorded on its run. The chord waits for every
+# chunk's result.
+@shared_task(bind=True, ignore_result=False, **RETRY)
+def recompute_chunk(self: Task[..., int], run_id: int, direction: str, pks: list[int]) -> int:
     run = MatchingRun.objects.filter(pk=run_id).first()
     if run is None or run.state != MatchingRun.State.RUNNING:
         return 0
-    loaded = _fresh_for(run.started_at)
     compute = (
         suggestions_compute_missions if direction == "missions" else suggestions_compute_volunteers
     )
-    written = compute(loaded, pks)
+    try:
+        written = compute(_fresh_for(run.started_at), pks)
+    except Exception as error:
+        retried = (
+            isinstance(error, OperationalError) and self.request.retries < RETRY["max_retries"]
+        )
+        if not retried:
+            # The chord's error callback (fail_recompute) gets no exception: keep it
+            # here, on the run, for the admin's page.
+            MatchingRun.objects.filter(pk=run_id).update(**failure_fields(error))
+        raise
     counter = "missions_count" if direction == "missions" else "volunteers_count"
     MatchingRun.objects.filter(pk=run_id).update(
         chunks_done=F("chunks_done") + 1,
@@ -186,11 +230,13 @@ def recompute_chunk(run_id: int, direction: str, pks: list[int]) -> int:
 
 @shared_task(acks_late=True)
 def fail_recompute(run_id: int) -> None:
-    MatchingRun.objects.filter(pk=run_id, state=MatchingRun.State.RUNNING).update(
-        state=MatchingRun.State.FAILED,
-        error="A chunk failed after its retries: see the worker logs.",
-        finished_at=timezone.now(),
+    """The chord's error callback: a chunk failed for good (its error and traceback are
+    on the run already, see ``recompute_chunk``)."""
+    running = MatchingRun.objects.filter(pk=run_id, state=MatchingRun.State.RUNNING)
+    running.filter(error="").update(
+        error="A chunk of the recompute failed (its error could not be recorded)."
     )
+    running.update(state=MatchingRun.State.FAILED, finished_at=timezone.now())
 
 
 @shared_task(acks_late=True)

@@ -72,4 +72,5 @@ urlpatterns = [
 # An association's public profile, in the ``associations`` namespace.
 association_urlpatterns = [
     path("<slug:slug>/", views.association_detail, name="detail"),
+    path("<slug:slug>/apercu.png", views.association_preview, name="preview"),
 ]

@@ -15,4 +15,5 @@ urlpatterns = [
     path("engagements/<int:pk>/evaluation/", views.evaluate, name="evaluate"),
     path("engagements/<int:pk>/temoignage/", views.testimonial, name="testimonial"),
     path("engagements/<int:pk>/attestation/", views.attestation, name="attestation"),
+    path("engagements/<int:pk>/agenda.ics", views.engagement_calendar, name="engagement_calendar"),
 ]

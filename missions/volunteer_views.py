@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.calendars import calendar_response
 from core.forms import add_service_errors
 from volunteers.views import safe_next, signed_in, volunteer_required
 
-from . import selectors, services
+from . import calendar, selectors, services
 from .attestation import render_attestation
 from .models import Application, Mission
 from .outreach import testimonial_submit
@@ -268,3 +269,21 @@ def attestation(request, pk: int):
     response = HttpResponse(render_attestation(application), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="attestation-probono-{pk}.pdf"'
     return response
+
+
+# --- Calendar ---------------------------------------------------------------------------
+
+
+@signed_in
+def engagement_calendar(request, pk: int):
+    """One of the person's own engagements as an ``.ics`` file; anyone else's is not found."""
+    application = get_object_or_404(
+        calendar.engagements_on_calendar(request.user).select_related("mission__association"),
+        pk=pk,
+    )
+    event = calendar.engagement_event(application)
+    if event is None:
+        raise Http404
+    return calendar_response(
+        [event], name=application.mission.title, filename=f"engagement-{application.pk}.ics"
+    )

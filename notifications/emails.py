@@ -1,38 +1,46 @@
 """The e-mails of notifications, and the e-mails of their own (``Notification.EMAIL_ONLY``:
 the welcome sequence, the reports people subscribe to), written in the recipient's
-language, each with a text and an HTML part."""
+language.
+
+They are the e-mails a person chose (``NotificationPreference``): each carries a
+one-click link that turns its kind off (the digest's turns the digest off), in the
+footer and in the ``List-Unsubscribe`` headers (``core.mail``)."""
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import mail
+
+from . import unsubscribe
 from .models import Notification
 from .services import absolute_url, link
 from .wording import word
 
 if TYPE_CHECKING:
+    from django.core.mail import EmailMultiAlternatives
+
     from .welcome import WelcomeWording
 
 # An attached file: its name, its content and its MIME type.
 Attachment = tuple[str, bytes, str]
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+def unsubscribe_url(user, what: str, language: str) -> str:
+    """The signed link that turns ``what`` off for ``user``, in ``language``."""
+    with translation.override(language):
+        path = reverse("notifications:unsubscribe", args=[unsubscribe.make_token(user.pk, what)])
+    return absolute_url(path, language)
 
 
 def _common_context(user) -> dict:
     return {
         "user": user,
-        "site_url": settings.SITE_URL,
         "list_url": absolute_url(link("notifications:list"), user.language),
-        "preferences_url": absolute_url(link("notifications:preferences"), user.language),
     }
 
 
@@ -44,31 +52,43 @@ def _item(notification: Notification, language: str) -> dict:
     }
 
 
-def _message(
-    user, subject: str, template: str, context: dict, attachments: Iterable[Attachment] = ()
-) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
-        subject=_one_line(subject),
-        body=render_to_string(f"emails/notifications/{template}.txt", context),
-        to=[user.email],
+def _build(
+    user, *, subject: str, template: str, context: dict, reason: str, what: str
+) -> "EmailMultiAlternatives":
+    language = user.language
+    return mail.build(
+        to=user.email,
+        language=language,
+        name=user.first_name,
+        subject=subject,
+        template=f"emails/notifications/{template}",
+        context=context,
+        reason=reason,
+        unsubscribe_url=unsubscribe_url(user, what, language),
+        unsubscribe_label=unsubscribe.label(what),
+        preferences_url=absolute_url(link("notifications:preferences"), language),
     )
-    message.attach_alternative(
-        render_to_string(f"emails/notifications/{template}.html", context), "text/html"
-    )
-    for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
-    return message
 
 
-def notification_email(notification: Notification) -> EmailMultiAlternatives:
+def notification_email(notification: Notification):
     user = notification.recipient
     with translation.override(user.language):
         item = _item(notification, user.language)
-        context = {**_common_context(user), "item": item}
-        return _message(user, f"[probono] {item['wording'].title}", "notification", context)
+        reason = _(
+            "Vous recevez cet e-mail parce que vous avez demandé à être prévenu(e) par "
+            "e-mail : « %(kind)s »."
+        ) % {"kind": notification.get_kind_display()}
+        return _build(
+            user,
+            subject=item["wording"].title,
+            template="notification",
+            context={**_common_context(user), "item": item},
+            reason=reason,
+            what=notification.kind,
+        )
 
 
-def digest_email(user, notifications: list[Notification]) -> EmailMultiAlternatives:
+def digest_email(user, notifications: list[Notification]):
     with translation.override(user.language):
         count = len(notifications)
         context = {
@@ -76,12 +96,23 @@ def digest_email(user, notifications: list[Notification]) -> EmailMultiAlternati
             "items": [_item(notification, user.language) for notification in notifications],
             "count": count,
         }
-        subject = "[probono] " + ngettext(
+        subject = ngettext(
             "Votre récapitulatif : %(count)s notification",
             "Votre récapitulatif : %(count)s notifications",
             count,
         ) % {"count": count}
-        return _message(user, subject, "digest", context)
+        reason = _(
+            "Vous recevez cet e-mail parce que vous avez choisi de recevoir vos "
+            "notifications en un récapitulatif par jour."
+        )
+        return _build(
+            user,
+            subject=subject,
+            template="digest",
+            context=context,
+            reason=reason,
+            what=unsubscribe.DIGEST,
+        )
 
 
 def own_email(
@@ -93,17 +124,27 @@ def own_email(
     context: dict,
     reason: str,
     attachments: Iterable[Attachment] = (),
-) -> EmailMultiAlternatives:
+) -> "EmailMultiAlternatives":
     """An e-mail of one of the kinds that are e-mails only (``Notification.EMAIL_ONLY``):
-    ``emails/notifications/<template>.txt`` and ``.html``, which extend the notifications'
-    layout. Call it with the recipient's language active: ``subject`` and ``reason``
-    (why they receive it) are already worded. Whether the person still wants this kind
-    is the caller's to ask (``preferences_for(user).wants_email(kind)``)."""
+    ``emails/notifications/<template>.txt`` and ``.html``, which extend ``emails/base.*``,
+    with the one-click link that turns ``kind`` off. Call it with the recipient's
+    language active: ``subject`` (without the site's name, which ``core.mail`` adds) and
+    ``reason`` (why they receive it) are already worded. Whether the person still wants
+    this kind is the caller's to ask (``preferences_for(user).wants_email(kind)``)."""
     if kind not in Notification.EMAIL_ONLY:
         raise ValueError(f"{kind} is a notification: see notification_email().")
     with translation.override(user.language):
-        data = {**_common_context(user), **context, "kind": kind, "reason": reason}
-        return _message(user, f"[probono] {subject}", template, data, attachments)
+        message = _build(
+            user,
+            subject=subject,
+            template=template,
+            context={**_common_context(user), **context, "kind": kind},
+            reason=reason,
+            what=kind,
+        )
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    return message
 
 
 def welcome_email(user, wording: "WelcomeWording", *, number: int, count: int):

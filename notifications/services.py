@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -23,6 +24,7 @@ from core.permissions import Actor, require
 from missions.access import applications_visible_to
 from missions.models import Application, Mission
 
+from . import unsubscribe
 from .models import Message, Notification, NotificationPreference
 
 if TYPE_CHECKING:
@@ -374,3 +376,28 @@ def stale_applications_remind(*, now: datetime.datetime | None = None) -> int:
             ):
                 sent += 1
     return sent
+
+
+# --- Unsubscribing from an e-mail's link ----------------------------------------------
+
+
+@transaction.atomic
+def preferences_unsubscribe(*, user_id: int, what: str) -> NotificationPreference | None:
+    """Turn off what an e-mail's unsubscribe link names for ``user_id``: one kind of
+    notification e-mail (muted), or the daily digest (no more e-mails: the digest
+    carried them all). Safe to repeat; None if the person no longer exists."""
+    if what not in unsubscribe.subjects():
+        raise ValidationError(_("Ce lien de désabonnement ne correspond à aucun e-mail."))
+    if not get_user_model().objects.filter(pk=user_id, is_active=True).exists():
+        return None
+    preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
+        user_id=user_id
+    )
+    if what == unsubscribe.DIGEST:
+        if preference.email_frequency == NotificationPreference.Frequency.DAILY:
+            preference.email_frequency = NotificationPreference.Frequency.NEVER
+            preference.save(update_fields=["email_frequency", "updated_at"])
+    elif what not in preference.muted_kinds:
+        preference.muted_kinds = [*preference.muted_kinds, what]
+        preference.save(update_fields=["muted_kinds", "updated_at"])
+    return preference

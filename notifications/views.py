@@ -16,11 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_errors
 
-from . import services
+from . import services, unsubscribe
 from .forms import MessageForm, PreferencesForm
 from .models import Notification, NotificationPreference
 from .wording import word
@@ -178,3 +179,22 @@ def thread(request, pk: int):
             "form": form,
         },
     )
+
+
+# No sign-in and no CSRF token: the signed link is the authority, and mail clients POST
+# "List-Unsubscribe=One-Click" to it on their own (RFC 8058). GET only asks (link
+# checkers and mail scanners open links); POST, from the page or the client, acts.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe_view(request, token: str):
+    found = unsubscribe.read_token(token)
+    if found is None:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
+    context = {
+        "digest": found.what == unsubscribe.DIGEST,
+        "kind": "" if found.what == unsubscribe.DIGEST else Notification.Kind(found.what).label,
+    }
+    if request.method == "POST":
+        services.preferences_unsubscribe(user_id=found.user_id, what=found.what)
+        context["done"] = True
+    return render(request, "notifications/unsubscribe.html", context)

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -126,9 +127,10 @@ def _volunteer_day0(user: User) -> WelcomeWording:
     profile = _profile(user)
     paragraphs = [
         _(
-            "Bienvenue sur probono ! Nous vous proposons les missions des associations qui "
+            "Bienvenue sur %(site)s ! Nous vous proposons les missions des associations qui "
             "ont besoin de ce que vous savez faire, avec la raison de chaque suggestion."
         )
+        % {"site": settings.SITE_NAME}
     ]
     employer = _employer_name(user, profile)
     if employer:
@@ -183,8 +185,9 @@ def _volunteer_day3(user: User) -> WelcomeWording:
             ),
             _(
                 "Candidater prend une minute : un mot à l'association pour dire ce que vous "
-                "pouvez apporter. Elle vous répond sur probono."
-            ),
+                "pouvez apporter. Elle vous répond sur %(site)s."
+            )
+            % {"site": settings.SITE_NAME},
         ],
         action=_("Voir les missions pour vous"),
         url=link("volunteers:suggestions"),
@@ -266,9 +269,10 @@ def _association_day0(user: User) -> WelcomeWording:
             title=_("Enregistrez votre association"),
             paragraphs=[
                 _(
-                    "Bienvenue sur probono ! Des bénévoles qualifiés, salariés, retraités ou "
+                    "Bienvenue sur %(site)s ! Des bénévoles qualifiés, salariés, retraités ou "
                     "indépendants, donnent leurs compétences aux associations."
-                ),
+                )
+                % {"site": settings.SITE_NAME},
                 _(
                     "Pour publier vos besoins, enregistrez votre association avec son "
                     "numéro RNA ou SIREN : l'équipe la vérifie, en général en quelques "
@@ -283,9 +287,10 @@ def _association_day0(user: User) -> WelcomeWording:
         title=_("Un besoin bien cerné trouve vite ses bénévoles"),
         paragraphs=[
             _(
-                "Bienvenue sur probono ! Le diagnostic de vos besoins vous pose quelques "
+                "Bienvenue sur %(site)s ! Le diagnostic de vos besoins vous pose quelques "
                 "questions et prépare des brouillons de missions à partir de modèles."
-            ),
+            )
+            % {"site": settings.SITE_NAME},
             _(
                 "Une mission précise, qui ne demande pas trop de compétences différentes, "
                 "trouve plus facilement la bonne personne."
@@ -334,10 +339,11 @@ def _association_day10(user: User) -> WelcomeWording:
         title=_("Allez chercher vos bénévoles"),
         paragraphs=[
             _(
-                "Sur la page de suivi de chaque mission publiée, probono vous suggère des "
+                "Sur la page de suivi de chaque mission publiée, %(site)s vous suggère des "
                 "bénévoles, avec la raison de chaque suggestion : invitez ceux qui vous "
                 "semblent les plus pertinents à candidater."
-            ),
+            )
+            % {"site": settings.SITE_NAME},
             _(
                 "Et répondez vite aux candidatures : les bénévoles qui attendent une "
                 "réponse plus d'une semaine se tournent vers d'autres missions."

@@ -7,13 +7,16 @@ configured: ``DATABASE_URL`` selects another database (PostgreSQL in production)
 refuses to start without its secrets.
 """
 
+import ipaddress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,7 +42,7 @@ if DJANGO_ENV not in {"development", "production"}:
 PRODUCTION = DJANGO_ENV == "production"
 
 if PRODUCTION:
-    for required in ("SECRET_KEY", "ALLOWED_HOSTS"):
+    for required in ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"):
         if not env.str(required, default=""):
             raise ImproperlyConfigured(f"{required} must be set when DJANGO_ENV=production.")
     SECRET_KEY = env.str("SECRET_KEY")
@@ -56,7 +59,17 @@ SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 DEBUG = envbool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The site's name and public address: allauth's e-mails and ours say the name and build
+# their links on the address (`make run` sets it from HOST); django.contrib.sites' row
+# follows both after every migrate (core.site).
+SITE_NAME = env.str("SITE_NAME", default="probono")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if urlsplit(SITE_URL).scheme not in {"http", "https"} or not urlsplit(SITE_URL).netloc:
+    raise ImproperlyConfigured(
+        f"SITE_URL must be an http(s) address (https://probono.example.org), not {SITE_URL!r}."
+    )
+if urlsplit(SITE_URL).path:
+    raise ImproperlyConfigured("SITE_URL is the site's address only, without a path.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -92,6 +105,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (core.request_id).
+    "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
@@ -140,6 +155,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Behind PgBouncer in transaction mode, a session's state does not outlive a transaction:
+# no server-side cursors, and the API's idempotency locks are taken per transaction.
+DATABASE_TRANSACTION_POOLING = envbool("DATABASE_TRANSACTION_POOLING", default=False)
+if DATABASE_TRANSACTION_POOLING:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: one URL turns on the Celery broker and the shared cache.
@@ -180,6 +200,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING below (JSON in production, with the request id), not
+# through a format of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Handing a task over fails fast when Redis is down (one quick retry, not seconds of
 # them within a request): the outbox keeps the task and the sweep hands it over later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -262,7 +285,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[probono] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 # Failed sign-ins: 10 a minute per address, and 5 per 5 minutes per (account, address)
@@ -273,7 +296,7 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 # recovery codes, offered to everyone from the account pages and required of staff and
 # territorial referents (accounts.middleware) before any other page.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "probono"
+MFA_TOTP_ISSUER = SITE_NAME
 # Accept the code of the previous and the next 30-second period (clock drift); a code
 # is still accepted only once.
 MFA_TOTP_TOLERANCE = 1
@@ -290,7 +313,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (and the reverse proxy serves /static/ from, in production).
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
@@ -358,17 +382,72 @@ PERMISSIONS_POLICY = {
     "fullscreen": ["self"],
 }
 
+# Logs: one JSON object per line in production (python-json-logger), plain text in
+# development; every record carries the id of the request (or task) that caused it.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'.")
+# One line per request (method, view, route, status, duration): the access log.
+LOG_REQUESTS = envbool("LOG_REQUESTS", default=PRODUCTION)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+            # Django's error lines attach the request, whose text holds the full path
+            # with its query string (a search, a token): the message says enough.
+            "reserved_attrs": [*RESERVED_ATTRS, "request"],
+        },
+        "text": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Error reports (Sentry SDK), from the web processes and the workers alike, when
+# SENTRY_DSN is set; no personal data is sent (send_default_pii=False).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from probono.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=DJANGO_ENV),
+        release=env.str("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+
+# /metrics (Prometheus): closed (404) unless a bearer token or networks are set; then
+# open to a scraper with the token or from those networks (CIDR, comma-separated), 403
+# to anyone else. The client's address is read behind TRUSTED_PROXY_COUNT proxies.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_NETWORKS: {_network!r} is not a network (e.g. 10.0.0.0/8)."
+        ) from _error
 
 # Matching: see matching/weights.py for what each weight and parameter means.
 MATCHING_WEIGHTS = env.json("MATCHING_WEIGHTS", default={})
 MATCHING_PARAMS = env.json("MATCHING_PARAMS", default={})
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=50)
+# A list that other changes shrink below this many suggestions is computed again in the
+# background (a mission filled or closed leaves the lists holding it with one fewer).
+MATCHING_REFILL_BELOW = env.int("MATCHING_REFILL_BELOW", default=40)
 # Refresh requests for one mission or volunteer within this window make one run.
 MATCHING_COALESCE_SECONDS = env.int("MATCHING_COALESCE_SECONDS", default=10)
 # A process keeps the volunteers and missions it loaded, and reads again only the rows
@@ -551,3 +630,12 @@ NOTIFICATION_STALE_REMINDER_EVERY_DAYS = env.int(
 )
 # Longest message on an application's thread (characters).
 NOTIFICATION_MESSAGE_MAX_LENGTH = env.int("NOTIFICATION_MESSAGE_MAX_LENGTH", default=4000)
+
+# Periodic jobs on a short interval instead of their schedule, by name (JSON, seconds):
+# `{"purge-personal-data-access-log": 5}`. For the production smoke test and staging
+# only; the jobs and their schedules are the entries of CELERY_BEAT_SCHEDULE above.
+BEAT_INTERVAL_OVERRIDES = env.json("BEAT_INTERVAL_OVERRIDES", default={})
+for _job, _seconds in BEAT_INTERVAL_OVERRIDES.items():
+    if _job not in CELERY_BEAT_SCHEDULE:
+        raise ImproperlyConfigured(f"BEAT_INTERVAL_OVERRIDES names an unknown job: {_job!r}.")
+    CELERY_BEAT_SCHEDULE[_job] = {**CELERY_BEAT_SCHEDULE[_job], "schedule": float(_seconds)}

@@ -15,7 +15,8 @@ from missions import volunteer_urls as missions_volunteer_urls
 from search import urls as search_urls
 from volunteers import urls as volunteers_urls
 
-from . import views
+from . import calendar_views, views
+from .metrics import metrics_view
 
 admin.site.site_header = _("Administration de probono")
 # Staff sign in through the site's own login (password, then the two-factor code), never
@@ -49,7 +50,10 @@ handler500 = "probono.views.server_error"
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/", include("api.urls")),
+    # Polled by calendar software, in no language of the site's: the person's own.
+    path("agenda/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from missions.models import Mission
 
+from . import map as search_map
 from . import services
 from .forms import MissionSearchForm, SavedSearchForm
 from .models import SavedSearch
@@ -41,6 +42,10 @@ def render_mission_search(request, query, *, save_form=None):
         "show_distance": form.is_valid() and form.cleaned_data.get("location") is not None,
         "save_form": save_form,
     }
+    # The list/map switch and, when asked for, the map of départements.
+    context["search_view"] = search_map.view_urls(query, form)
+    if context["search_view"]["shown"]:
+        context["search_map"] = search_map.departement_map(query, form)
     return render(request, "missions/mission_list.html", context)
 
 

@@ -89,9 +89,13 @@ def test_a_key_with_control_characters_is_refused_with_a_clear_error(owner_key, 
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_twins_sent_at_once_act_once(postgresql, owner_key, association, monkeypatch):
+@pytest.mark.parametrize("pooled", [False, True], ids=["session", "transaction-pooling"])
+def test_twins_sent_at_once_act_once(
+    postgresql, owner_key, association, monkeypatch, settings, pooled
+):
     """A client that retries before the first answer came back: the second call waits
-    for the first and gets its answer."""
+    for the first and gets its answer (behind PgBouncer in transaction mode too)."""
+    settings.DATABASE_TRANSACTION_POOLING = pooled
     import threading
     import time
 

@@ -1,5 +1,7 @@
 import datetime
 from decimal import Decimal
+from html import unescape
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -186,6 +188,31 @@ def test_switching_to_quarterly_sends_the_quarter_that_starts_like_a_month_sent(
     run_on_commit(send_scheduled_reports)
     (email,) = mail.outbox
     assert pdf_of(email) == f"rapport-impact-{company.slug}-{start}-{end}.pdf"
+
+
+def test_the_reports_one_click_unsubscribe_stops_the_next_reports(
+    client, company, programme_admin, hours_by_month
+):
+    subscription = subscribe(programme_admin, company, Frequency.MONTHLY, since=hours_by_month)
+    start, end = subscription.last_period(timezone.localdate())
+    assert scheduled_report_send(subscription_id=subscription.pk, start=start, end=end)
+    (email,) = mail.outbox
+    url = email.extra_headers["List-Unsubscribe"].strip("<>")
+    assert url in email.body
+    page = client.get(urlsplit(url).path)
+    assert "« Rapport d'impact programmé »" in unescape(page.content.decode())
+
+    # What a mail client sends (RFC 8058): no cookie, no CSRF token.
+    client.post(urlsplit(url).path, {"List-Unsubscribe": "One-Click"})
+
+    assert NotificationPreference.objects.get(user=programme_admin).muted_kinds == [
+        Notification.Kind.IMPACT_REPORT
+    ]
+    next_start = end + datetime.timedelta(days=1)
+    assert not scheduled_report_send(
+        subscription_id=subscription.pk, start=next_start, end=next_start + datetime.timedelta(27)
+    )
+    assert len(mail.outbox) == 1
 
 
 def test_a_report_sent_once_is_not_sent_again_by_a_second_task(

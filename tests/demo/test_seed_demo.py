@@ -78,7 +78,7 @@ def demo(db, django_capture_on_commit_callbacks):
 
 
 def test_small_run_creates_the_requested_counts_and_runs_once(db):
-    output = seed(**SMALL)
+    output = seed(**SMALL, verbosity=2)
     assert "Demo data created" in output
     for account in DEMO_ACCOUNTS:
         assert account.email in output
@@ -92,6 +92,7 @@ def test_small_run_creates_the_requested_counts_and_runs_once(db):
     assert AssociationMember.objects.filter(role="admin").count() == 6 + STORY_ASSOCIATIONS
     assert EmailAddress.objects.filter(verified=True, primary=True).count() == User.objects.count()
     assert "notifications.Message" in output  # what the services made is counted too
+    assert output.rstrip().splitlines()[-1].startswith(f"  {DEMO_ACCOUNTS[-1].email}")
 
     def totals():
         return fingerprint() | {
@@ -447,7 +448,7 @@ def test_the_english_volunteer_gets_a_daily_digest(demo):
 def test_what_the_audit_log_announces_follows_the_commit(db, django_capture_on_commit_callbacks):
     """Tasks run in-process: once committed, the listeners notify as they would live."""
     with django_capture_on_commit_callbacks(execute=True):
-        output = seed(**SMALL)
+        output = seed(**SMALL, verbosity=2)
     assert "notifications.Notification" in output
     rejected = User.objects.get(email=REJECTED_ASSOCIATION_EMAIL)
     assert Notification.objects.filter(recipient=rejected, kind="association_decided").exists()
@@ -540,3 +541,14 @@ def test_the_demo_association_is_led_to_a_programme(demo, client):
     invitations = client.get(reverse("companies:programme_invitations")).content.decode()
     marathon = Programme.objects.get(kind=Programme.Kind.MARATHON)
     assert marathon.name in invitations
+
+
+def test_the_console_summary_is_short_and_in_english(db):
+    output = seed(**SMALL)
+    lines = output.rstrip().splitlines()
+    assert lines[0].startswith("Demo data created in ")
+    assert lines[1] == f"Demo accounts (password {DEMO_PASSWORD}):"
+    assert len(lines) == 2 + len(DEMO_ACCOUNTS)
+    assert all(len(line) <= 100 for line in lines)
+    quiet = seed(no_accounts=True)
+    assert quiet.strip() == f"Demo data already present ({MARKER_EMAIL} exists)."

@@ -258,3 +258,27 @@ def test_a_taxonomy_change_loads_every_process_arrays_again(association, web, pa
     after = current_arrays().base
     Skill.objects.filter(pk=payroll.pk).update(name_fr="Paie")  # not through a save: unseen
     assert current_arrays().base is after
+
+
+def test_a_list_shrunk_by_a_filled_mission_is_computed_again(
+    association, owner, web, settings, django_capture_on_commit_callbacks
+):
+    settings.MATCHING_TOP_K = 2
+    settings.MATCHING_REFILL_BELOW = 2
+    volunteer = factories.VolunteerFactory()
+    factories.VolunteerSkillFactory(profile=volunteer, skill=web, level=3)
+    # Three fitting missions, the third a little further away: it waits outside the list.
+    missions = [open_mission(association, web) for _ in range(3)]
+    Mission.objects.filter(pk=missions[2].pk).update(latitude=45.9, longitude=4.9)
+    refresh_volunteer(volunteer.pk)
+    first, second = stored(volunteer=volunteer)
+    assert {first, second} == {missions[0].pk, missions[1].pk}
+    applicant = factories.VolunteerFactory()
+    application = factories.ApplicationFactory(
+        mission_id=first, volunteer=applicant, state="applied"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application_accept(application_id=application.pk, actor=owner)
+
+    assert stored(volunteer=volunteer) == [second, missions[2].pk]

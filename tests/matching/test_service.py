@@ -288,9 +288,10 @@ def test_the_command_computes_suggestions_once(submitted, web_volunteers):
     Mission.objects.filter(pk=submitted.pk).update(state=Mission.State.PUBLISHED)
     out = StringIO()
     call_command("recompute_suggestions", "--if-empty", stdout=out)
-    assert "Terminé" in out.getvalue() and SuggestionList.objects.exists()
+    assert "Suggestions computed:" in out.getvalue() and SuggestionList.objects.exists()
     call_command("recompute_suggestions", "--if-empty", stdout=out)
     assert MatchingRun.objects.count() == 1
+    assert out.getvalue().splitlines()[-1] == "Suggestions already computed."
 
 
 def test_the_command_computes_everything_once_even_after_single_refreshes(

@@ -3,6 +3,7 @@ computed by hand, and their invariants over generated data (no negative duration
 attestation's hours are the sum of the validated hours)."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -126,7 +127,7 @@ def test_the_public_page_shows_no_impossible_delay(client, association, settings
     for _ in range(3):
         _dated(mission, created=now, decided=now - datetime.timedelta(days=30))
     page = client.get(association.get_absolute_url()).content.decode()
-    assert "-30" not in page
+    assert not re.search(r"en -\d", page)  # "répond en -30 jours"; slugs may end in -30
     assert "Pas encore assez de candidatures" in page
     for days in (2, 4):
         _dated(

@@ -33,6 +33,17 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "ALLOWED_HOSTS must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_its_public_address():
+    result = run_manage(
+        "check",
+        DJANGO_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="probono.example.org",
+    )
+    assert result.returncode != 0
+    assert "SITE_URL must be set" in result.stderr
+
+
 def test_production_settings_pass_the_deployment_checks():
     result = run_manage(
         "check",
@@ -42,8 +53,46 @@ def test_production_settings_pass_the_deployment_checks():
         DJANGO_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="probono.example.org",
+        SITE_URL="https://probono.example.org",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_deployment_checks_refuse_an_unencrypted_site_url():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="probono.example.org",
+        SITE_URL="http://probono.example.org",
+    )
+    assert result.returncode != 0
+    assert "core.W001" in result.stderr
+
+
+def test_site_url_is_an_http_address_without_a_path():
+    for wrong in ("probono.example.org", "ftp://probono.example.org", "https://x.org/app"):
+        result = run_manage("check", SITE_URL=wrong)
+        assert result.returncode != 0, wrong
+        assert "SITE_URL" in result.stderr
+
+
+def test_a_job_can_run_on_a_short_interval_by_name():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.CELERY_BEAT_SCHEDULE['sweep-outbox']['schedule'])",
+        BEAT_INTERVAL_OVERRIDES='{"sweep-outbox": 2}',
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "2.0"
+    unknown = run_manage("check", BEAT_INTERVAL_OVERRIDES='{"no-such-job": 2}')
+    assert unknown.returncode != 0
+    assert "unknown job" in unknown.stderr
 
 
 def test_booleans_are_parsed_strictly():

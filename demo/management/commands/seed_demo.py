@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.builder import seed_demo
-from demo.options import DEMO_PASSWORD, MARKER_EMAIL, DemoOptions
+from demo.options import DEMO_PASSWORD, MARKER_EMAIL, DemoOptions, accounts_table
 
 
 class Command(BaseCommand):
@@ -19,6 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--volunteers", type=int, default=defaults.volunteers)
         parser.add_argument("--missions", type=int, default=defaults.missions)
         parser.add_argument("--companies", type=int, default=defaults.companies)
+        parser.add_argument(
+            "--no-accounts",
+            action="store_true",
+            help="Do not print the demo accounts (make run prints them once the server runs).",
+        )
         parser.add_argument(
             "--seed",
             type=int,
@@ -40,28 +45,22 @@ class Command(BaseCommand):
             result = seed_demo(demo_options, log=log)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        if not result.created:
-            self.stdout.write(f"Demo data already present ({MARKER_EMAIL} exists): nothing to do.")
+        if verbosity < 1:
             return
-        if verbosity >= 1:
-            self.stdout.write(self.style.SUCCESS(f"Demo data created in {result.seconds:.1f} s."))
-            width = max(len(label) for label in result.counts)
-            for label, count in sorted(result.counts.items()):
-                self.stdout.write(f"  {label:<{width}}  {count:>8}")
-            self._accounts_table(result.accounts)
-
-    def _accounts_table(self, accounts) -> None:
-        rows = [("E-mail", "Rôle", "Mot de passe")] + [
-            (account.email, account.role, DEMO_PASSWORD) for account in accounts
-        ]
-        widths = [max(len(row[i]) for row in rows) for i in range(3)]
-        line = "+-" + "-+-".join("-" * w for w in widths) + "-+"
-        self.stdout.write("\nComptes de démonstration :")
-        self.stdout.write(line)
-        for n, row in enumerate(rows):
+        if not result.created:
+            self.stdout.write(f"Demo data already present ({MARKER_EMAIL} exists).")
+        else:
+            counts = result.counts
             self.stdout.write(
-                "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+                f"Demo data created in {result.seconds:.1f} s: "
+                f"{counts.get('accounts.User', 0)} accounts, "
+                f"{counts.get('associations.Association', 0)} associations, "
+                f"{counts.get('missions.Mission', 0)} missions, "
+                f"{counts.get('missions.Application', 0)} applications."
             )
-            if n == 0:
-                self.stdout.write(line)
-        self.stdout.write(line)
+            if verbosity >= 2:
+                width = max(len(label) for label in counts)
+                for label, count in sorted(counts.items()):
+                    self.stdout.write(f"  {label:<{width}}  {count:>8}")
+        if not options["no_accounts"]:
+            self.stdout.write("\n".join(accounts_table(result.accounts)))

@@ -24,12 +24,16 @@ class Command(BaseCommand):
             scope=MatchingRun.Scope.FULL, state=MatchingRun.State.SUCCEEDED
         )
         if if_empty and done.exists():
-            self.stdout.write("Suggestions already computed: nothing to do.")
+            self.stdout.write("Suggestions already computed.")
             return
         run = MatchingRun.objects.create(scope=MatchingRun.Scope.FULL)
         recompute_all.delay(run.pk)
         run.refresh_from_db()
-        self.stdout.write(
-            f"Full recompute #{run.pk}: {run.get_state_display()}, "
-            f"{run.suggestions_count} suggestions written so far."
-        )
+        # Console output is in English, whatever the language of the interface.
+        if run.state == MatchingRun.State.SUCCEEDED:
+            self.stdout.write(f"Suggestions computed: {run.suggestions_count} (run #{run.pk}).")
+        else:
+            self.stdout.write(
+                f"Full recompute #{run.pk} handed to the workers ({run.state}); "
+                "follow it in the admin."
+            )
