@@ -29,18 +29,25 @@ def membership_for(user: "Actor | None", *, company_id: int | None = None) -> Co
     return members.order_by("pk").first()
 
 
+def staff_memberships(user: "Actor | None") -> QuerySet[CompanyMember]:
+    """The person's manager and programme-admin memberships, programme admin first."""
+    if user is None or not user.is_authenticated:
+        return CompanyMember.objects.none()
+    return (
+        CompanyMember.objects.filter(user=user, role__in=CompanyMember.STAFF_ROLES)
+        .select_related("company")
+        .order_by("-role", "pk")
+    )
+
+
 def staff_membership(
     user: "Actor | None", *, company_id: int | None = None
 ) -> CompanyMember | None:
     """The person's manager or programme-admin membership, if any (programme admin first)."""
-    if user is None or not user.is_authenticated:
-        return None
-    members = CompanyMember.objects.filter(
-        user=user, role__in=CompanyMember.STAFF_ROLES
-    ).select_related("company")
+    members = staff_memberships(user)
     if company_id is not None:
         members = members.filter(company_id=company_id)
-    return members.order_by("-role", "pk").first()
+    return members.first()
 
 
 def approver_users(application: Application) -> list["User"]:

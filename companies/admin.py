@@ -13,6 +13,8 @@ from .models import (
     CostBand,
     Programme,
     ProgrammeRegistration,
+    ReportDelivery,
+    ReportSubscription,
     TeamAssignment,
 )
 
@@ -141,3 +143,37 @@ class CompanyMemberAdmin(StaffRoleAdmin):
     search_fields = ("user__email", "user__first_name", "user__last_name", "company__name")
     autocomplete_fields = ("user", "company", "manager")
     readonly_fields = ("joined_at", "invitation_sent_at")
+
+
+@admin.register(ReportSubscription)
+class ReportSubscriptionAdmin(StaffRoleAdmin):
+    """Who receives which report; people subscribe and unsubscribe on the site."""
+
+    list_display = ("user", "company", "association", "frequency", "since")
+    list_filter = ("frequency",)
+    search_fields = ("user__email", "company__name", "association__name")
+    list_select_related = ("user", "company", "association")
+    fields = ("user", "company", "association", "frequency", "since", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportDelivery)
+class ReportDeliveryAdmin(StaffRoleAdmin):
+    list_display = ("sent_at", "user", "company", "association", "period_start", "period_end")
+    search_fields = ("user__email", "company__name", "association__name")
+    list_select_related = ("user", "company", "association")
+    date_hierarchy = "sent_at"
+    fields = ("user", "company", "association", "period_start", "period_end", "sent_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

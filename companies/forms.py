@@ -12,7 +12,7 @@ from core.forms import FrenchDecimalField
 from taxonomy.models import Cause
 from taxonomy.reference_data import DEPARTEMENTS
 
-from .models import Company, CompanyDomain, CompanyMember, Programme
+from .models import Company, CompanyDomain, CompanyMember, Programme, ReportSubscription
 
 
 class AccessibleForm(forms.Form):
@@ -356,3 +356,24 @@ class SSOStartForm(AccessibleForm):
             "invalid": _("Saisissez une adresse e-mail valide."),
         },
     )
+
+
+class ReportSubscriptionForm(AccessibleForm):
+    frequency = forms.ChoiceField(
+        label=_("À quel rythme ?"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("", _("Non, merci")),
+            (ReportSubscription.Frequency.MONTHLY, _("Chaque mois, pour le mois écoulé")),
+            (
+                ReportSubscription.Frequency.QUARTERLY,
+                _("Chaque trimestre de votre année de mécénat, pour le trimestre écoulé"),
+            ),
+        ],
+        error_messages={"invalid_choice": _("Choisissez une fréquence dans la liste.")},
+    )
+
+
+class SummarySubscriptionForm(AccessibleForm):
+    subscribed = forms.BooleanField(required=False)

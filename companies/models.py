@@ -426,3 +426,143 @@ class CompanySSO(models.Model):
 
     def __str__(self) -> str:
         return str(self.company)
+
+
+class ReportSubscription(models.Model):
+    """A person asks for a report by e-mail at the end of each period: their company's
+    impact report (monthly or quarterly, the quarters following the company's year), or
+    their association's yearly summary of the sponsorship it received (in January).
+
+    It goes out while the person is still on the company's staff or a member of the
+    association, and wants that kind of e-mail (``notifications`` preferences); turning
+    it off deletes the row."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Chaque mois")
+        QUARTERLY = "quarterly", _("Chaque trimestre")
+        YEARLY = "yearly", _("Chaque année")
+
+    COMPANY_FREQUENCIES = (Frequency.MONTHLY, Frequency.QUARTERLY)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="report_subscriptions",
+    )
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("entreprise"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="report_subscriptions",
+    )
+    association = models.ForeignKey(
+        "associations.Association",
+        verbose_name=_("association"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    frequency = models.CharField(_("fréquence"), max_length=16, choices=Frequency.choices)
+    since = models.DateField(
+        _("depuis le"), help_text=_("Les périodes finies avant cette date ne sont pas envoyées.")
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("abonnement à un rapport")
+        verbose_name_plural = _("abonnements aux rapports")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        company__isnull=False,
+                        association__isnull=True,
+                        frequency__in=["monthly", "quarterly"],
+                    )
+                    | models.Q(company__isnull=True, association__isnull=False, frequency="yearly")
+                ),
+                name="report_subscription_company_or_association",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "company"],
+                condition=models.Q(company__isnull=False),
+                name="one_report_subscription_per_company",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "association"],
+                condition=models.Q(association__isnull=False),
+                name="one_report_subscription_per_association",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.company or self.association} ({self.frequency})"
+
+    def last_period(self, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """The last period over by ``today``: the previous month, the previous quarter
+        of the company's year, or the previous calendar year."""
+        if self.frequency == self.Frequency.YEARLY:
+            return datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31)
+        length = 1 if self.frequency == self.Frequency.MONTHLY else 3
+        first_month = self.company.year_start_month if self.company else 1
+        # Months since the start of a period (0 for a month; 0-2 within a quarter).
+        into = (today.month - first_month) % length
+        current = _add_months(today.replace(day=1), -into)
+        start = _add_months(current, -length)
+        return start, current - datetime.timedelta(days=1)
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    """The first of the month ``months`` after ``day``'s month (``day`` is a first)."""
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+class ReportDelivery(models.Model):
+    """A scheduled report sent to a person for one period: sent once, whatever runs the
+    task and however often."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="report_deliveries",
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("entreprise"), null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    association = models.ForeignKey(
+        "associations.Association",
+        verbose_name=_("association"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    period_start = models.DateField(_("début de la période"))
+    period_end = models.DateField(_("fin de la période"))
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rapport envoyé")
+        verbose_name_plural = _("rapports envoyés")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "company", "period_start", "period_end"],
+                condition=models.Q(company__isnull=False),
+                name="one_company_report_per_person_and_period",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "association", "period_start", "period_end"],
+                condition=models.Q(association__isnull=False),
+                name="one_association_summary_per_person_and_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.period_start} – {self.period_end}"

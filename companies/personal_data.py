@@ -1,5 +1,5 @@
-"""What the companies app holds of a person: their memberships and programme
-registrations (see :mod:`accounts.personal_data`).
+"""What the companies app holds of a person: their memberships, programme
+registrations and the reports they subscribed to (see :mod:`accounts.personal_data`).
 
 A member who leaves stays counted, anonymously, with their site and cost band: the
 impact reports and the associations' yearly summaries divide and value by them."""
@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.personal_data import Erasure, PersonalDataProvider, Section, section
 
-from .models import Company, CompanyMember, ProgrammeRegistration, TeamAssignment
+from .models import (
+    Company,
+    CompanyMember,
+    ProgrammeRegistration,
+    ReportDelivery,
+    ReportSubscription,
+    TeamAssignment,
+)
 
 
 def export(user) -> list[Section]:
@@ -55,6 +62,29 @@ def export(user) -> list[Section]:
                 "created_at": _("créée le"),
             },
         ),
+        section(
+            "report_subscriptions",
+            _("Rapports reçus par e-mail"),
+            ReportSubscription.objects.filter(user=user),
+            {
+                "company__name": _("entreprise"),
+                "association__name": _("association"),
+                "frequency": _("fréquence"),
+                "since": _("depuis le"),
+            },
+        ),
+        section(
+            "report_deliveries",
+            _("Rapports envoyés"),
+            ReportDelivery.objects.filter(user=user),
+            {
+                "company__name": _("entreprise"),
+                "association__name": _("association"),
+                "period_start": _("début de la période"),
+                "period_end": _("fin de la période"),
+                "sent_at": _("envoyé le"),
+            },
+        ),
     ]
 
 
@@ -87,6 +117,8 @@ def erase(erasure: Erasure) -> None:
     CompanyMember.objects.filter(manager=user).update(manager=None)
     # The link to the company's provider (and the claims it sent: name, address) goes.
     SocialAccount.objects.filter(user=user).delete()
+    ReportSubscription.objects.filter(user=user).delete()
+    ReportDelivery.objects.filter(user=user).delete()
 
 
 def objects(user):

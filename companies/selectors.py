@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from core.permissions import Actor
 from missions.models import Application, HoursEntry
 from volunteers.models import VolunteerProfile
 
-from .models import Company, CompanyMember, CompanySSO, Programme
+from .models import Company, CompanyMember, CompanySSO, Programme, ReportSubscription
 
 if TYPE_CHECKING:
     pass
@@ -264,3 +264,15 @@ def sso_mandatory_company(emails: Iterable[str]) -> Company | None:
         .first()
     )
     return sso.company if sso else None
+
+
+def with_report_frequency(members: QuerySet[CompanyMember]) -> QuerySet[CompanyMember]:
+    """``members`` with ``report_frequency``: how often each receives their company's
+    impact report by e-mail (None: not at all), in the same query."""
+    return members.annotate(
+        report_frequency=Subquery(
+            ReportSubscription.objects.filter(
+                user_id=OuterRef("user_id"), company_id=OuterRef("company_id")
+            ).values("frequency")[:1]
+        )
+    )

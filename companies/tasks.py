@@ -1,4 +1,5 @@
 import datetime
+from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
@@ -13,6 +14,7 @@ from missions.models import Application
 from notifications.models import Notification
 from notifications.services import notify
 
+from . import subscriptions
 from .access import approver_users
 from .models import ApprovalReminder, CompanyMember
 
@@ -119,3 +121,27 @@ def notify_teams(programme_id: int) -> int:
     from .programmes import notify_programme_teams
 
     return notify_programme_teams(programme_id)
+
+
+@shared_task(acks_late=True)
+def send_scheduled_reports() -> int:
+    """Ask for the reports people subscribed to whose period is over, one task each
+    (through the outbox)."""
+    return subscriptions.scheduled_reports_enqueue()
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=60,
+    retry_backoff_max=900,
+    max_retries=5,
+)
+def send_scheduled_report(subscription_id: int, start: str, end: str) -> bool:
+    """One subscriber's report for one period (ISO dates), sent once however often the
+    task runs."""
+    return subscriptions.scheduled_report_send(
+        subscription_id=subscription_id,
+        start=datetime.date.fromisoformat(start),
+        end=datetime.date.fromisoformat(end),
+    )

@@ -19,9 +19,19 @@ urlpatterns = [
     path("rapports/", views.reports, name="reports"),
     path("rapports/export.<str:fmt>", views.reports_export, name="reports_export"),
     path(
+        "rapports/<int:company_id>/abonnement/",
+        views.report_subscription,
+        name="report_subscription",
+    ),
+    path(
         "associations/<slug:slug>/<int:year>/recapitulatif.pdf",
         views.association_summary,
         name="association_summary",
+    ),
+    path(
+        "associations/<slug:slug>/recapitulatif/abonnement/",
+        views.summary_subscription,
+        name="summary_subscription",
     ),
     path("programmes/", views.programmes, name="programmes"),
     path("programmes/invitations/", views.programme_invitations, name="programme_invitations"),

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,8 +25,10 @@ from associations import access as association_access
 from core.calendars import calendar_response
 from core.forms import add_service_errors
 from missions.models import Application, Mission
+from notifications.models import Notification
+from notifications.services import preferences_for
 
-from . import access, calendar, charts, exports, selectors, services
+from . import access, calendar, charts, exports, selectors, services, subscriptions
 from . import programmes as programme_services
 from .forms import (
     ApproveForm,
@@ -36,8 +39,10 @@ from .forms import (
     ProgrammeForm,
     RefuseForm,
     ReportFilterForm,
+    ReportSubscriptionForm,
+    SummarySubscriptionForm,
 )
-from .models import CompanyMember, Programme
+from .models import CompanyMember, Programme, ReportSubscription
 from .pdf import association_summary_pdf, report_pdf
 from .reports import (
     ReportScope,
@@ -428,10 +433,12 @@ def _report_for(request, member):
     return form, impact_report(scope, members)
 
 
-@login_required
-def reports(request):
-    member = _staff_member(request)
+def _reports_page(request, member, subscription_form=None, status=200):
     form, report = _report_for(request, member)
+    if subscription_form is None:
+        subscription_form = ReportSubscriptionForm(
+            prefix="subscription", initial={"frequency": member.report_frequency or ""}
+        )
     return render(
         request,
         "companies/reports.html",
@@ -453,8 +460,69 @@ def reports(request):
                 report.by_skill_family, title=_("Heures validées par famille de compétences")
             ),
             "query": request.GET.urlencode(),
+            "subscription_form": subscription_form,
         },
+        status=status,
     )
+
+
+def _preferences_refuse(request, kind: Notification.Kind) -> None:
+    """Warn a person who subscribed to ``kind`` that their e-mail preferences refuse it."""
+    if not preferences_for(request.user).wants_email(kind):
+        messages.warning(
+            request,
+            _(
+                "Vos préférences de notification ne permettent aucun e-mail pour l'instant : "
+                "changez-les pour recevoir cet envoi."
+            ),
+        )
+
+
+@login_required
+def reports(request):
+    member = selectors.with_report_frequency(access.staff_memberships(request.user)).first()
+    if member is None:
+        raise PermissionDenied(_("Cette page est réservée aux équipes des entreprises."))
+    return _reports_page(request, member)
+
+
+@login_required
+@require_POST
+def report_subscription(request, company_id: int):
+    """Subscribe to (or stop) the company's impact report by e-mail: its managers and
+    programme admins only; another company's id is not found."""
+    member = (
+        selectors.with_report_frequency(access.staff_memberships(request.user))
+        .filter(company_id=company_id)
+        .first()
+    )
+    if member is None:
+        raise Http404
+    form = ReportSubscriptionForm(request.POST, prefix="subscription")
+    if form.is_valid():
+        try:
+            subscription = subscriptions.report_subscription_set(
+                actor=request.user, company_id=company_id, frequency=form.cleaned_data["frequency"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if subscription is None:
+                messages.success(
+                    request, _("Vous ne recevrez plus le rapport d'impact par e-mail.")
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "C'est noté : vous recevrez le rapport d'impact %(frequency)s, avec "
+                        "ses chiffres clés et le PDF joint."
+                    )
+                    % {"frequency": subscription.get_frequency_display().lower()},
+                )
+                _preferences_refuse(request, Notification.Kind.IMPACT_REPORT)
+            return redirect(reverse("companies:reports") + "#co-subscription-title")
+    return _reports_page(request, member, subscription_form=form, status=400)
 
 
 @login_required
@@ -617,6 +685,31 @@ def programmes(request):
 
 
 @login_required
+@require_POST
+def summary_subscription(request, slug: str):
+    """Subscribe to (or stop) an association's yearly summary by e-mail: its members only;
+    another association is not found."""
+    association = get_object_or_404(association_access.managed_by(request.user), slug=slug)
+    form = SummarySubscriptionForm(request.POST)
+    form.is_valid()  # a checkbox: anything but "on" is False
+    subscribed = bool(form.cleaned_data.get("subscribed"))
+    subscriptions.summary_subscription_set(
+        actor=request.user, association_id=association.pk, subscribed=subscribed
+    )
+    if subscribed:
+        message = _(
+            "C'est noté : chaque mois de janvier, vous recevrez le récapitulatif de l'année "
+            "écoulée pour %(association)s, avec le PDF joint."
+        )
+    else:
+        message = _("Vous ne recevrez plus le récapitulatif annuel de %(association)s.")
+    messages.success(request, message % {"association": association.name})
+    if subscribed:
+        _preferences_refuse(request, Notification.Kind.YEARLY_SUMMARY)
+    return redirect(reverse("companies:programme_invitations") + "#co-summaries-title")
+
+
+@login_required
 def programme_invitations(request):
     """For association members: the programmes their associations may submit missions to,
     and their yearly summaries of work-time engagements received."""
@@ -636,6 +729,11 @@ def programme_invitations(request):
             "programmes": visible,
             "associations": associations,
             "years": [today.year, today.year - 1],
+            "subscribed": set(
+                ReportSubscription.objects.filter(
+                    user=request.user, association__in=associations
+                ).values_list("association_id", flat=True)
+            ),
         },
     )
 

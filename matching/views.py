@@ -8,8 +8,8 @@ from django.shortcuts import render
 
 from missions.models import Mission
 from missions.selectors import with_taken_seats
+from volunteers.completion import profile_completion
 from volunteers.models import VolunteerProfile
-from volunteers.services import missing_for_matching
 from volunteers.views import volunteer_required
 
 from .selectors import SuggestedPair, volunteer_list_is_current, volunteer_suggestions
@@ -35,6 +35,6 @@ def suggestions(request: HttpRequest, profile: VolunteerProfile) -> HttpResponse
         {
             "suggestions": found,
             "computing": not found and not volunteer_list_is_current(profile),
-            "missing": missing_for_matching(profile),
+            "completion": profile_completion(profile),
         },
     )

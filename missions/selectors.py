@@ -55,6 +55,18 @@ class AssociationBoard:
     waiting: list[Application]
     hours_to_validate: int
 
+    def first_in(self, state: str) -> Mission | None:
+        return next((mission for mission in self.missions if mission.state == state), None)
+
+    @property
+    def published_mission(self) -> Mission | None:
+        """Where to find volunteers next: the suggestions of a published mission."""
+        return self.first_in(Mission.State.PUBLISHED)
+
+    @property
+    def draft_mission(self) -> Mission | None:
+        return self.first_in(Mission.State.DRAFT)
+
 
 def dashboard(user: "User", *, now: datetime.datetime | None = None) -> list[AssociationBoard]:
     """Each association of ``user`` with its missions by state, the applications waiting

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import StaffRoleAdmin
 
-from .models import Message, Notification, NotificationPreference
+from .models import Message, Notification, NotificationPreference, WelcomeEmail
 from .wording import word
 
 
@@ -68,3 +68,13 @@ class MessageAdmin(ReadOnlyAdmin):
     @admin.display(description=_("extrait"))
     def excerpt(self, message: Message) -> str:
         return message.body[:80]
+
+
+@admin.register(WelcomeEmail)
+class WelcomeEmailAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "sequence", "day", "outcome")
+    list_filter = ("sequence", "day", "outcome")
+    search_fields = ("user__email",)
+    list_select_related = ("user",)
+    fields = ("user", "sequence", "day", "outcome", "created_at")
+    readonly_fields = fields

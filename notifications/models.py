@@ -42,6 +42,14 @@ class Notification(models.Model):
         SAVED_SEARCH_MATCH = "saved_search_match", _("Nouvelles missions pour une recherche")
         TESTIMONIAL_RECEIVED = "testimonial_received", _("Témoignage reçu")
         TEAM_PUBLISHED = "team_published", _("Équipe d'un événement publiée")
+        WELCOME = "welcome", _("Conseils pour bien démarrer")
+        IMPACT_REPORT = "impact_report", _("Rapport d'impact programmé")
+        YEARLY_SUMMARY = "yearly_summary", _("Récapitulatif annuel du mécénat reçu")
+
+    # E-mails of their own rather than notifications: never shown in the app, sent by
+    # their own tasks (the welcome sequence, the reports people subscribe to), and
+    # turned off in the same preferences as the notifications' e-mails.
+    EMAIL_ONLY = frozenset({Kind.WELCOME, Kind.IMPACT_REPORT, Kind.YEARLY_SUMMARY})
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -154,6 +162,39 @@ class NotificationPreference(models.Model):
             and kind not in self.IN_APP_ONLY
             and kind not in self.muted_kinds
         )
+
+
+class WelcomeEmail(models.Model):
+    """One step of a person's welcome sequence, decided once: sent, skipped because the
+    person already took the step it leads to, or not sent because they turned the
+    welcome e-mails off."""
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", _("Envoyé")
+        DONE = "done", _("Non envoyé : étape déjà faite")
+        OFF = "off", _("Non envoyé : e-mails désactivés")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="welcome_emails",
+    )
+    sequence = models.CharField(_("parcours"), max_length=20)
+    day = models.PositiveSmallIntegerField(_("jour"))
+    outcome = models.CharField(_("résultat"), max_length=8, choices=Outcome.choices)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-mail de bienvenue")
+        verbose_name_plural = _("e-mails de bienvenue")
+        ordering = ["user", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="one_welcome_email_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} J+{self.day} {self.sequence}: {self.outcome}"
 
 
 class Message(models.Model):

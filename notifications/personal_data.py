@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.personal_data import ERASED, Erasure, PersonalDataProvider, Section, section
 from missions.models import Application, HoursEntry, Testimonial
 
-from .models import Message, Notification, NotificationPreference
+from .models import Message, Notification, NotificationPreference, WelcomeEmail
 
 
 def _messages(user):
@@ -60,6 +60,12 @@ def export(user) -> list[Section]:
             },
         ),
         messages,
+        section(
+            "welcome_emails",
+            _("E-mails de bienvenue"),
+            WelcomeEmail.objects.filter(user=user),
+            {"day": _("jour"), "outcome": _("résultat"), "created_at": _("le")},
+        ),
     ]
 
 
@@ -67,6 +73,7 @@ def erase(erasure: Erasure) -> None:
     user = erasure.user
     Notification.objects.filter(recipient=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
+    WelcomeEmail.objects.filter(user=user).delete()
     written = Message.objects.filter(author=user).exclude(body=ERASED)
     erasure.forget(*written.values_list("body", flat=True))
     written.update(body=ERASED)

@@ -98,6 +98,8 @@ def notify(
     ``link()``). Nobody is notified of their own action. With a ``key``, the same
     event notifies each person once (None the second time); ``email=False`` keeps the
     notification in the app only."""
+    if kind in Notification.EMAIL_ONLY:
+        raise ValueError(f"{kind} is an e-mail of its own, not a notification.")
     if recipient is None or not recipient.is_active:
         return None
     if actor is not None and actor.pk == recipient.pk:
@@ -170,6 +172,16 @@ def preferences_update(
     preference.muted_kinds = [kind for kind in emailable if kind not in emailed_kinds]
     preference.save(update_fields=["email_frequency", "muted_kinds", "updated_at"])
     return preference
+
+
+@transaction.atomic
+def email_kind_enable(*, actor: "User", kind: Notification.Kind) -> None:
+    """``actor`` asked for e-mails of ``kind`` again (subscribed to a report, say): the
+    kind is no longer muted in their preferences."""
+    preference = NotificationPreference.objects.select_for_update().filter(user=actor).first()
+    if preference is not None and kind in preference.muted_kinds:
+        preference.muted_kinds = [muted for muted in preference.muted_kinds if muted != kind]
+        preference.save(update_fields=["muted_kinds", "updated_at"])
 
 
 # --- Messages on an application -------------------------------------------------------

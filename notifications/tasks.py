@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core import outbox
 
-from . import services
+from . import services, welcome
 from .emails import digest_email, notification_email
 from .models import Notification, NotificationPreference
 
@@ -120,3 +120,21 @@ def remind_missions_starting() -> int:
 @shared_task(acks_late=True)
 def remind_stale_applications() -> int:
     return services.stale_applications_remind()
+
+
+@shared_task(acks_late=True)
+def send_welcome_emails() -> int:
+    """Ask for the welcome e-mails due now, one task each (through the outbox)."""
+    return welcome.welcome_emails_enqueue()
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=60,
+    retry_backoff_max=900,
+    max_retries=5,
+)
+def send_welcome_email(user_id: int, day: int) -> str:
+    """One welcome e-mail, decided and sent once however often the task runs."""
+    return welcome.welcome_email_send(user_id=user_id, day=day)

@@ -493,6 +493,17 @@ CELERY_BEAT_SCHEDULE["companies-approval-reminders"] = {
     "task": "companies.tasks.send_approval_reminders",
     "schedule": crontab(hour=8, minute=30),
 }
+# Welcome e-mails (day 0, 3 and 10 after sign-up) every hour, so that the first one
+# follows the sign-up closely; the reports people subscribed to, each morning (the
+# period's figures are complete once its last day is over).
+CELERY_BEAT_SCHEDULE["send-welcome-emails"] = {
+    "task": "notifications.tasks.send_welcome_emails",
+    "schedule": crontab(minute=20),
+}
+CELERY_BEAT_SCHEDULE["send-scheduled-reports"] = {
+    "task": "companies.tasks.send_scheduled_reports",
+    "schedule": crontab(hour=7, minute=0),
+}
 # Every legal parameter of the tax estimate, with its source and the year it holds for.
 # The report shows them beside the figures; update them here when the law changes.
 TAX_SPONSORSHIP_RULES = {

@@ -12,12 +12,21 @@ from allauth.account.adapter import get_adapter
 from django.core import mail
 from django.utils import timezone, translation
 
+from accounts.models import SignupRole
 from accounts.retention import _send_warning
 from associations.tasks import notify_verification_decision
+from companies.models import CompanyMember
+from companies.subscriptions import (
+    report_subscription_set,
+    scheduled_report_send,
+    summary_subscription_set,
+)
 from companies.tasks import send_invitation
 from core.models import log_action
 from notifications.emails import digest_email, notification_email
-from notifications.models import Notification, NotificationPreference
+from notifications.models import Notification, NotificationPreference, WelcomeEmail
+from notifications.unsubscribe import DIGEST
+from notifications.welcome import welcome_email_send
 
 from . import factories
 
@@ -50,6 +59,8 @@ class EmailKind:
     # unsubscribe. Otherwise the person chose it and may turn it off in one click.
     transactional: bool
     send: Callable[[str], mail.EmailMessage]
+    # What its one-click link turns off (a notification kind, or the digest).
+    turns_off: str = ""
 
 
 def _person(language: str, **kwargs):
@@ -87,6 +98,53 @@ def _digest(language: str) -> mail.EmailMessage:
         for kind in (Notification.Kind.APPLICATION_RECEIVED, Notification.Kind.MESSAGE_RECEIVED)
     ]
     digest_email(user, notifications).send()
+    return _last()
+
+
+def _welcome(language: str) -> mail.EmailMessage:
+    joined = timezone.now() - datetime.timedelta(minutes=5)
+    user = _person(
+        language, signup_role=SignupRole.VOLUNTEER, date_joined=joined, last_login=joined
+    )
+    assert welcome_email_send(user_id=user.pk, day=0) == WelcomeEmail.Outcome.SENT
+    return _last()
+
+
+def _last_month() -> tuple[datetime.date, datetime.date]:
+    end = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def _impact_report(language: str) -> mail.EmailMessage:
+    member = factories.CompanyMemberFactory(
+        user=_person(language),
+        company=factories.CompanyFactory(name="Coopérative Durable"),
+        role=CompanyMember.Role.PROGRAMME_ADMIN,
+    )
+    subscription = report_subscription_set(
+        actor=member.user, company_id=member.company_id, frequency="monthly"
+    )
+    assert subscription is not None
+    start, end = _last_month()
+    assert scheduled_report_send(subscription_id=subscription.pk, start=start, end=end)
+    return _last()
+
+
+def _yearly_summary(language: str) -> mail.EmailMessage:
+    member = factories.AssociationMemberFactory(
+        user=_person(language),
+        association=factories.AssociationFactory(name="Les Ateliers du Quartier"),
+    )
+    subscription = summary_subscription_set(
+        actor=member.user, association_id=member.association_id, subscribed=True
+    )
+    assert subscription is not None
+    year = timezone.localdate().year - 1
+    assert scheduled_report_send(
+        subscription_id=subscription.pk,
+        start=datetime.date(year, 1, 1),
+        end=datetime.date(year, 12, 31),
+    )
     return _last()
 
 
@@ -141,10 +199,15 @@ def _allauth(
 SITE = "http://testserver"
 KINDS = [
     *(
-        EmailKind(f"notification-{kind.value}", False, _notification(kind.value))
+        EmailKind(f"notification-{kind.value}", False, _notification(kind.value), kind.value)
         for kind in NotificationPreference.emailable_kinds()
+        if kind not in Notification.EMAIL_ONLY
     ),
-    EmailKind("digest", False, _digest),
+    EmailKind("digest", False, _digest, DIGEST),
+    # The kinds that are e-mails only, each through the task that sends it.
+    EmailKind("welcome", False, _welcome, Notification.Kind.WELCOME.value),
+    EmailKind("impact-report", False, _impact_report, Notification.Kind.IMPACT_REPORT.value),
+    EmailKind("yearly-summary", False, _yearly_summary, Notification.Kind.YEARLY_SUMMARY.value),
     *(
         EmailKind(f"association-{decision}", True, _association_decision(decision))
         for decision in ("verify", "reinstate", "reject", "suspend")

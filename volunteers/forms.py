@@ -114,10 +114,16 @@ class ProfileForm(NoLabelSuffix, forms.ModelForm):
         if user is not None and not self.is_bound:
             self.fields["first_name"].initial = user.first_name
             self.fields["last_name"].initial = user.last_name
-        if self.instance.pk and not self.is_bound:
-            levels = {row.skill_id: row.level for row in self.instance.skills.all()}
-        else:
-            levels = {}
+        saved = (
+            {row.skill_id: row.level for row in self.instance.skills.all()}
+            if self.instance.pk
+            else {}
+        )
+        # What the profile holds as saved (the completion meter reads them): counted
+        # from what the form loads anyway.
+        self.saved_skill_count = len(saved)
+        self.saved_cause_count = len(self.initial.get("causes") or ())
+        levels = {} if self.is_bound else saved
         skills = (
             skills
             if skills is not None

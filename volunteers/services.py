@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import user_rename
@@ -134,26 +133,3 @@ def _replace_skills(profile: VolunteerProfile, levels: dict[int, int]) -> None:
             row.level = level
             changed.append(row)
     VolunteerSkill.objects.bulk_update(changed, ["level"])
-
-
-def missing_for_matching(profile: VolunteerProfile | None) -> list[str]:
-    """What the profile lacks for the matching engine to suggest missions, in words."""
-    if profile is None:
-        return [_("Créez votre profil de bénévole.")]
-    missing = []
-    if not profile.skills.exists():
-        missing.append(_("Indiquez au moins une compétence et votre niveau."))
-    if not profile.is_visible:
-        missing.append(
-            _("Votre profil est masqué : rendez-le visible pour recevoir des suggestions.")
-        )
-    if not profile.has_coordinates and (profile.accepts_on_site or profile.accepts_hybrid):
-        missing.append(
-            _(
-                "Indiquez une ville ou un code postal que nous savons situer, pour les "
-                "missions sur place ou hybrides."
-            )
-        )
-    if profile.available_until and profile.available_until < timezone.localdate():
-        missing.append(_("Vos disponibilités sont passées : mettez-les à jour."))
-    return missing

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from core.forms import add_service_errors
 
 from . import selectors, services
+from .completion import profile_completion
 from .forms import ProfileForm
 from .photos import photo_response
 
@@ -70,6 +71,14 @@ def profile_edit(request):
     form = ProfileForm(
         request.POST or None, request.FILES or None, instance=profile, user=request.user
     )
+    # As saved, measured before validation writes the form's values onto the profile.
+    completion = (
+        None
+        if profile is None
+        else profile_completion(
+            profile, skill_count=form.saved_skill_count, cause_count=form.saved_cause_count
+        )
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.volunteer_profile_save(
@@ -100,7 +109,12 @@ def profile_edit(request):
     return render(
         request,
         "volunteers/profile_form.html",
-        {"form": form, "creating": creating, "next": safe_next(request, "")},
+        {
+            "form": form,
+            "creating": creating,
+            "next": safe_next(request, ""),
+            "completion": completion,
+        },
     )
 
 

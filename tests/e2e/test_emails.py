@@ -20,6 +20,8 @@ BY_NAME = {kind.name: kind for kind in KINDS}
     [
         ("notification-application_received", "fr", "Voir la candidature"),
         ("digest", "fr", "Ne plus recevoir le récapitulatif quotidien"),
+        ("impact-report", "fr", "Changer la fréquence ou arrêter cet envoi"),
+        ("yearly-summary", "en", "Stop the “Yearly summary of the sponsorship received”"),
         ("association-reject", "fr", "Choisir les e-mails"),
         ("company-invitation", "en", "Log in"),
         ("signup-confirmation", "en", "Confirm my address"),

@@ -87,7 +87,7 @@ def _preference(user) -> NotificationPreference:
 def test_one_click_unsubscribe_turns_that_kind_off_without_signing_in(client, kind):
     message = kind.send("fr")
     user = factories.UserFactory._meta.model.objects.get(email=message.to[0])
-    if kind.name == "digest":
+    if kind.turns_off == DIGEST:
         # The digest goes to people who chose it: the link stops it (and every e-mail).
         assert _preference(user).email_frequency == NotificationPreference.Frequency.DAILY
     path = urlsplit(_unsubscribe_url(message)).path
@@ -97,10 +97,10 @@ def test_one_click_unsubscribe_turns_that_kind_off_without_signing_in(client, ki
 
     assert response.status_code == 200
     preference = _preference(user)
-    if kind.name == "digest":
+    if kind.turns_off == DIGEST:
         assert preference.email_frequency == NotificationPreference.Frequency.NEVER
     else:
-        muted = kind.name.removeprefix("notification-")
+        muted = kind.turns_off
         assert preference.muted_kinds == [muted]
         assert not preference.wants_email(muted)
         assert preference.email_frequency == NotificationPreference.Frequency.IMMEDIATELY

@@ -11,7 +11,7 @@ from missions.services import favourite_toggle
 from taxonomy.models import Cause, Skill
 from tests import factories
 from volunteers.models import Favourite, VolunteerProfile
-from volunteers.services import missing_for_matching, volunteer_profile_save
+from volunteers.services import volunteer_profile_save
 
 pytestmark = pytest.mark.django_db
 
@@ -107,21 +107,6 @@ def test_saving_the_profile_refreshes_the_volunteers_suggestions(
     (suggestion,) = volunteer_suggestions(profile)
     assert suggestion.mission == mission
     assert "compétence requise" in suggestion.explanation_fr
-
-
-def test_missing_for_matching_names_what_to_fill_in(volunteer):
-    volunteer.is_visible = False
-    volunteer.save()
-
-    missing = missing_for_matching(volunteer)
-
-    assert any("compétence" in item for item in missing)
-    assert any("masqué" in item for item in missing)
-
-
-def test_a_complete_profile_lacks_nothing(volunteer, skill):
-    factories.VolunteerSkillFactory(profile=volunteer, skill=skill)
-    assert missing_for_matching(volunteer) == []
 
 
 def test_favourite_toggle_adds_then_removes(volunteer, mission):
