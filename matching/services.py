@@ -17,6 +17,7 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -235,11 +236,13 @@ def suggestions_drop_out_of_scope() -> int:
     A refresh empties the list of the one mission (volunteer) it finds closed, and
     readers skip such lists anyway; this is the nightly sweep of the others, so that the
     table holds the lists of today's open missions and visible volunteers only."""
+    # Anti-joins (NOT EXISTS), not NOT IN: PostgreSQL cannot hash a million keys of a
+    # NOT IN subquery within its working memory, and would compare row by row.
     for_closed_missions = SuggestionList.objects.filter(mission__isnull=False).exclude(
-        mission__in=open_missions().values("pk")
+        Exists(open_missions().filter(pk=OuterRef("mission_id")))
     )
     for_hidden_volunteers = SuggestionList.objects.filter(volunteer__isnull=False).exclude(
-        volunteer__in=VolunteerProfile.objects.visible().values("pk")
+        Exists(VolunteerProfile.objects.visible().filter(pk=OuterRef("volunteer_id")))
     )
     return for_closed_missions.delete()[0] + for_hidden_volunteers.delete()[0]
 
