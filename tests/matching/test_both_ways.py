@@ -282,3 +282,27 @@ def test_a_list_shrunk_by_a_filled_mission_is_computed_again(
         application_accept(application_id=application.pk, actor=owner)
 
     assert stored(volunteer=volunteer) == [second, missions[2].pk]
+
+
+def test_the_nightly_sweep_drops_the_lists_of_closed_missions_and_hidden_volunteers(
+    association, web
+):
+    from matching.services import suggestions_drop_out_of_scope
+
+    kept, closed = open_mission(association, web), open_mission(association, web)
+    shown, hidden = factories.VolunteerFactory(), factories.VolunteerFactory()
+    for volunteer in (shown, hidden):
+        factories.VolunteerSkillFactory(profile=volunteer, skill=web, level=3)
+    for mission in (kept, closed):
+        refresh_mission(mission.pk)
+    for volunteer in (shown, hidden):
+        refresh_volunteer(volunteer.pk)
+    Mission.objects.filter(pk=closed.pk).update(state=Mission.State.COMPLETED)
+    type(hidden).objects.filter(pk=hidden.pk).update(is_visible=False)
+
+    assert suggestions_drop_out_of_scope() == 2
+
+    assert SuggestionList.objects.filter(mission=kept).exists()
+    assert SuggestionList.objects.filter(volunteer=shown).exists()
+    assert not SuggestionList.objects.filter(mission=closed).exists()
+    assert not SuggestionList.objects.filter(volunteer=hidden).exists()
