@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -56,3 +57,33 @@ class SavedSearchMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.saved_search} → {self.mission_id}"
+
+
+class MissionDocument(models.Model):
+    """What the search reads of a mission, written by the database's triggers only
+    (see :mod:`search.documents`), never by the application.
+
+    ``title`` and ``keywords`` (the skills' names and synonyms) are folded (lower case,
+    no accents) for typo tolerance on both databases; ``document`` is PostgreSQL's
+    weighted French text vector (title A, skills B, summary and cause C, description,
+    association and city D); ``stems`` holds the same four sections' stems for SQLite,
+    which has no text vector (each database leaves the other's column empty)."""
+
+    mission = models.OneToOneField(
+        "missions.Mission",
+        verbose_name=_("mission"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="search_document",
+    )
+    title = models.TextField(_("titre replié"), blank=True)
+    keywords = models.TextField(_("compétences repliées"), blank=True)
+    stems = models.TextField(_("racines (SQLite)"), blank=True)
+    document = SearchVectorField(_("document (PostgreSQL)"), null=True)
+
+    class Meta:
+        verbose_name = _("document de recherche")
+        verbose_name_plural = _("documents de recherche")
+
+    def __str__(self) -> str:
+        return self.title
