@@ -13,7 +13,8 @@ cannot change missions).
 
 :func:`install` (re)creates the functions and triggers: the search migration calls it,
 and so does every ``migrate`` (``post_migrate``), because SQLite drops a table's
-triggers when a migration rebuilds the table.
+triggers when a migration rebuilds the table. The migration also creates PostgreSQL's
+indexes (:data:`POSTGRESQL_INDEXES`) and fills the documents (:func:`rebuild`).
 """
 
 from __future__ import annotations
@@ -51,11 +52,18 @@ TRIGGERS = (
 
 
 def install(connection: BaseDatabaseWrapper) -> None:
-    """Create or replace the functions, triggers and (PostgreSQL) indexes."""
+    """Create or replace the functions and triggers."""
     statements = _POSTGRESQL if connection.vendor == "postgresql" else _sqlite_statements()
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def create_indexes(connection: BaseDatabaseWrapper) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for statement in POSTGRESQL_INDEXES:
+                cursor.execute(statement)
 
 
 def uninstall(connection: BaseDatabaseWrapper) -> None:
@@ -291,8 +299,12 @@ _POSTGRESQL = (
             f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
         )
     ),
-    # Full text (GIN on the document) and typo tolerance (trigrams of the folded title
-    # and skill words: `%>>`, strict word similarity).
+)
+
+# Full text (GIN on the document) and typo tolerance (trigrams of the folded title and
+# skill words, for `%>>`, pg_trgm's strict word similarity). PostgreSQL only: created by
+# the search migration, outside Django's model state, which SQLite could not follow.
+POSTGRESQL_INDEXES = (
     f"CREATE INDEX IF NOT EXISTS search_document_gin ON {DOCUMENT_TABLE} USING gin (document)",
     f"CREATE INDEX IF NOT EXISTS search_title_trigram ON {DOCUMENT_TABLE} "
     "USING gin (title gin_trgm_ops)",

@@ -61,7 +61,7 @@ from taxonomy.selectors import reference_lists
 from .criteria import DURATION_DAYS, SearchCriteria
 from .documents import TEXT_SEARCH_CONFIG
 from .expressions import AgeInDays, Like, StrictWordSimilar, StrictWordSimilarity
-from .text import Phrase, Term, TextQuery, Vocabulary, fold, parse_query
+from .text import TYPO_SIMILARITY, Phrase, Term, TextQuery, Vocabulary, fold, parse_query
 
 if TYPE_CHECKING:
     from django.contrib.postgres.search import SearchQuery
@@ -74,6 +74,8 @@ KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 FEW_RESULTS = 5
 # What a close (not exact) title or skill adds to the relevance, times the similarity.
 TYPO_WEIGHT = 0.5
+# What a word's synonyms weigh in the relevance, against the word as typed.
+SYNONYM_WEIGHT = 0.5
 # Ranking: relevance x (1 + FRESHNESS_WEIGHT x freshness + PROXIMITY_WEIGHT x proximity),
 # freshness 1 when published today, 1/2 after FRESHNESS_HALF_DAYS; proximity 1 on the
 # spot, 1/2 at PROXIMITY_HALF_KM, REMOTE_PROXIMITY for a remote mission.
@@ -227,10 +229,10 @@ class _TextMatch:
             phrase.text, config=TEXT_SEARCH_CONFIG, search_type="phrase" if exact else "plain"
         )
 
-    def _term_tsquery(self, term: Term) -> SearchQuery:
-        queries = [self._tsquery(term.typed, term.exact)] + [
-            self._tsquery(synonym, False) for synonym in term.synonyms
-        ]
+    def _term_tsquery(self, term: Term, typed: bool = True, synonyms: bool = True) -> SearchQuery:
+        queries = [self._tsquery(term.typed, term.exact)] if typed else []
+        if synonyms:
+            queries += [self._tsquery(synonym, False) for synonym in term.synonyms]
         return reduce(lambda a, b: a | b, queries)
 
     def _pattern(self, phrase: Phrase, exact: bool) -> list[str]:
@@ -239,9 +241,14 @@ class _TextMatch:
             return [" " + " ".join(phrase.stems) + " "]
         return [f" {stem} " for stem in phrase.stems]
 
-    def _sqlite_term(self, term: Term, sections: str = "") -> Q:
-        """The term found (in the sections ``sections`` selects, see ``_in_section``)."""
-        alternatives = [(term.typed, term.exact)] + [(s, False) for s in term.synonyms]
+    def _sqlite_term(
+        self, term: Term, sections: str = "", typed: bool = True, synonyms: bool = True
+    ) -> Q:
+        """The term found (in the sections ``sections`` selects, see
+        ``_sqlite_term_weight``), as typed and or through its synonyms."""
+        alternatives = [(term.typed, term.exact)] if typed else []
+        if synonyms:
+            alternatives += [(synonym, False) for synonym in term.synonyms]
         found = Q()
         for phrase, exact in alternatives:
             found |= reduce(
@@ -272,9 +279,13 @@ class _TextMatch:
         return condition
 
     def tolerant_condition(self) -> Q:
-        """Each word found, or close to a run of words of the title or the skills."""
+        """Each word found, or close to a run of words of the title or the skills (a
+        "quoted phrase" is only found as typed)."""
         condition = Q()
         for term in self.query.positive:
+            if term.exact:
+                condition &= self.term_condition(term)
+                continue
             typed = fold(term.typed.text).strip()
             condition &= (
                 self.term_condition(term)
@@ -289,45 +300,69 @@ class _TextMatch:
         positive = self.query.positive
         if not positive:
             return Value(1.0, output_field=FloatField())
+        # The words as typed count more than their synonyms.
         if self.postgresql:
             from django.contrib.postgres.search import SearchRank
 
             combine = (lambda a, b: a | b) if tolerant else (lambda a, b: a & b)
             relevance: Expression = SearchRank(
                 F("search_document__document"),
-                reduce(combine, [self._term_tsquery(term) for term in positive]),
+                reduce(combine, [self._term_tsquery(term, synonyms=False) for term in positive]),
             )
+            synonymous = [term for term in positive if term.synonyms]
+            if synonymous:
+                relevance = relevance + Value(SYNONYM_WEIGHT) * SearchRank(
+                    F("search_document__document"),
+                    reduce(
+                        lambda a, b: a | b,
+                        [self._term_tsquery(term, typed=False) for term in synonymous],
+                    ),
+                )
         else:
             relevance = _sum(self._sqlite_term_weight(term) for term in positive) / Value(
                 float(len(positive))
             )
         if tolerant:
-            # A title close to the words counts more than a skill (weights A and B).
+            # How far above the typo threshold the title (or, counting less, a skill) is:
+            # 0 below it, 1 for the very words.
             closeness = _sum(
                 Greatest(
-                    StrictWordSimilarity(fold(term.typed.text).strip(), "search_document__title"),
+                    self._above_threshold(term, "search_document__title"),
                     Value(SECTION_WEIGHTS[1])
-                    * StrictWordSimilarity(
-                        fold(term.typed.text).strip(), "search_document__keywords"
-                    ),
+                    * self._above_threshold(term, "search_document__keywords"),
+                    Value(0.0),
                 )
                 for term in positive
+                if not term.exact
             )
             relevance = relevance + Value(TYPO_WEIGHT / len(positive)) * closeness
         return ExpressionWrapper(relevance, output_field=FloatField())
 
-    def _sqlite_term_weight(self, term: Term) -> Case:
+    def _above_threshold(self, term: Term, column: str) -> Expression:
+        similarity = StrictWordSimilarity(fold(term.typed.text).strip(), column)
+        return (similarity - Value(TYPO_SIMILARITY)) / Value(1 - TYPO_SIMILARITY)
+
+    def _sqlite_term_weight(self, term: Term) -> Expression:
         # Sections are separated by " | ": a core followed by three bars is in the title,
         # by at least two in the title or the skills, and so on.
         bars = ["%|%|%|%", "%|%|%", "%|%", "%"]
-        return Case(
-            *(
-                When(self._sqlite_term(term, sections=sections), then=Value(weight))
-                for sections, weight in zip(bars, SECTION_WEIGHTS, strict=True)
-            ),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
+
+        def weight(typed: bool, factor: float) -> Case:
+            return Case(
+                *(
+                    When(
+                        self._sqlite_term(term, sections=sections, typed=typed, synonyms=not typed),
+                        then=Value(weight * factor),
+                    )
+                    for sections, weight in zip(bars, SECTION_WEIGHTS, strict=True)
+                ),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+
+        if not term.synonyms:
+            return weight(True, 1.0)
+        return Greatest(weight(True, 1.0), weight(False, SYNONYM_WEIGHT))
 
 
 def _sum(expressions: Iterable[Expression]) -> Expression:
@@ -380,7 +415,8 @@ class MissionSearch:
     @property
     def tolerant(self) -> bool:
         """Whether the words alone find so few missions that close ones count too."""
-        return bool(self.text.positive) and self.exact_found < FEW_RESULTS
+        typed = any(not term.exact for term in self.text.positive)
+        return typed and self.exact_found < FEW_RESULTS
 
     def _text_condition(self) -> Q:
         if self._match is None:

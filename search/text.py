@@ -175,8 +175,10 @@ MAX_SYNONYM_WORDS = 4
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Skill synonyms: each expression, by the stems of its words (stop words kept),
-    gives every way to say the skills it names (their names and synonyms)."""
+    """Skill synonyms: each expression (a skill's name or synonym), by the stems of its
+    words (stop words kept), gives the synonyms of the skills it names. Names are not
+    added to queries: their general words (« Comptabilité associative », « Gestion de
+    ... ») would find and rank what the name's own synonyms do not mean."""
 
     expressions: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
@@ -185,13 +187,12 @@ class Vocabulary:
         """``skills``: (name, synonyms) for each skill."""
         ways: dict[tuple[str, ...], list[str]] = {}
         for name, synonyms in skills:
-            said = [name, *synonyms]
-            for expression in said:
+            for expression in [name, *synonyms]:
                 key = tuple(stem(word) for word in words_of(expression))
                 if key:
                     known = ways.setdefault(key, [])
-                    known.extend(way for way in said if way not in known)
-        return cls({key: tuple(values) for key, values in ways.items()})
+                    known.extend(way for way in synonyms if way not in known)
+        return cls({key: tuple(values) for key, values in ways.items() if values})
 
 
 def parse_query(text: str, vocabulary: Vocabulary | None = None) -> TextQuery:
@@ -240,7 +241,7 @@ def _loose_terms(words: list[str], vocabulary: Vocabulary) -> list[Term]:
                     synonyms = tuple(
                         dict.fromkeys(
                             phrase
-                            for phrase in (Phrase.of(way) for way in ways)
+                            for phrase in (Phrase.of(way) for way in _unabbreviated(ways))
                             if phrase.stems and phrase.stems != typed.stems
                         )
                     )
@@ -252,3 +253,25 @@ def _loose_terms(words: list[str], vocabulary: Vocabulary) -> list[Term]:
                 terms.append(Term(typed=Phrase.of(words[position])))
             position += 1
     return terms
+
+
+def _unabbreviated(ways: tuple[str, ...]) -> list[str]:
+    """The ways to say a skill, without the abbreviations of another one (« compta » of
+    « comptabilité », « appli » of « application mobile »): typed, they find the skill;
+    added to a query, their short stems would find other words (« compta » and «
+    comptes » share the stem « compt »)."""
+    folded = [fold(way).split() for way in ways]
+
+    def shortens(short: list[str], other: list[str]) -> bool:
+        pairs = list(zip(short, other, strict=False))
+        return (
+            len(pairs) == len(short)
+            and all(long.startswith(word) for word, long in pairs)
+            and any(long != word for word, long in pairs)
+        )
+
+    return [
+        way
+        for way, words in zip(ways, folded, strict=True)
+        if not any(shortens(words, other) for other in folded)
+    ]

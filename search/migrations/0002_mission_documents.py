@@ -22,6 +22,7 @@ def install_and_fill(apps, schema_editor):
     from search import documents
 
     documents.install(schema_editor.connection)
+    documents.create_indexes(schema_editor.connection)
     documents.rebuild(schema_editor.connection)
 
 

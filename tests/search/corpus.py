@@ -750,9 +750,18 @@ def build_corpus(association_factory=factories.AssociationFactory) -> dict[str, 
     now = timezone.now()
     associations: dict[str, object] = {}
     missions = {}
-    for key, (title, summary, description, skills, cause, association, city, mode, days, fmt) in (
-        MISSIONS.items()
-    ):
+    for key, (
+        title,
+        summary,
+        description,
+        skills,
+        cause,
+        association,
+        city,
+        mode,
+        days,
+        fmt,
+    ) in MISSIONS.items():
         if association not in associations:
             associations[association] = association_factory(name=association)
         postcode, latitude, longitude = CITIES[city]

@@ -38,7 +38,7 @@ def test_the_relevance_test_set_is_large_and_varied():
     assert {"accents", "plurals", "typos", "synonyms"} <= kinds
 
 
-def test_french_queries_find_the_expected_missions_first(corpus, django_db_setup, settings):
+def test_french_queries_find_the_expected_missions_first(corpus, settings):
     keys = {mission.pk: key for key, mission in corpus.items()}
     rows = []
     for query, kind, grades in QUERIES:
@@ -48,7 +48,7 @@ def test_french_queries_find_the_expected_missions_first(corpus, django_db_setup
     mean = sum(row[2] for row in rows) / len(rows)
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(f"\nnDCG@{K} on {engine}: {mean:.3f} over {len(rows)} queries (target ≥ {TARGET})")
-    for query, kind, score, ranked, grades in rows:
+    for query, kind, score, _ranked, _grades in rows:
         print(f"  {score:5.2f}  {kind:<9} {query}")
     failing = [(query, score, ranked, grades) for query, _k, score, ranked, grades in rows]
     failing = [row for row in failing if row[1] < TARGET]
