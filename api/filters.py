@@ -213,7 +213,15 @@ class MissionFilter(django_filters.FilterSet):
         return MissionSearch(self.criteria(), queryset)
 
     def filter_queryset(self, queryset):
-        return self.search(queryset).ranked()
+        search = self.search(queryset)
+        if search.criteria == SearchCriteria():
+            return search.among  # no search filter: the list as it is
+        ordering = self.request is not None and self.request.query_params.get("ordering")
+        if search.text and not ordering:
+            # Best first: a sequence the paginator slices, each slice ranked in the
+            # database, its missions read from ``queryset``.
+            return search.results(search.among)
+        return search.missions()
 
 
 class ApplicationFilter(django_filters.FilterSet):

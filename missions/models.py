@@ -214,11 +214,7 @@ class Mission(Place):
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
         ordering = ["-published_at", "-created_at"]
-        indexes = [
-            models.Index(fields=["state", "application_deadline"]),
-            # The search's distance filter: a bounding box on these, then the distance.
-            models.Index(fields=["latitude", "longitude"], name="mission_latitude_longitude"),
-        ]
+        indexes = [models.Index(fields=["state", "application_deadline"])]
 
     def __str__(self) -> str:
         return self.title

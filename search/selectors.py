@@ -5,21 +5,21 @@ The search page, saved-search alerts and the API's ``q`` and filters all go thro
 mission's stored document (:mod:`search.documents`): on PostgreSQL with French
 full-text search on unaccented words (GIN index), on SQLite with the same stems in a
 plain column. Skill synonyms widen the query (« compta » also looks for « comptabilité
-»); when the words find fewer than ``FEW_RESULTS`` missions, titles and skill names
-close to the words typed count too (typo tolerance, pg_trgm's strict word similarity).
-Results are ranked by text relevance, lifted for fresh missions and, around a city,
-for near ones. Facet counts say how many missions each value of the cause, format,
-département and location mode filters would give.
+»). A word that no mission holds (a typo, most likely) also finds the titles close to
+it and the skills' words close to it (typo tolerance: pg_trgm's strict word
+similarity). Results are ranked by text relevance, lifted for fresh missions and,
+around a city, for near ones. Facet counts say how many missions each value of the
+cause, format, département and location mode filters would give.
 """
 
 from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import cached_property, reduce
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from django.db import connection
 from django.db.models import (
@@ -61,6 +61,7 @@ from taxonomy.selectors import reference_lists
 from .criteria import DURATION_DAYS, SearchCriteria
 from .documents import TEXT_SEARCH_CONFIG
 from .expressions import AgeInDays, Like, StrictWordSimilar, StrictWordSimilarity
+from .models import MissionDocument
 from .text import TYPO_SIMILARITY, Phrase, Term, TextQuery, Vocabulary, fold, parse_query
 
 if TYPE_CHECKING:
@@ -69,9 +70,12 @@ if TYPE_CHECKING:
     from taxonomy.geo import Location
 
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
+# Missions or their search documents: both have the columns the filters read.
+_Rows = TypeVar("_Rows", bound=QuerySet[Any])
 
-# Fewer exact matches than this and titles or skills close to the words typed count too.
-FEW_RESULTS = 5
+# A word found in fewer missions than this (in any state) is taken for a typo: titles
+# and skills' words close to it count too.
+UNKNOWN_BELOW = 1
 # What a close (not exact) title or skill adds to the relevance, times the similarity.
 TYPO_WEIGHT = 0.5
 # What a word's synonyms weigh in the relevance, against the word as typed.
@@ -99,29 +103,33 @@ def uses_postgresql() -> bool:
 
 
 def skill_vocabulary() -> Vocabulary:
-    """The skills' names and synonyms (from the cached reference lists)."""
+    """The skills' names, synonyms and families (from the cached reference lists)."""
+    skills = reference_lists().skills
     return _vocabulary(
-        tuple((skill.name_fr, tuple(skill.synonym_list())) for skill in reference_lists().skills)
+        tuple((skill.name_fr, tuple(skill.synonym_list())) for skill in skills),
+        tuple(sorted({skill.family.name_fr for skill in skills})),
     )
 
 
-_vocabularies: dict[tuple[tuple[str, tuple[str, ...]], ...], Vocabulary] = {}
+_vocabularies: dict[tuple[Any, ...], Vocabulary] = {}
 
 
-def _vocabulary(skills: tuple[tuple[str, tuple[str, ...]], ...]) -> Vocabulary:
-    if skills not in _vocabularies:
+def _vocabulary(
+    skills: tuple[tuple[str, tuple[str, ...]], ...], families: tuple[str, ...]
+) -> Vocabulary:
+    if (skills, families) not in _vocabularies:
         _vocabularies.clear()  # only the current one is worth keeping
-        _vocabularies[skills] = Vocabulary.from_skills(
-            [(name, list(synonyms)) for name, synonyms in skills]
+        _vocabularies[skills, families] = Vocabulary.from_skills(
+            [(name, list(synonyms)) for name, synonyms in skills], families
         )
-    return _vocabularies[skills]
+    return _vocabularies[skills, families]
 
 
 # --- Place ------------------------------------------------------------------------------
 
 
 def _distance_km(latitude: float, longitude: float) -> ExpressionWrapper[Any]:
-    """Haversine distance from a point to each mission, in SQL (NULL without coordinates)."""
+    """Haversine distance from a point to each row, in SQL (NULL without coordinates)."""
     lat = math.radians(latitude)
     half_dlat = (Radians(F("latitude")) - Value(lat)) / Value(2.0)
     half_dlon = (Radians(F("longitude")) - Value(math.radians(longitude))) / Value(2.0)
@@ -134,12 +142,10 @@ def _distance_km(latitude: float, longitude: float) -> ExpressionWrapper[Any]:
     )
 
 
-def missions_near(
-    missions: QuerySet[Mission], location: Location, radius_km: float
-) -> QuerySet[Mission]:
-    """Missions within ``radius_km`` of ``location``, with their ``distance_km``; remote
-    missions, done from anywhere, always pass. A bounding box on the indexed latitude
-    and longitude narrows the rows before the exact distance is computed."""
+def near(rows: _Rows, location: Location, radius_km: float) -> _Rows:
+    """Rows (missions or their documents) within ``radius_km`` of ``location``, with
+    their ``distance_km``; remote ones, done from anywhere, always pass. A bounding box
+    on the indexed latitude and longitude narrows the rows before the exact distance."""
     dlat = radius_km / KM_PER_DEGREE
     dlon = radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(location.latitude)), 0.01))
     in_box = Q(
@@ -148,8 +154,8 @@ def missions_near(
         longitude__gte=location.longitude - dlon,
         longitude__lte=location.longitude + dlon,
     )
-    missions = missions.annotate(distance_km=_distance_km(location.latitude, location.longitude))
-    return missions.filter(
+    rows = rows.annotate(distance_km=_distance_km(location.latitude, location.longitude))
+    return rows.filter(
         Q(location_mode=LocationMode.REMOTE) | (in_box & Q(distance_km__lte=radius_km))
     )
 
@@ -165,60 +171,78 @@ def _end_after_start(days: int) -> ExpressionWrapper[Any]:
 
 def facet_conditions(criteria: SearchCriteria) -> dict[str, Q | None]:
     """The filters that have facets, each as a condition (None when not in force)."""
-    places = Q()
-    if criteria.departement_ids:
-        places |= Q(departement_id__in=criteria.departement_ids)
+    departements = set(criteria.departement_ids)
     if criteria.region_ids:
-        places |= Q(departement__region_id__in=criteria.region_ids)
+        departements |= {
+            departement.pk
+            for departement in reference_lists().departements
+            if departement.region_id in criteria.region_ids
+        }
     modes = Q()
     if criteria.remote_only:
         modes &= Q(location_mode=LocationMode.REMOTE)
     if criteria.location_modes:
         modes &= Q(location_mode__in=criteria.location_modes)
+    places = Q(departement_id__in=sorted(departements))
+    regions_without_departement = criteria.region_ids and not departements
     return {
         "cause": Q(cause_id__in=criteria.cause_ids) if criteria.cause_ids else None,
         "format": Q(format__in=criteria.formats) if criteria.formats else None,
-        "departement": Q(location_mode=LocationMode.REMOTE) | places if places else None,
+        "departement": (
+            Q(location_mode=LocationMode.REMOTE) | places
+            if departements or regions_without_departement
+            else None
+        ),
         "location_mode": modes if modes else None,
     }
 
 
-def _filtered(missions: QuerySet[Mission], criteria: SearchCriteria) -> QuerySet[Mission]:
+def _filtered(documents: QuerySet[MissionDocument], criteria: SearchCriteria) -> Any:
     """Every filter but the text and those with facets."""
     if criteria.skill_ids:
-        missions = missions.filter(
+        documents = documents.filter(
             Exists(
-                MissionSkill.objects.filter(mission=OuterRef("pk"), skill_id__in=criteria.skill_ids)
+                MissionSkill.objects.filter(
+                    mission_id=OuterRef("mission_id"), skill_id__in=criteria.skill_ids
+                )
             )
         )
     if criteria.location is not None:
-        missions = missions_near(missions, criteria.location, criteria.radius_km)
+        documents = near(documents, criteria.location, criteria.radius_km)
     if criteria.starts_after:
-        missions = missions.filter(start_date__gte=criteria.starts_after)
+        documents = documents.filter(start_date__gte=criteria.starts_after)
     if criteria.starts_before:
-        missions = missions.filter(start_date__lte=criteria.starts_before)
+        documents = documents.filter(start_date__lte=criteria.starts_before)
     if criteria.ends_before:
-        missions = missions.filter(end_date__lte=criteria.ends_before)
+        documents = documents.filter(end_date__lte=criteria.ends_before)
     if criteria.duration:
         shortest, longest = DURATION_DAYS[criteria.duration]
-        missions = missions.filter(start_date__isnull=False, end_date__isnull=False)
+        documents = documents.filter(start_date__isnull=False, end_date__isnull=False)
         if shortest is not None:
-            missions = missions.filter(end_date__gte=_end_after_start(shortest))
+            documents = documents.filter(end_date__gte=_end_after_start(shortest))
         if longest is not None:
-            missions = missions.filter(end_date__lte=_end_after_start(longest))
+            documents = documents.filter(end_date__lte=_end_after_start(longest))
     if criteria.max_hours_per_week is not None:
-        missions = missions.filter(hours_per_week__lte=criteria.max_hours_per_week)
-    return missions
+        documents = documents.filter(hours_per_week__lte=criteria.max_hours_per_week)
+    return documents
 
 
 # --- Text -------------------------------------------------------------------------------
 
 
 class _TextMatch:
-    """How one parsed query matches and ranks documents, on this database."""
+    """How one parsed query matches and ranks documents, on this database. ``on`` is
+    the path from the model queried to the document (nothing from the document itself,
+    ``search_document__`` from a mission). Terms in ``unknown`` (words that are in no
+    mission: typos, most likely) also match titles close to them (their synonyms hold
+    the skills' words close to them)."""
 
-    def __init__(self, query: TextQuery) -> None:
+    def __init__(
+        self, query: TextQuery, on: str = "", unknown: frozenset[Term] = frozenset()
+    ) -> None:
         self.query = query
+        self.on = on
+        self.unknown = unknown
         self.postgresql = uses_postgresql()
 
     # PostgreSQL: one tsquery per term, alternatives with |, terms with &, negations ~.
@@ -254,49 +278,39 @@ class _TextMatch:
             found |= reduce(
                 lambda a, b: a & b,
                 (
-                    Q(Like("search_document__stems", f"%{core}%{sections}"))
+                    Q(Like(f"{self.on}stems", f"%{core}%{sections}"))
                     for core in self._pattern(phrase, exact)
                 ),
             )
         return found
 
     def term_condition(self, term: Term) -> Q:
+        """The term found as typed or through its synonyms."""
         if self.postgresql:
-            return Q(search_document__document=self._term_tsquery(term))
+            return Q(**{f"{self.on}document": self._term_tsquery(term)})
         return self._sqlite_term(term)
 
-    def exact_condition(self) -> Q:
-        """Every word (or one of its synonyms) found; no excluded word."""
-        if self.postgresql:
+    def condition(self) -> Q:
+        """Every term found, or close to a run of words of the title or the skills for
+        an unknown one; no excluded term found."""
+        if self.postgresql and not self.unknown:
+            # One tsquery: one look in the index.
             positive = [self._term_tsquery(term) for term in self.query.positive]
             negative = [~self._term_tsquery(term) for term in self.query.negative]
-            return Q(search_document__document=reduce(lambda a, b: a & b, positive + negative))
+            tsquery = reduce(lambda a, b: a & b, positive + negative)
+            return Q(**{f"{self.on}document": tsquery})
         condition = Q()
         for term in self.query.positive:
-            condition &= self._sqlite_term(term)
-        for term in self.query.negative:
-            condition &= ~self._sqlite_term(term)
-        return condition
-
-    def tolerant_condition(self) -> Q:
-        """Each word found, or close to a run of words of the title or the skills (a
-        "quoted phrase" is only found as typed)."""
-        condition = Q()
-        for term in self.query.positive:
-            if term.exact:
-                condition &= self.term_condition(term)
-                continue
-            typed = fold(term.typed.text).strip()
-            condition &= (
-                self.term_condition(term)
-                | Q(StrictWordSimilar("search_document__title", typed))
-                | Q(StrictWordSimilar("search_document__keywords", typed))
-            )
+            found = self.term_condition(term)
+            if term in self.unknown:
+                typed = fold(term.typed.text).strip()
+                found |= Q(StrictWordSimilar(f"{self.on}title", typed))
+            condition &= found
         for term in self.query.negative:
             condition &= ~self.term_condition(term)
         return condition
 
-    def relevance(self, tolerant: bool) -> Expression:
+    def relevance(self) -> Expression:
         positive = self.query.positive
         if not positive:
             return Value(1.0, output_field=FloatField())
@@ -304,15 +318,15 @@ class _TextMatch:
         if self.postgresql:
             from django.contrib.postgres.search import SearchRank
 
-            combine = (lambda a, b: a | b) if tolerant else (lambda a, b: a & b)
+            combine = (lambda a, b: a | b) if self.unknown else (lambda a, b: a & b)
             relevance: Expression = SearchRank(
-                F("search_document__document"),
+                F(f"{self.on}document"),
                 reduce(combine, [self._term_tsquery(term, synonyms=False) for term in positive]),
             )
             synonymous = [term for term in positive if term.synonyms]
             if synonymous:
                 relevance = relevance + Value(SYNONYM_WEIGHT) * SearchRank(
-                    F("search_document__document"),
+                    F(f"{self.on}document"),
                     reduce(
                         lambda a, b: a | b,
                         [self._term_tsquery(term, typed=False) for term in synonymous],
@@ -322,18 +336,13 @@ class _TextMatch:
             relevance = _sum(self._sqlite_term_weight(term) for term in positive) / Value(
                 float(len(positive))
             )
-        if tolerant:
-            # How far above the typo threshold the title (or, counting less, a skill) is:
-            # 0 below it, 1 for the very words.
+        if self.unknown:
+            # How far above the typo threshold the title is: 0 below it, 1 for the very
+            # words (close skills count as synonyms, above).
             closeness = _sum(
-                Greatest(
-                    self._above_threshold(term, "search_document__title"),
-                    Value(SECTION_WEIGHTS[1])
-                    * self._above_threshold(term, "search_document__keywords"),
-                    Value(0.0),
-                )
+                Greatest(self._above_threshold(term, f"{self.on}title"), Value(0.0))
                 for term in positive
-                if not term.exact
+                if term in self.unknown
             )
             relevance = relevance + Value(TYPO_WEIGHT / len(positive)) * closeness
         return ExpressionWrapper(relevance, output_field=FloatField())
@@ -377,86 +386,125 @@ def _sum(expressions: Iterable[Expression]) -> Expression:
 
 @dataclass
 class MissionSearch:
-    """One search: ``results()`` (ranked, for a page or the API's list) and ``facets()``
-    share the decision to tolerate typos, taken once."""
+    """One search. It reads the missions' documents only (text, filters, facets,
+    ranking), then the missions of the rows it shows: ``results()`` for a page or the
+    API's list, ``facets()`` and ``count()``, which share one query, and ``missions()``
+    (what is found, as a queryset of missions)."""
 
     criteria: SearchCriteria
-    missions: QuerySet[Mission] | None = None  # what may be found (default: open missions)
+    # What may be found; default: the missions open for applications.
+    among: QuerySet[Mission] | None = None
     vocabulary: Vocabulary | None = None
     now: datetime.datetime = field(default_factory=timezone.now)
+    tolerate_typos: bool = True
+
+    @cached_property
+    def _vocabulary(self) -> Vocabulary:
+        return self.vocabulary or skill_vocabulary()
 
     @cached_property
     def text(self) -> TextQuery:
         if not self.criteria.q.strip():
             return TextQuery()
-        return parse_query(self.criteria.q, self.vocabulary or skill_vocabulary())
+        return parse_query(self.criteria.q, self._vocabulary)
 
     @cached_property
-    def _base(self) -> QuerySet[Mission]:
-        missions = self.missions
-        if missions is None:
-            missions = Mission.objects.open_for_applications()
-        return _filtered(missions, self.criteria)
-
-    @cached_property
-    def _match(self) -> _TextMatch | None:
-        return _TextMatch(self.text) if self.text else None
-
-    @cached_property
-    def exact_found(self) -> int:
-        """How many missions the words find as typed (or through synonyms), counted up to
-        ``FEW_RESULTS`` only."""
-        if self._match is None:
-            return FEW_RESULTS
-        everything = self._with_facet_filters(self._base)
-        found = everything.filter(self._match.exact_condition()).values("pk")[:FEW_RESULTS]
-        return len(found)
+    def unknown_terms(self) -> frozenset[Term]:
+        """The words typed (not quoted) that fewer than ``UNKNOWN_BELOW`` missions hold
+        (with their synonyms), whatever their state: misspelt, most likely. Looked up
+        in one query."""
+        typed = [term for term in self.text.positive if not term.exact]
+        if not typed or not self.tolerate_typos:
+            return frozenset()
+        match = _TextMatch(self.text)
+        probes = [
+            MissionDocument.objects.filter(match.term_condition(term))
+            .order_by()
+            .values("mission_id")[:UNKNOWN_BELOW]
+            .query.sql_with_params()
+            for term in typed
+        ]
+        sql = " UNION ALL ".join(
+            f"SELECT {number} AS term, COUNT(*) AS found FROM ({probe}) AS probe{number}"
+            for number, (probe, _params) in enumerate(probes)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [param for _probe, params in probes for param in params])
+            found = dict(cursor.fetchall())
+        return frozenset(term for number, term in enumerate(typed) if found[number] < UNKNOWN_BELOW)
 
     @property
     def tolerant(self) -> bool:
-        """Whether the words alone find so few missions that close ones count too."""
-        typed = any(not term.exact for term in self.text.positive)
-        return typed and self.exact_found < FEW_RESULTS
+        """Whether some words are in no mission, so that titles and skills close to them
+        are looked for too (typo tolerance)."""
+        return bool(self.unknown_terms)
 
-    def _text_condition(self) -> Q:
-        if self._match is None:
-            return Q()
-        return self._match.tolerant_condition() if self.tolerant else self._match.exact_condition()
-
-    def _with_facet_filters(
-        self, missions: QuerySet[Mission], without: str = ""
-    ) -> QuerySet[Mission]:
-        for name, condition in facet_conditions(self.criteria).items():
-            if condition is not None and name != without:
-                missions = missions.filter(condition)
-        return missions
-
-    def matching(self) -> QuerySet[Mission]:
-        """The missions found, unordered and without annotations: to count them."""
-        return self._with_facet_filters(self._base).filter(self._text_condition())
-
-    def ranked(self) -> QuerySet[Mission]:
-        """The missions found, best first when there are words (with their ``score``),
-        else in the order of the missions searched."""
-        missions = self.matching()
-        if self._match is None:
-            return missions
-        missions = missions.annotate(
-            score=ExpressionWrapper(
-                self._match.relevance(self.tolerant) * self._boost(), output_field=FloatField()
+    @cached_property
+    def _match(self) -> _TextMatch | None:
+        if not self.text:
+            return None
+        if not self.unknown_terms:
+            return _TextMatch(self.text)
+        # An unknown word also looks for the skills' words close to it, as synonyms:
+        # through the full-text index, the same way on both databases.
+        corrected = {
+            term: replace(
+                term,
+                synonyms=term.synonyms
+                + tuple(Phrase.of(words) for words in self._vocabulary.close_to(term.typed.text)),
             )
-        )
-        return missions.order_by("-score", "-published_at", "-pk")
+            for term in self.unknown_terms
+        }
+        text = TextQuery(tuple(corrected.get(term, term) for term in self.text.terms))
+        return _TextMatch(text, unknown=frozenset(corrected.values()))
 
-    def results(self) -> QuerySet[Mission]:
-        """The missions found, best first (newest first without words), ready for a
-        page: with ``taken_seats``, and ``distance_km`` around a city."""
-        ranked = self.ranked().select_related("association", "cause", "departement")
-        # By name: Mission declares the attribute its own queryset's annotation sets.
-        ranked = ranked.annotate(**{"taken_seats": _taken_seats()})
+    def _documents(self) -> QuerySet[MissionDocument]:
+        """The documents of what may be found, with the filters without facets and the
+        words."""
+        documents: QuerySet[MissionDocument]
+        if self.among is None:
+            documents = MissionDocument.objects.open_for_applications()
+        else:
+            documents = MissionDocument.objects.filter(
+                mission_id__in=self.among.order_by().values("pk")
+            )
+        documents = cast("QuerySet[MissionDocument]", _filtered(documents, self.criteria))
+        return documents.filter(self._match.condition()) if self._match else documents
+
+    def matching(self) -> QuerySet[MissionDocument]:
+        """The documents found, unordered."""
+        documents = self._documents()
+        for condition in facet_conditions(self.criteria).values():
+            if condition is not None:
+                documents = documents.filter(condition)
+        return documents
+
+    def missions(self) -> QuerySet[Mission]:
+        """The missions found, unordered (from ``among`` when given)."""
+        missions = self.among if self.among is not None else Mission.objects.all()
+        return missions.filter(pk__in=self.matching().values("mission_id"))
+
+    def ranked(self) -> QuerySet[MissionDocument]:
+        """The documents found, best first when there are words (with their ``score``),
+        else newest first."""
+        documents = self.matching().order_by()
         if self._match is None:
-            return ranked.order_by("-published_at", "-pk")
-        return ranked
+            return documents.order_by(F("published_at").desc(nulls_last=True), "-mission_id")
+        documents = documents.annotate(
+            score=ExpressionWrapper(self._match.relevance() * self._boost(), FloatField())
+        )
+        return documents.order_by("-score", F("published_at").desc(nulls_last=True), "-mission_id")
+
+    def results(self, missions: QuerySet[Mission] | None = None) -> SearchResults:
+        """The missions found, best first, as a sequence a paginator slices: each slice
+        reads its documents, then their missions from ``missions`` (default: with their
+        association, cause, département and ``taken_seats``), with ``score`` and, around
+        a city, ``distance_km``."""
+        if missions is None:
+            missions = Mission.objects.select_related(
+                "association", "cause", "departement"
+            ).annotate(**{"taken_seats": _taken_seats()})
+        return SearchResults(self, missions)
 
     def _boost(self) -> Expression:
         age = AgeInDays(Coalesce("published_at", "created_at"), self.now)
@@ -478,9 +526,21 @@ class MissionSearch:
 
     def facets(self) -> dict[str, dict[str, int]]:
         """For each facet, how many missions each of its values would find with the
-        other filters as they are (its own filter set aside), in one query. Keys are
-        the values' ids (cause, département) or codes (format, location mode) as text;
-        département counts leave out remote missions, which every département shows."""
+        other filters as they are (its own filter set aside). Keys are the values' ids
+        (cause, département) or codes (format, location mode) as text; département
+        counts leave out remote missions, which every département shows."""
+        return self._counts.facets
+
+    def count(self) -> int:
+        """How many missions are found (read with the facets when they were asked)."""
+        if "_counts" in self.__dict__:
+            return self._counts.total
+        return self.matching().count()
+
+    @cached_property
+    def _counts(self) -> _Counts:
+        """The facets and the total, in one query over the documents the words and the
+        filters without facets find, each with whether it passes each facet's filter."""
         conditions = facet_conditions(self.criteria)
         flags = {
             f"in_{name}": ExpressionWrapper(
@@ -490,7 +550,8 @@ class MissionSearch:
             for name, condition in conditions.items()
         }
         rows = (
-            self._base.filter(self._text_condition())
+            self._documents()
+            .order_by()
             .annotate(
                 f_cause=F("cause_id"),
                 f_format=F("format"),
@@ -502,25 +563,81 @@ class MissionSearch:
         )
         base_sql, params = rows.query.sql_with_params()
 
-        def others(name: str) -> str:
-            return " AND ".join(f"in_{other}" for other in FACETS if other != name)
+        def passing(names: Iterable[str]) -> str:
+            return " AND ".join(f"in_{name}" for name in names) or "1 = 1"
 
         remote = LocationMode.REMOTE.value
         branches = [
             f"SELECT '{name}', CAST(f_{name} AS TEXT), "
-            f"SUM(CASE WHEN {others(name)} THEN 1 ELSE 0 END) FROM base "
+            f"SUM(CASE WHEN {passing(n for n in FACETS if n != name)} THEN 1 ELSE 0 END) "
+            "FROM base "
             + (f"WHERE f_location_mode <> '{remote}' " if name == "departement" else "")
             + f"GROUP BY f_{name}"
             for name in FACETS
         ]
+        branches.append(
+            f"SELECT 'total', NULL, SUM(CASE WHEN {passing(FACETS)} THEN 1 ELSE 0 END) FROM base"
+        )
         sql = f"WITH base AS ({base_sql}) " + " UNION ALL ".join(branches)
-        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        counts = _Counts(total=0, facets={name: {} for name in FACETS})
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for name, value, count in cursor.fetchall():
-                if value is not None and count:
-                    counts[name][str(value)] = int(count)
+                if name == "total":
+                    counts.total = int(count or 0)
+                elif value is not None and count:
+                    counts.facets[name][str(value)] = int(count)
         return counts
+
+
+@dataclass
+class _Counts:
+    total: int
+    facets: dict[str, dict[str, int]]
+
+
+class SearchResults:
+    """The missions a search finds, best first, read a slice at a time: the slice's
+    documents (ranked in the database), then their missions."""
+
+    def __init__(self, search: MissionSearch, missions: QuerySet[Mission]) -> None:
+        self.search = search
+        self.rows = missions
+
+    def count(self) -> int:
+        return self.search.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Mission]:
+        return iter(self[:])
+
+    @overload
+    def __getitem__(self, index: int) -> Mission: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Mission]: ...
+
+    def __getitem__(self, index: int | slice) -> Mission | list[Mission]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        fields = ["mission_id"]
+        ranked = self.search.ranked()
+        if self.search.criteria.location is not None:
+            fields.append("distance_km")
+        if self.search._match is not None:
+            fields.append("score")
+        found = list(ranked.values(*fields)[index])
+        missions = self.rows.in_bulk([row["mission_id"] for row in found])
+        results = []
+        for row in found:
+            mission = missions.get(row["mission_id"])
+            if mission is not None:
+                for name in fields[1:]:
+                    setattr(mission, name, row[name])
+                results.append(mission)
+        return results
 
 
 def _taken_seats() -> Coalesce:
@@ -535,8 +652,8 @@ def _taken_seats() -> Coalesce:
 
 
 def search_missions(
-    criteria: SearchCriteria, missions: QuerySet[Mission] | None = None
-) -> QuerySet[Mission]:
-    """The missions ``criteria`` find among ``missions`` (default: open ones), best
+    criteria: SearchCriteria, among: QuerySet[Mission] | None = None
+) -> list[Mission]:
+    """The missions ``criteria`` find ``among`` some (default: the open ones), best
     first (see :class:`MissionSearch`)."""
-    return MissionSearch(criteria, missions).results()
+    return MissionSearch(criteria, among).results()[:]

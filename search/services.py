@@ -97,7 +97,7 @@ def saved_searches_alert(*, mission_id: int) -> int:
         form = saved_search_form(saved_search)
         if (
             not form.is_valid()
-            or not MissionSearch(form.criteria()).matching().filter(pk=mission_id).exists()
+            or not MissionSearch(form.criteria()).matching().filter(mission_id=mission_id).exists()
         ):
             continue
         with transaction.atomic():

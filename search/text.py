@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -175,24 +176,46 @@ MAX_SYNONYM_WORDS = 4
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Skill synonyms: each expression (a skill's name or synonym), by the stems of its
-    words (stop words kept), gives the synonyms of the skills it names. Names are not
-    added to queries: their general words (« Comptabilité associative », « Gestion de
-    ... ») would find and rank what the name's own synonyms do not mean."""
+    """The words of the skills. Synonyms: each expression (a skill's name or synonym),
+    by the stems of its words (stop words kept), gives the synonyms of the skills it
+    names. Names are not added to queries: their general words (« Comptabilité
+    associative », « Gestion de ... ») would find and rank what the name's own synonyms
+    do not mean. ``phrases`` (names, synonyms and families, folded) are what a misspelt
+    word is compared with."""
 
     expressions: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    phrases: tuple[str, ...] = ()
 
     @classmethod
-    def from_skills(cls, skills: list[tuple[str, list[str]]]) -> Vocabulary:
-        """``skills``: (name, synonyms) for each skill."""
+    def from_skills(
+        cls, skills: list[tuple[str, list[str]]], families: Iterable[str] = ()
+    ) -> Vocabulary:
+        """``skills``: (name, synonyms) for each skill; ``families``: their names."""
         ways: dict[tuple[str, ...], list[str]] = {}
+        phrases: dict[str, None] = {}
         for name, synonyms in skills:
             for expression in [name, *synonyms]:
+                phrases[fold(expression).strip()] = None
                 key = tuple(stem(word) for word in words_of(expression))
                 if key:
                     known = ways.setdefault(key, [])
                     known.extend(way for way in synonyms if way not in known)
-        return cls({key: tuple(values) for key, values in ways.items() if values})
+        for family in families:
+            phrases[fold(family).strip()] = None
+        return cls(
+            {key: tuple(values) for key, values in ways.items() if values},
+            tuple(phrase for phrase in phrases if phrase),
+        )
+
+    def close_to(self, words: str, limit: int = 8) -> list[str]:
+        """The skills' names, synonyms and families closest to misspelt ``words``
+        (pg_trgm's strict word similarity, at least ``TYPO_SIMILARITY``), best first."""
+        scored = [
+            (similarity, phrase)
+            for phrase in self.phrases
+            if (similarity := strict_word_similarity(words, phrase)) >= TYPO_SIMILARITY
+        ]
+        return [phrase for _similarity, phrase in sorted(scored, key=lambda x: -x[0])[:limit]]
 
 
 def parse_query(text: str, vocabulary: Vocabulary | None = None) -> TextQuery:

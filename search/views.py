@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from missions.models import Mission
 from taxonomy.selectors import reference_lists
 
 from . import services
@@ -29,7 +30,9 @@ def render_mission_search(request, query, *, save_form=None):
     to show its own errors beside the results."""
     form = MissionSearchForm(query)
     search = MissionSearch(form.criteria()) if form.is_valid() else None
+    page: Page[Mission]
     if search is not None:
+        # The facets' query also counts the results, for the paginator.
         form.show_counts(search.facets())
         page = Paginator(search.results(), PAGE_SIZE).get_page(query.get("page"))
     else:
@@ -43,8 +46,8 @@ def render_mission_search(request, query, *, save_form=None):
         "active_filters": form.active_filters(),
         "querystring": form.querystring(),
         "show_distance": form.is_valid() and form.cleaned_data.get("location") is not None,
-        # No mission has the words: those shown have titles or skills close to them.
-        "only_close": search is not None and search.tolerant and not search.exact_found,
+        # Some words are in no mission: titles or skills close to them count too.
+        "tolerant": search is not None and search.tolerant,
         "save_form": save_form,
     }
     return render(request, "missions/mission_list.html", context)

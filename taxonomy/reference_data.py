@@ -423,7 +423,7 @@ SKILL_SYNONYMS: dict[str, tuple[str, ...]] = {
     # Data
     "data_analysis": ("data", "analyse de données", "données", "data analyst"),
     "database_administration": ("base de données", "sql", "postgresql"),
-    "data_visualization": ("dataviz", "visualisation", "graphiques"),
+    "data_visualization": ("dataviz", "visualisation", "cartographie de données"),
     "dashboards": ("tableau de bord", "indicateurs", "kpi", "reporting"),
     "advanced_spreadsheets": ("excel", "tableur", "google sheets", "tableaux croisés"),
     "survey_design": ("questionnaire", "sondage", "enquête"),

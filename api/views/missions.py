@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
@@ -53,10 +53,10 @@ class RelevanceOrderingFilter(OrderingFilter):
     """``?ordering=`` as usual; without it, words (``q``) keep the search's best-first
     order instead of the view's default one."""
 
-    def get_default_ordering(self, view):
-        if view.request.query_params.get("q", "").strip():
-            return None
-        return super().get_default_ordering(view)
+    def filter_queryset(self, request, queryset, view):
+        if not isinstance(queryset, QuerySet):
+            return queryset  # the search's results, best first (see MissionFilter)
+        return super().filter_queryset(request, queryset, view)
 
 
 MISSION_EXAMPLE = OpenApiExample(
@@ -174,7 +174,7 @@ class MissionViewSet(
             "format": {value: (value, label) for value, label in Mission.Format.choices},
             "location_mode": {value: (value, label) for value, label in LocationMode.choices},
         }
-        body: dict[str, Any] = {"count": search.matching().count()}
+        body: dict[str, Any] = {"count": search.count()}
         for name, values in counts.items():
             rows = [
                 {"value": labels[name][key][0], "name": str(labels[name][key][1]), "count": n}

@@ -19,12 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 def found(words: str) -> set[str]:
-    return {mission.title for mission in MissionSearch(SearchCriteria(q=words)).matching()}
+    return {mission.title for mission in MissionSearch(SearchCriteria(q=words)).missions()}
 
 
 def exactly_found(words: str) -> set[str]:
-    search = MissionSearch(SearchCriteria(q=words))
-    return set() if search.tolerant and not search.exact_found else found(words)
+    search = MissionSearch(SearchCriteria(q=words), tolerate_typos=False)
+    return {mission.title for mission in search.missions()}
 
 
 @pytest.fixture
@@ -125,3 +125,32 @@ def test_documents_are_rebuilt_and_triggers_put_back_after_a_migration(mission):
     assert exactly_found("potager") == {"Potager"}
     tracked = factories.MissionFactory(association=mission.association, title="Verger")
     assert MissionDocument.objects.filter(mission=tracked).exists()
+
+
+def test_the_documents_know_which_missions_are_open_as_the_missions_do(association):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    for state, days in (
+        ("published", 3),
+        ("published", -1),
+        ("published", None),
+        ("draft", 3),
+        ("in_progress", None),
+    ):
+        factories.MissionFactory(
+            association=association,
+            state=state,
+            application_deadline=None if days is None else today + datetime.timedelta(days),
+        )
+    closing = factories.MissionFactory(association=association)
+    Mission.objects.filter(pk=closing.pk).update(state=Mission.State.EXPIRED)
+
+    open_missions = set(Mission.objects.open_for_applications().values_list("pk", flat=True))
+    assert len(open_missions) == 2
+    open_documents = MissionDocument.objects.open_for_applications().values_list(
+        "mission_id", flat=True
+    )
+    assert set(open_documents) == open_missions
