@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format worker beat messages clean bench bench-matching
+.PHONY: run test lint format worker beat messages clean bench bench-matching bench-search
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -53,7 +53,7 @@ beat: $(STAMP)
 	$(VENV)/bin/celery -A probono beat --loglevel=INFO
 
 # Benchmarks print their figures and the ratio to their baseline (see bench/).
-bench: bench-matching
+bench: bench-matching bench-search
 
 # The end-to-end benchmark needs PostgreSQL; its database is seeded on first use.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/probono_bench
@@ -71,6 +71,16 @@ bench-matching: $(STAMP)
 		psql "$(dir $(BENCH_WORKERS_DATABASE_URL))postgres" -c "create database $(notdir $(BENCH_WORKERS_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_WORKERS_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_WORKERS_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/bench_workers.py
+
+# The mission search at the national scale: its own database, seeded on first use with
+# 60,000 missions of which 20,000 are open.
+BENCH_SEARCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/probono_search_bench
+
+bench-search: $(STAMP)
+	psql "$(BENCH_SEARCH_DATABASE_URL)" -c "select 1" > /dev/null 2>&1 || \
+		psql "$(dir $(BENCH_SEARCH_DATABASE_URL))postgres" -c "create database $(notdir $(BENCH_SEARCH_DATABASE_URL))"
+	DATABASE_URL=$(BENCH_SEARCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_SEARCH_DATABASE_URL) $(PY) bench/bench_search.py
 
 # Refresh the English catalogue after changing user-facing strings.
 messages: $(STAMP)

@@ -83,6 +83,10 @@ def test_a_volunteer_searches_with_filters_removes_one_and_saves_the_search(
     expect(results.get_by_role("heading", level=2)).to_have_text(
         re.compile(r"3 missions correspondent")
     )
+    # Each option says how many missions it would find.
+    expect(page.get_by_label("Cause").locator(f'option[value="{culture.code}"]')).to_have_text(
+        f"{culture.name_fr} (2)"
+    )
 
     # Several filters and full text, submitted with the keyboard-reachable button.
     page.get_by_label("Mots-clés").fill("CRM")
@@ -151,6 +155,13 @@ def test_a_volunteer_searches_with_filters_removes_one_and_saves_the_search(
     page.get_by_role("button", name="Supprimer : CRM près de Lyon").click()
     expect(page.get_by_role("status")).to_contain_text("supprimée")
     assert not SavedSearch.objects.exists()
+
+    # A misspelt word still finds the mission whose title is close to it.
+    page.goto(live_server.url + "/missions/?q=tresorrie")
+    expect(results.get_by_role("heading", level=2)).to_have_text("1 mission correspond")
+    expect(results.get_by_role("link", name="Former l'équipe à la trésorerie")).to_be_visible()
+    expect(results).to_contain_text("Certains mots ne figurent dans aucune mission")
+    check_page(page, "search-typo")
 
 
 def test_the_signup_page_asks_for_a_role(live_server, page, settings):
