@@ -39,11 +39,11 @@ class Authenticated(KeyScope):
 
 
 class PublicListAndDetail(Authenticated):
-    """The list and the detail anyone may read, signed in or not; every other action,
-    reads such as suggestions included, needs a requester."""
+    """The list (and its facet counts) and the detail anyone may read, signed in or not;
+    every other action, reads such as suggestions included, needs a requester."""
 
     def has_permission(self, request, view):
-        if view.action in ("list", "retrieve"):
+        if view.action in ("list", "retrieve", "facets"):
             return True  # reads only (GET, HEAD): any key may read
         return super().has_permission(request, view)
 

@@ -40,10 +40,16 @@ class SkillSerializer(serializers.ModelSerializer):
     family: "serializers.SlugRelatedField[SkillFamily]" = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
+    synonyms = serializers.ListField(
+        source="synonym_list",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Words people type for the skill, which the mission search understands.",
+    )
 
     class Meta:
         model = Skill
-        fields = ["code", "name", "name_fr", "name_en", "family"]
+        fields = ["code", "name", "name_fr", "name_en", "family", "synonyms"]
 
 
 class CauseSerializer(serializers.ModelSerializer):
@@ -90,6 +96,22 @@ class AssociationSerializer(serializers.ModelSerializer):
             "verification_state",
             "created_at",
         ]
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="The filter's value: a code.")
+    name = serializers.CharField(help_text="In the request's language.")
+    count = serializers.IntegerField(help_text="Missions found with this value.")
+
+
+class MissionFacetsSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Missions found with the filters as they are.")
+    cause = FacetValueSerializer(many=True)
+    format = FacetValueSerializer(many=True)
+    departement = FacetValueSerializer(
+        many=True, help_text="Missions located there (remote ones pass every département)."
+    )
+    location_mode = FacetValueSerializer(many=True)
 
 
 class MissionSkillSerializer(serializers.ModelSerializer):

@@ -88,11 +88,11 @@ class InboxMixin(BuilderBase):
         for name, params in (
             (
                 "Sites web autour de Lyon",
-                {"q": ["site"], "city": ["Lyon"], "radius": ["30"]},
+                {"q": ["site"], "near": ["Lyon"], "within_km": ["30"]},
             ),
             (
                 "Missions data à distance",
-                {"skills": [str(self.skills[data_skill].pk)], "remote_only": ["on"]},
+                {"skill": [self.skills[data_skill].code], "remote_only": ["on"]},
             ),
         ):
             saved_search_create(actor=profile.user, name=name, params=params)

@@ -1,5 +1,5 @@
-"""The mission search form: what people filter on, validated into ``cleaned_data``
-that :func:`search.services.search_missions` turns into a query."""
+"""The mission search form: what people filter on, validated into the
+:class:`~search.criteria.SearchCriteria` that :mod:`search.selectors` turns into a query."""
 
 import re
 from decimal import Decimal
@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -16,10 +17,12 @@ from missions.models import Mission
 from taxonomy.choices import LocationMode
 from taxonomy.geo import locate
 from taxonomy.models import Cause, Departement, Skill
+from taxonomy.selectors import ReferenceLists, reference_lists
 
+from .criteria import DEFAULT_RADIUS_KM, SearchCriteria
 from .models import SavedSearch
+from .params import canonical_params
 
-DEFAULT_RADIUS_KM = 30
 POSTCODE = re.compile(r"^\d{5}$")
 
 
@@ -38,46 +41,94 @@ DURATIONS = [
 ]
 
 
-class SkillChoiceField(forms.ModelMultipleChoiceField):
-    # {str(pk): instance} loaded once for many forms (a list of saved searches), or None.
-    cache = None
+class ReferenceChoiceIterator(ModelChoiceIterator):
+    """The field's choices from the cached reference lists, not from a query."""
+
+    field: Any
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.objects:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.field.objects) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return bool(self.field.objects) or self.field.empty_label is not None
+
+
+class ReferenceChoiceMixin:
+    """A choice of reference rows (skills, causes, départements) by code, validated and
+    rendered from :func:`taxonomy.selectors.reference_lists` without a query. Values in
+    ``aliases`` (the ids older links used) are accepted too. ``counts``, when set, are
+    shown beside each choice (the facets of the current search)."""
+
+    objects: tuple = ()
+    by_value: dict[str, Any] = {}
+    aliases: dict[str, Any] = {}
+    counts: dict[str, int] | None = None
+    # Set by the form field this is mixed into.
+    widget: Any
+    choices: Any
+    iterator: Any
+
+    def use(self, objects, aliases=None) -> None:
+        self.objects = tuple(objects)
+        self.by_value = {obj.code: obj for obj in self.objects}
+        self.aliases = aliases or {}
+        self.iterator = ReferenceChoiceIterator
+        self.widget.choices = self.choices
+
+    def find(self, value):
+        value = str(value).strip()
+        return self.by_value.get(value) or self.aliases.get(value)
 
     def label_from_instance(self, obj) -> str:
-        return obj.name
+        label = obj.name if hasattr(obj, "name_fr") else str(obj)
+        if self.counts is None:
+            return label
+        return with_count(label, self.counts.get(str(obj.pk), 0))
 
+
+def with_count(label, count: int) -> str:
+    return _("%(label)s (%(count)s)") % {"label": label, "count": count}
+
+
+class SkillChoiceField(ReferenceChoiceMixin, forms.ModelMultipleChoiceField):
     def _check_values(self, value):
-        if self.cache is None:
-            # The stubs omit this helper of ModelMultipleChoiceField.
-            return super()._check_values(value)  # type: ignore[misc]
         found = []
-        for pk in value:
-            if str(pk) not in self.cache:
+        for code in value:
+            skill = self.find(code)
+            if skill is None:
                 raise ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",
-                    params={"value": pk},
+                    params={"value": code},
                 )
-            found.append(self.cache[str(pk)])
+            found.append(skill)
         return found
 
 
-class CachedModelChoiceField(forms.ModelChoiceField):
-    cache = None
-
+class ReferenceChoiceField(ReferenceChoiceMixin, forms.ModelChoiceField):
     def to_python(self, value):
-        if self.cache is None or value in self.empty_values:
-            return super().to_python(value)
-        try:
-            return self.cache[str(value)]
-        except KeyError:
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            ) from None
+        if value in self.empty_values:
+            return None
+        found = self.find(value)
+        if found is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found
 
 
-class NameChoiceField(CachedModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.name
+class CountedChoiceField(forms.MultipleChoiceField):
+    """Checkboxes whose labels can show the facet counts of the current search."""
+
+    def show_counts(self, counts: dict[str, int]) -> None:
+        self.choices = [
+            (value, with_count(label, counts.get(value, 0)))
+            for value, label in cast("list[tuple[str, str]]", self.choices)
+        ]
 
 
 class DateInput(forms.DateInput):
@@ -88,40 +139,45 @@ class DateInput(forms.DateInput):
 
 
 class MissionSearchForm(forms.Form):
-    """Filters of the public mission search. Bound to request.GET; every field optional."""
+    """Filters of the public mission search. Bound to request.GET (the names of
+    :mod:`search.params`, older ones as aliases); every field optional."""
 
     q = forms.CharField(
         label=_("Mots-clés"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
-        help_text=_("Par exemple : site web, comptabilité, « plan de communication »."),
+        help_text=_("Par exemple : site web, compta, RH, « plan de communication »."),
     )
-    skills = SkillChoiceField(
+    skill = SkillChoiceField(
         label=_("Compétences"),
-        queryset=Skill.objects.select_related("family").order_by("family__name_fr", "name_fr"),
+        queryset=Skill.objects.none(),
+        to_field_name="code",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    cause = NameChoiceField(
+    cause = ReferenceChoiceField(
         label=_("Cause"),
-        queryset=Cause.objects.order_by("name_fr"),
+        queryset=Cause.objects.none(),
+        to_field_name="code",
         required=False,
         empty_label=_("Toutes les causes"),
     )
-    departement = CachedModelChoiceField(
+    departement = ReferenceChoiceField(
         label=_("Département"),
-        queryset=Departement.objects.order_by("code"),
+        queryset=Departement.objects.none(),
+        to_field_name="code",
         required=False,
         empty_label=_("Tous les départements"),
+        help_text=_("Les missions à distance restent affichées."),
     )
-    city = forms.CharField(
+    near = forms.CharField(
         label=_("Autour de la ville"),
         required=False,
         max_length=120,
         help_text=_("Nom de la ville ou code postal. Les missions à distance restent affichées."),
     )
-    radius = forms.IntegerField(
+    within_km = forms.IntegerField(
         label=_("Rayon (km)"),
         required=False,
         min_value=1,
@@ -134,13 +190,13 @@ class MissionSearchForm(forms.Form):
         },
     )
     remote_only = forms.BooleanField(label=_("Uniquement les missions à distance"), required=False)
-    location_modes = forms.MultipleChoiceField(
+    location_mode = CountedChoiceField(
         label=_("Lieu d'exercice"),
         choices=LocationMode.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    formats = forms.MultipleChoiceField(
+    format = CountedChoiceField(
         label=_("Type d'engagement"),
         choices=Mission.Format.choices,
         required=False,
@@ -171,56 +227,52 @@ class MissionSearchForm(forms.Form):
     )
 
     # Filters made of several fields, removed together.
-    GROUPS = {"city": ("city", "radius"), "radius": ("city", "radius")}
+    GROUPS = {"near": ("near", "within_km"), "within_km": ("near", "within_km")}
+    # The page's cause and département take one value (a select): the API takes several.
+    LIST_FIELDS = ("skill", "format", "location_mode")
 
-    CACHED_FIELDS = ("skills", "cause", "departement")
-
-    def __init__(self, *args, choices_cache: dict | None = None, **kwargs):
-        """``choices_cache`` ({field: {str(pk): instance}}, see :meth:`load_choices`) lets
-        many forms be validated without a query each."""
+    def __init__(self, data=None, *args, references: ReferenceLists | None = None, **kwargs):
         kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        if choices_cache is not None:
-            for name in self.CACHED_FIELDS:
-                cast(Any, self.fields[name]).cache = choices_cache[name]
+        if data is not None:
+            data = canonical_params(data, list_parameters=self.LIST_FIELDS)
+        super().__init__(data, *args, **kwargs)
+        references = references or reference_lists()
+        fields = cast("dict[str, Any]", self.fields)
+        fields["skill"].use(references.skills, {str(s.pk): s for s in references.skills})
+        fields["cause"].use(references.causes, {str(c.pk): c for c in references.causes})
+        # Département codes are numbers too: the ids older links used cannot be told
+        # apart from them, so only codes are taken.
+        fields["departement"].use(references.departements)
 
-    @classmethod
-    def load_choices(cls) -> dict:
-        fields = cls.base_fields
-        return {
-            name: {str(obj.pk): obj for obj in cast(Any, fields[name]).queryset}
-            for name in cls.CACHED_FIELDS
-        }
-
-    def clean_city(self):
-        return " ".join(self.cleaned_data["city"].split())
+    def clean_near(self):
+        return " ".join(self.cleaned_data["near"].split())
 
     def clean(self):
         cleaned = cast("dict[str, Any]", super().clean())  # cleaned_data
-        city, radius = cleaned.get("city"), cleaned.get("radius")
+        near, within = cleaned.get("near"), cleaned.get("within_km")
         cleaned["location"] = None
-        if city:
-            location = locate_typed(city)
+        if near:
+            location = locate_typed(near)
             if location is None:
                 self.add_error(
-                    "city",
+                    "near",
                     _(
                         "Nous ne trouvons pas la ville « %(city)s » : vérifiez l'orthographe ou "
                         "indiquez son code postal."
                     )
-                    % {"city": city},
+                    % {"city": near},
                 )
             elif cleaned.get("departement"):
                 self.add_error(
-                    "city",
+                    "near",
                     _("Cherchez autour d'une ville ou dans un département, pas les deux."),
                 )
             else:
                 cleaned["location"] = location
-                if radius is None and "radius" not in self.errors:
-                    cleaned["radius"] = DEFAULT_RADIUS_KM
-        elif radius is not None:
-            self.add_error("city", _("Indiquez la ville autour de laquelle chercher."))
+                if within is None and "within_km" not in self.errors:
+                    cleaned["within_km"] = DEFAULT_RADIUS_KM
+        elif within is not None:
+            self.add_error("near", _("Indiquez la ville autour de laquelle chercher."))
         starts, ends = cleaned.get("starts_after"), cleaned.get("ends_before")
         if starts and ends and ends < starts:
             self.add_error(
@@ -228,16 +280,53 @@ class MissionSearchForm(forms.Form):
             )
         return cleaned
 
+    def criteria(self) -> SearchCriteria:
+        """What a valid form asks for, for :mod:`search.selectors`."""
+        data = self.cleaned_data
+        cause, departement = data.get("cause"), data.get("departement")
+        return SearchCriteria(
+            q=data.get("q") or "",
+            skill_ids=tuple(skill.pk for skill in data.get("skill") or ()),
+            cause_ids=(cause.pk,) if cause else (),
+            departement_ids=(departement.pk,) if departement else (),
+            location=data.get("location"),
+            radius_km=float(data.get("within_km") or DEFAULT_RADIUS_KM),
+            remote_only=bool(data.get("remote_only")),
+            location_modes=tuple(data.get("location_mode") or ()),
+            formats=tuple(data.get("format") or ()),
+            starts_after=data.get("starts_after"),
+            ends_before=data.get("ends_before"),
+            duration=data.get("duration") or "",
+            max_hours_per_week=data.get("max_hours_per_week"),
+        )
+
+    def show_counts(self, facets: dict[str, dict[str, int]]) -> None:
+        """Show beside each option how many missions it would find (see
+        :meth:`search.selectors.MissionSearch.facets`)."""
+        fields = cast("dict[str, Any]", self.fields)
+        for name in ("cause", "departement"):
+            fields[name].counts = facets[name]
+            fields[name].widget.choices = fields[name].choices
+        for name in ("format", "location_mode"):
+            fields[name].show_counts(facets[name])
+
     # --- What the page shows about the current search -------------------------------
 
     def params(self) -> dict[str, list[str]]:
-        """The non-empty parameters of this search that belong to the form."""
+        """The non-empty parameters of this search that belong to the form, under their
+        current names (skills and causes by code, whatever link they came from)."""
         data = self.data if isinstance(self.data, QueryDict) else QueryDict(mutable=True)
-        return {
+        params = {
             key: [value for value in data.getlist(key) if value.strip()]
             for key in self.fields
             if any(value.strip() for value in data.getlist(key))
         }
+        if self.is_valid():
+            if "skill" in params:
+                params["skill"] = [skill.code for skill in self.cleaned_data["skill"]]
+            if "cause" in params:
+                params["cause"] = [self.cleaned_data["cause"].code]
+        return params
 
     def has_filters(self) -> bool:
         return bool(self.params())
@@ -269,25 +358,26 @@ class MissionSearchForm(forms.Form):
 
         if data.get("q"):
             add(_("Mots-clés : « %(q)s »") % {"q": data["q"]}, "q")
-        for skill in data.get("skills") or []:
-            add(_("Compétence : %(name)s") % {"name": skill.name}, "skills", str(skill.pk))
+        for skill in data.get("skill") or []:
+            add(_("Compétence : %(name)s") % {"name": skill.name}, "skill", skill.code)
         if data.get("cause"):
             add(_("Cause : %(name)s") % {"name": data["cause"].name}, "cause")
         if data.get("departement"):
             add(_("Département : %(name)s") % {"name": data["departement"]}, "departement")
         if data.get("location"):
             add(
-                _("À %(radius)s km de %(city)s") % {"radius": data["radius"], "city": data["city"]},
-                "city",
+                _("À %(radius)s km de %(city)s")
+                % {"radius": data["within_km"], "city": data["near"]},
+                "near",
             )
         if data.get("remote_only"):
             add(_("Uniquement à distance"), "remote_only")
         modes = dict(LocationMode.choices)
-        for mode in data.get("location_modes") or []:
-            add(_("Lieu : %(mode)s") % {"mode": modes[mode]}, "location_modes", mode)
+        for mode in data.get("location_mode") or []:
+            add(_("Lieu : %(mode)s") % {"mode": modes[mode]}, "location_mode", mode)
         formats = dict(Mission.Format.choices)
-        for value in data.get("formats") or []:
-            add(_("Type : %(format)s") % {"format": formats[value]}, "formats", value)
+        for value in data.get("format") or []:
+            add(_("Type : %(format)s") % {"format": formats[value]}, "format", value)
         if data.get("starts_after"):
             add(
                 _("Commence à partir du %(date)s") % {"date": date_format(data["starts_after"])},

@@ -8,7 +8,7 @@ département's results by the search itself.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count
@@ -22,7 +22,7 @@ from taxonomy.choices import LocationMode
 from taxonomy.models import Departement
 
 from .forms import MissionSearchForm
-from .services import search_missions
+from .selectors import MissionSearch
 
 VIEW_PARAM = "vue"
 MAP_VIEW = "carte"
@@ -76,9 +76,10 @@ def view_urls(query: QueryDict, form: MissionSearchForm) -> dict[str, Any]:
 
 def open_missions_by_departement(form: MissionSearchForm) -> dict[str, int]:
     """How many missions of the search (its place filters left out) each département has."""
-    cleaned = dict(form.cleaned_data)
-    cleaned.update(departement=None, location=None, city="", radius=None, remote_only=False)
-    found = search_missions(cleaned).exclude(location_mode=LocationMode.REMOTE)
+    criteria = replace(
+        form.criteria(), departement_ids=(), region_ids=(), location=None, remote_only=False
+    )
+    found = MissionSearch(criteria).missions().exclude(location_mode=LocationMode.REMOTE)
     rows = (
         Mission.objects.filter(pk__in=found.values("pk"), departement__isnull=False)
         .order_by()

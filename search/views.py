@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from missions.models import Mission
+from taxonomy.selectors import reference_lists
 
 from . import map as search_map
 from . import services
 from .forms import MissionSearchForm, SavedSearchForm
 from .models import SavedSearch
-from .services import search_missions
+from .selectors import MissionSearch
 
 signed_in = login_required(login_url="account_login")
 PAGE_SIZE = 20
@@ -29,8 +30,14 @@ def render_mission_search(request, query, *, save_form=None):
     """The search page for ``query`` (GET parameters); the saved-search view reuses it
     to show its own errors beside the results."""
     form = MissionSearchForm(query)
-    missions = search_missions(form.cleaned_data) if form.is_valid() else Mission.objects.none()
-    page = Paginator(missions, PAGE_SIZE).get_page(query.get("page"))
+    search = MissionSearch(form.criteria()) if form.is_valid() else None
+    page: Page[Mission]
+    if search is not None:
+        # The facets' query also counts the results, for the paginator.
+        form.show_counts(search.facets())
+        page = Paginator(search.results(), PAGE_SIZE).get_page(query.get("page"))
+    else:
+        page = Paginator([], PAGE_SIZE).get_page(1)
     if save_form is None and form.is_valid() and form.has_filters():
         save_form = SavedSearchForm(initial={"query": form.querystring()})
     context = {
@@ -40,6 +47,8 @@ def render_mission_search(request, query, *, save_form=None):
         "active_filters": form.active_filters(),
         "querystring": form.querystring(),
         "show_distance": form.is_valid() and form.cleaned_data.get("location") is not None,
+        # Some words are in no mission: titles or skills close to them count too.
+        "tolerant": search is not None and search.tolerant,
         "save_form": save_form,
     }
     # The list/map switch and, when asked for, the map of départements.
@@ -52,9 +61,9 @@ def render_mission_search(request, query, *, save_form=None):
 @signed_in
 def saved_search_list(request):
     """The signed-in person's own saved searches; nobody else's are ever listed."""
-    choices = MissionSearchForm.load_choices()
+    references = reference_lists()
     searches = [
-        (saved_search, services.saved_search_form(saved_search, choices))
+        (saved_search, services.saved_search_form(saved_search, references))
         for saved_search in services.saved_searches_for(request.user)
     ]
     return render(request, "search/saved_search_list.html", {"searches": searches})

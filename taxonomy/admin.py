@@ -68,10 +68,10 @@ class SkillFamilyAdmin(ReferenceDataAdmin):
 
 @admin.register(Skill)
 class SkillAdmin(ReferenceDataAdmin):
-    list_display = ("name_fr", "name_en", "code", "family")
+    list_display = ("name_fr", "name_en", "code", "family", "synonyms")
     list_filter = ("family",)
     list_select_related = ("family",)
-    search_fields = ("name_fr", "name_en", "code")
+    search_fields = ("name_fr", "name_en", "code", "synonyms")
     filter_horizontal = ("related",)
     prepopulated_fields = {"code": ("name_en",)}
 

@@ -37,11 +37,37 @@ class Skill(BilingualName):
     related = models.ManyToManyField(
         "self", verbose_name=_("compétences proches"), blank=True, symmetrical=True
     )
+    synonyms = models.TextField(
+        _("synonymes"),
+        blank=True,
+        help_text=_(
+            "Mots ou expressions que l'on tape pour cette compétence (abréviations, métiers, "
+            "jargon), séparés par des virgules : « compta, comptable, expert-comptable ». "
+            "La recherche de missions les comprend."
+        ),
+    )
 
     class Meta:
         verbose_name = _("compétence")
         verbose_name_plural = _("compétences")
         ordering = ["name_fr"]
+
+    def clean(self) -> None:
+        super().clean()
+        self.synonyms = ", ".join(self.synonym_list())
+
+    def synonym_list(self) -> list[str]:
+        """The synonyms, trimmed, without blanks or repeats, in their order."""
+        return split_synonyms(self.synonyms)
+
+
+def split_synonyms(text: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for part in text.split(","):
+        word = " ".join(part.split())
+        if word and word.casefold() not in {known.casefold() for known in seen}:
+            seen[word] = None
+    return list(seen)
 
 
 class Cause(BilingualName):

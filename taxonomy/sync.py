@@ -29,6 +29,9 @@ def sync_reference_data(apps=None) -> None:
             code=code,
             defaults={"family": families[family], "name_fr": name_fr, "name_en": name_en},
         )
+    if any(field.name == "synonyms" for field in Skill._meta.get_fields()):
+        # Absent from the models of the migration that first loaded this data.
+        sync_skill_synonyms(apps)
     for code_a, code_b in data.RELATED_SKILLS:
         skills[code_a].related.add(skills[code_b])
         skills[code_b].related.add(skills[code_a])
@@ -49,3 +52,15 @@ def sync_reference_data(apps=None) -> None:
                 "longitude": longitude,
             },
         )
+
+
+def sync_skill_synonyms(apps=None) -> None:
+    """Give each skill the synonyms of ``reference_data`` while it has none: staff's
+    edits in the admin are never overwritten."""
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    Skill = apps.get_model("taxonomy", "Skill")
+    for code, synonyms in data.SKILL_SYNONYMS.items():
+        Skill.objects.filter(code=code, synonyms="").update(synonyms=", ".join(synonyms))

@@ -1,7 +1,11 @@
 """Missions: search, drafts and their versions (ETag), state changes, suggested volunteers."""
 
-from django.db.models import Prefetch, Q
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -12,6 +16,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from associations.models import Association
@@ -19,6 +24,8 @@ from matching.selectors import mission_suggestions
 from missions import services as mission_services
 from missions.models import Mission, MissionSkill
 from missions.outreach import EDITABLE_FIELDS, MissionChanged, mission_etag, mission_update
+from taxonomy.choices import LocationMode
+from taxonomy.selectors import reference_lists
 from volunteers.models import VolunteerProfile, VolunteerSkill
 
 from .. import serializers as s
@@ -42,6 +49,16 @@ IF_MATCH_HEADER = OpenApiParameter(
 )
 
 
+class RelevanceOrderingFilter(OrderingFilter):
+    """``?ordering=`` as usual; without it, words (``q``) keep the search's best-first
+    order instead of the view's default one."""
+
+    def filter_queryset(self, request, queryset, view):
+        if not isinstance(queryset, QuerySet):
+            return queryset  # the search's results, best first (see MissionFilter)
+        return super().filter_queryset(request, queryset, view)
+
+
 MISSION_EXAMPLE = OpenApiExample(
     "A mission",
     request_only=True,
@@ -62,7 +79,10 @@ MISSION_EXAMPLE = OpenApiExample(
         summary="Search missions",
         description=(
             "Public missions (published, in progress, completed), plus every mission of "
-            "your own associations. Filters mirror the search page."
+            "your own associations. The filters are the search page's, with the same names "
+            "(older names work as aliases: `city` for `near`, `radius` for `within_km`, "
+            "`skills`, `formats`, `location_modes`), and `q` is the page's search. "
+            "Facet counts: `GET /api/v1/missions/facets/` with the same filters."
         ),
         tags=["missions"],
     ),
@@ -105,25 +125,64 @@ class MissionViewSet(
 ):
     serializer_class = s.MissionSerializer
     filterset_class = MissionFilter
+    filter_backends = [DjangoFilterBackend, RelevanceOrderingFilter]
     ordering_fields = ["published_at", "created_at", "application_deadline", "start_date", "title"]
     ordering = ["-created_at", "-pk"]
     # In this order: a key acting beyond its organisation is refused before a non-member.
     permission_classes = [PublicListAndDetail, KeyReachesMission, MissionMembersEdit]
 
     def get_queryset(self):
-        queryset = (
+        return self._in_scope(
             Mission.objects.select_related("association", "cause", "departement")
             .prefetch_related(
                 Prefetch("skills", MissionSkill.objects.select_related("skill").order_by("pk"))
             )
             .with_taken_seats()
         )
+
+    def _in_scope(self, queryset):
         if self.requester.is_staff:
             return queryset
         return queryset.filter(
             Q(state__in=Mission.PUBLIC_STATES)
             | Q(association_id__in=self.requester.association_ids)
         )
+
+    @extend_schema(
+        summary="Facet counts of a mission search",
+        description=(
+            "For the same filters as the list: how many missions each cause, format, "
+            "département and location mode would find, that filter set aside and the "
+            "others as they are (values with no mission are left out; most first). "
+            "`count` is how many missions the filters find."
+        ),
+        responses={200: s.MissionFacetsSerializer},
+        filters=True,
+        tags=["missions"],
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def facets(self, request):
+        filterset = MissionFilter(request.query_params, queryset=Mission.objects.all())
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        search = filterset.search(self._in_scope(Mission.objects.all()))
+        counts = search.facets()
+        references = reference_lists()
+        labels: dict[str, dict[str, tuple[str, Any]]] = {
+            "cause": {str(c.pk): (c.code, c.name) for c in references.causes},
+            "departement": {str(d.pk): (d.code, d.name) for d in references.departements},
+            "format": {value: (value, label) for value, label in Mission.Format.choices},
+            "location_mode": {value: (value, label) for value, label in LocationMode.choices},
+        }
+        body: dict[str, Any] = {"count": search.count()}
+        for name, values in counts.items():
+            rows = [
+                {"value": labels[name][key][0], "name": str(labels[name][key][1]), "count": n}
+                for key, n in values.items()
+                if key in labels[name]
+            ]
+            body[name] = sorted(rows, key=lambda row: (-row["count"], row["name"]))
+        return Response(s.MissionFacetsSerializer(body).data)
 
     def _fresh(self, mission_id: int) -> Mission:
         return self.get_queryset().get(pk=mission_id)

@@ -376,7 +376,7 @@ def test_the_demo_volunteer_has_a_story(demo, client):
     assert searches.count() == 2
     near_lyon = saved_search_form(searches[0])
     assert near_lyon.is_valid(), near_lyon.errors
-    assert near_lyon.cleaned_data["q"] == "site" and near_lyon.cleaned_data["radius"] == 30
+    assert near_lyon.cleaned_data["q"] == "site" and near_lyon.cleaned_data["within_km"] == 30
     assert near_lyon.cleaned_data["location"] is not None
     assert saved_search_form(searches[1]).is_valid()
 

@@ -83,10 +83,14 @@ def test_a_volunteer_searches_with_filters_removes_one_and_saves_the_search(
     expect(results.get_by_role("heading", level=2)).to_have_text(
         re.compile(r"3 missions correspondent")
     )
+    # Each option says how many missions it would find.
+    expect(page.get_by_label("Cause").locator(f'option[value="{culture.code}"]')).to_have_text(
+        f"{culture.name_fr} (2)"
+    )
 
     # Several filters and full text, submitted with the keyboard-reachable button.
     page.get_by_label("Mots-clés").fill("CRM")
-    page.get_by_label("Cause").select_option(str(culture.pk))
+    page.get_by_label("Cause").select_option(culture.code)
     page.locator("details.skill-family", has=page.get_by_label(crm.name_fr)).locator(
         "summary"
     ).click()
@@ -112,9 +116,9 @@ def test_a_volunteer_searches_with_filters_removes_one_and_saves_the_search(
     page.get_by_role("button", name="Rechercher").click()
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Nous ne trouvons pas la ville « Nullepartville »")
-    expect(page.locator("#id_city_error")).to_be_visible()
+    expect(page.locator("#id_near_error")).to_be_visible()
     expect(page.get_by_label("Autour de la ville")).to_have_attribute(
-        "aria-describedby", re.compile("id_city_error")
+        "aria-describedby", re.compile("id_near_error")
     )
     check_page(page, "search-error")
 
@@ -142,7 +146,7 @@ def test_a_volunteer_searches_with_filters_removes_one_and_saves_the_search(
     page.get_by_role("button", name="Enregistrer cette recherche").click()
     expect(page.get_by_role("status")).to_contain_text("Recherche « CRM près de Lyon » enregistrée")
     saved = SavedSearch.objects.get(user=volunteer.user)
-    assert saved.params["city"] == ["Lyon"]
+    assert saved.params["near"] == ["Lyon"]
     assert saved.params["q"] == ["CRM"]
 
     page.get_by_role("link", name="Mes recherches enregistrées").click()
@@ -151,6 +155,13 @@ def test_a_volunteer_searches_with_filters_removes_one_and_saves_the_search(
     page.get_by_role("button", name="Supprimer : CRM près de Lyon").click()
     expect(page.get_by_role("status")).to_contain_text("supprimée")
     assert not SavedSearch.objects.exists()
+
+    # A misspelt word still finds the mission whose title is close to it.
+    page.goto(live_server.url + "/missions/?q=tresorrie")
+    expect(results.get_by_role("heading", level=2)).to_have_text("1 mission correspond")
+    expect(results.get_by_role("link", name="Former l'équipe à la trésorerie")).to_be_visible()
+    expect(results).to_contain_text("Certains mots ne figurent dans aucune mission")
+    check_page(page, "search-typo")
 
 
 def test_the_signup_page_asks_for_a_role(live_server, page, settings):

@@ -6,7 +6,7 @@ from missions.services import mission_publish
 from notifications.models import Notification
 from search import services
 from search.models import SavedSearch, SavedSearchMatch
-from taxonomy.models import Cause
+from taxonomy.models import Cause, Skill
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def saved(volunteer, cause):
     return SavedSearch.objects.create(
         user=volunteer.user,
         name="Numérique à distance",
-        params={"q": ["site"], "cause": [str(cause.pk)], "remote_only": ["on"]},
+        params={"q": ["site"], "cause": [cause.code], "remote_only": ["on"]},
     )
 
 
@@ -40,16 +40,30 @@ def save(client, name: str, query: str):
 def test_a_signed_in_person_saves_the_current_search(client, volunteer, cause):
     client.force_login(volunteer.user)
 
-    response = save(client, "Sites web", f"q=site&cause={cause.pk}&page=3&utm=x")
+    response = save(client, "Sites web", f"q=site&cause={cause.code}&page=3&utm=x")
 
     assert response.status_code == 302
-    assert response["Location"] == f"/missions/?q=site&cause={cause.pk}"
+    assert response["Location"] == f"/missions/?q=site&cause={cause.code}"
     saved = SavedSearch.objects.get()
     assert (saved.user, saved.name) == (volunteer.user, "Sites web")
-    assert saved.params == {"q": ["site"], "cause": [str(cause.pk)]}
+    assert saved.params == {"q": ["site"], "cause": [cause.code]}
     assert (
         "Recherche « Sites web » enregistrée" in client.get(response["Location"]).content.decode()
     )
+
+
+def test_a_search_saved_from_an_older_link_keeps_the_current_names(client, volunteer, cause):
+    client.force_login(volunteer.user)
+    skill = Skill.objects.order_by("pk").first()
+
+    save(client, "Ancien lien", f"city=Lyon&radius=20&skills={skill.pk}&cause={cause.pk}")
+
+    assert SavedSearch.objects.get().params == {
+        "skill": [skill.code],
+        "cause": [cause.code],
+        "near": ["Lyon"],
+        "within_km": ["20"],
+    }
 
 
 def test_the_search_page_offers_to_save_a_search_with_filters(client, volunteer, mission):
@@ -127,7 +141,7 @@ def test_the_list_shows_only_ones_own_searches_in_words(client, saved, outsider,
     assert "Recherche d&#x27;un autre" not in content
     assert f"Cause : {cause.name_fr}" in content
     assert "Uniquement à distance" in content
-    assert f'href="/missions/?q=site&amp;cause={cause.pk}&amp;remote_only=on"' in content
+    assert f'href="/missions/?q=site&amp;cause={cause.code}&amp;remote_only=on"' in content
 
 
 def test_the_owner_deletes_a_saved_search(client, saved):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from missions.models import Mission
 from search.forms import MissionSearchForm
-from search.services import search_missions
+from search.selectors import search_missions
 from taxonomy.geo import haversine_km, locate
 from taxonomy.models import Cause, Departement, Skill
 from tests import factories
@@ -20,7 +20,7 @@ TODAY = timezone.localdate()
 def titles(params: dict) -> set[str]:
     form = MissionSearchForm(params)
     assert form.is_valid(), form.errors
-    return {mission.title for mission in search_missions(form.cleaned_data)}
+    return {mission.title for mission in search_missions(form.criteria())}
 
 
 def page(client, params: dict) -> str:
@@ -36,7 +36,7 @@ def test_without_filters_every_open_mission_is_found_newest_first(make_mission):
 
     form = MissionSearchForm({})
     assert form.is_valid()
-    assert list(search_missions(form.cleaned_data)) == [newer, older]
+    assert list(search_missions(form.criteria())) == [newer, older]
 
 
 def test_skills_filter_finds_missions_asking_for_any_of_them(make_mission):
@@ -80,8 +80,8 @@ def test_departement_filter_keeps_remote_missions_done_from_anywhere(make_missio
     make_mission(title="Paris", location_mode="on_site", city="Paris", departement=paris)
     make_mission(title="À distance", location_mode="remote")
 
-    assert titles({"departement": rhone.pk}) == {"Lyon", "À distance"}
-    assert titles({"departement": rhone.pk, "location_modes": ["on_site"]}) == {"Lyon"}
+    assert titles({"departement": rhone.code}) == {"Lyon", "À distance"}
+    assert titles({"departement": rhone.code, "location_mode": ["on_site"]}) == {"Lyon"}
 
 
 def test_distance_filter_measures_from_the_city_typed(make_mission):
@@ -92,10 +92,10 @@ def test_distance_filter_measures_from_the_city_typed(make_mission):
     make_mission(title="Sans coordonnées", location_mode="on_site", city="Ailleurs")
     make_mission(title="À distance", location_mode="remote")
 
-    assert titles({"city": "Lyon", "radius": "10"}) == {"Villeurbanne", "À distance"}
-    assert titles({"city": "Lyon", "radius": "30"}) == {"Villeurbanne", "Vienne", "À distance"}
-    assert titles({"city": "69001"}) == {"Villeurbanne", "Vienne", "À distance"}  # 30 km
-    assert titles({"city": "lyon", "radius": "500"}) == {
+    assert titles({"near": "Lyon", "within_km": "10"}) == {"Villeurbanne", "À distance"}
+    assert titles({"near": "Lyon", "within_km": "30"}) == {"Villeurbanne", "Vienne", "À distance"}
+    assert titles({"near": "69001"}) == {"Villeurbanne", "Vienne", "À distance"}  # 30 km
+    assert titles({"near": "lyon", "within_km": "500"}) == {
         "Villeurbanne",
         "Vienne",
         "Paris",
@@ -108,7 +108,7 @@ def test_the_distance_is_shown_on_each_card(client, make_mission):
     lyon = locate(city="Lyon")
     distance = haversine_km(lyon.latitude, lyon.longitude, 45.5255, 4.8741)
 
-    assert f"à {distance:.0f} km" in page(client, {"city": "Lyon", "radius": "50"})
+    assert f"à {distance:.0f} km" in page(client, {"near": "Lyon", "within_km": "50"})
 
 
 def test_remote_only_and_location_modes(make_mission):
@@ -117,7 +117,7 @@ def test_remote_only_and_location_modes(make_mission):
     make_mission(title="Hybride", location_mode="hybrid", city="Lyon")
 
     assert titles({"remote_only": "on"}) == {"Distance"}
-    assert titles({"location_modes": ["on_site", "hybrid"]}) == {"Sur place", "Hybride"}
+    assert titles({"location_mode": ["on_site", "hybrid"]}) == {"Sur place", "Hybride"}
 
 
 def test_format_filter(make_mission):
@@ -125,7 +125,7 @@ def test_format_filter(make_mission):
     make_mission(title="Mentorat", format=Mission.Format.MENTORING)
     make_mission(title="Mission")
 
-    assert titles({"formats": ["workshop", "mentoring"]}) == {"Atelier", "Mentorat"}
+    assert titles({"format": ["workshop", "mentoring"]}) == {"Atelier", "Mentorat"}
 
 
 def test_date_filters(make_mission):
@@ -189,7 +189,7 @@ def test_filters_combine(make_mission):
     make_mission(title="Atelier compta", format="workshop", cause=second)
     make_mission(title="Mission web", cause=first)
 
-    assert titles({"formats": ["workshop"], "cause": first.pk, "q": "web"}) == {"Atelier web"}
+    assert titles({"format": ["workshop"], "cause": first.code, "q": "web"}) == {"Atelier web"}
 
 
 @pytest.mark.usefixtures("postgresql")
@@ -201,7 +201,7 @@ def test_postgresql_full_text_search_is_french_and_ranks_the_title_first(make_mi
 
     form = MissionSearchForm({"q": "comptabilités"})  # French stemming: plural matches
     assert form.is_valid()
-    found = [mission.title for mission in search_missions(form.cleaned_data)]
+    found = [mission.title for mission in search_missions(form.criteria())]
 
     assert found == ["Accompagner la comptabilité", "Former l'équipe", "Refonte"]
     assert titles({"q": '"comptabilité analytique"'}) == {"Former l'équipe"}
@@ -213,12 +213,12 @@ def test_the_form_keeps_its_values_and_shows_the_count(client, make_mission):
     make_mission(title="Refonte du site", cause=cause)
     make_mission(title="Autre", cause=cause)
 
-    content = page(client, {"q": "site", "cause": cause.pk, "formats": ["mission"]})
+    content = page(client, {"q": "site", "cause": cause.code, "format": ["mission"]})
 
     assert "1 mission correspond" in content
     assert 'value="site"' in content
-    assert f'<option value="{cause.pk}" selected>' in content
-    assert 'value="mission" id="id_formats_0" checked' in content
+    assert f'<option value="{cause.code}" selected>' in content
+    assert 'value="mission" id="id_format_0" checked' in content
 
 
 def test_each_active_filter_can_be_removed(client, make_mission):
@@ -227,15 +227,16 @@ def test_each_active_filter_can_be_removed(client, make_mission):
     make_mission(title="Refonte")
 
     content = page(
-        client, {"q": "site", "cause": cause.pk, "skills": [skill.pk], "city": "Lyon", "radius": 20}
+        client,
+        {"q": "site", "cause": cause.code, "skill": [skill.code], "near": "Lyon", "within_km": 20},
     )
 
     assert "Filtres actifs" in content
     assert f"Cause : {cause.name_fr}" in content
     assert "À 20 km de Lyon" in content
     # Removing the cause keeps the others; removing the place drops city and radius together.
-    assert f'href="?q=site&amp;skills={skill.pk}&amp;city=Lyon&amp;radius=20"' in content
-    assert f'href="?q=site&amp;skills={skill.pk}&amp;cause={cause.pk}"' in content
+    assert f'href="?q=site&amp;skill={skill.code}&amp;near=Lyon&amp;within_km=20"' in content
+    assert f'href="?q=site&amp;skill={skill.code}&amp;cause={cause.code}"' in content
 
 
 def test_pagination_keeps_the_query(client, make_mission):
@@ -253,11 +254,11 @@ def test_pagination_keeps_the_query(client, make_mission):
 @pytest.mark.parametrize(
     ("params", "field", "message"),
     [
-        ({"city": "Nullepartville"}, "city", "Nous ne trouvons pas la ville"),
-        ({"city": "Lyon", "radius": "-5"}, "radius", "Le rayon doit être d&#x27;au moins 1 km."),
-        ({"city": "Lyon", "radius": "loin"}, "radius", "Indiquez un nombre entier de kilomètres."),
-        ({"radius": "10"}, "city", "Indiquez la ville autour de laquelle chercher."),
-        ({"city": "Lyon", "departement": "1"}, "city", "pas les deux"),
+        ({"near": "Nullepartville"}, "near", "Nous ne trouvons pas la ville"),
+        ({"near": "Lyon", "within_km": "-5"}, "within_km", "Le rayon doit être d&#x27;au moins"),
+        ({"near": "Lyon", "within_km": "loin"}, "within_km", "un nombre entier de kilomètres."),
+        ({"within_km": "10"}, "near", "Indiquez la ville autour de laquelle chercher."),
+        ({"near": "Lyon", "departement": "69"}, "near", "pas les deux"),
         (
             {"starts_after": "2031-05-01", "ends_before": "2031-04-01"},
             "ends_before",
@@ -265,13 +266,12 @@ def test_pagination_keeps_the_query(client, make_mission):
         ),
         ({"starts_after": "demain"}, "starts_after", "Saisissez une date valide."),
         ({"max_hours_per_week": "-1"}, "max_hours_per_week", "au moins une demi-heure"),
-        ({"skills": ["999999"]}, "skills", "Sélectionnez un choix valide."),
+        ({"skill": ["999999"]}, "skill", "Sélectionnez un choix valide."),
+        ({"cause": "nulle-part"}, "cause", "Sélectionnez un choix valide."),
+        ({"departement": "1"}, "departement", "Sélectionnez un choix valide."),
     ],
 )
 def test_bad_input_gets_a_french_error_next_to_the_field(client, mission, params, field, message):
-    if "departement" in params:
-        params["departement"] = Departement.objects.get(code="69").pk
-
     content = page(client, params)
 
     assert 'role="alert"' in content
@@ -294,11 +294,11 @@ def test_the_search_page_stays_within_its_query_budget(
     client.force_login(volunteer.user)
     params = {
         "q": "site",
-        "skills": [skill.pk],
-        "cause": cause.pk,
-        "city": "Lyon",
-        "radius": 50,
-        "formats": ["mission"],
+        "skill": [skill.code],
+        "cause": cause.code,
+        "near": "Lyon",
+        "within_km": 50,
+        "format": ["mission"],
     }
     page(client, params)  # warm the city lookup
 

@@ -1,0 +1,93 @@
+"""Ranking: text relevance first, lifted for fresh missions and, around a city, for near
+ones; the API's `q` is the same search, best first unless `ordering` says otherwise."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from search.criteria import SearchCriteria
+from search.selectors import MissionSearch
+from taxonomy.geo import locate
+from tests import factories
+from tests.api.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
+
+
+def make(association, title, days=1, description="", **fields):
+    return factories.MissionFactory(
+        association=association,
+        title=title,
+        summary="Un besoin bien délimité.",
+        description=description,
+        published_at=NOW - datetime.timedelta(days=days),
+        **fields,
+    )
+
+
+def ranked(criteria: SearchCriteria) -> list[str]:
+    return [mission.title for mission in MissionSearch(criteria).results()]
+
+
+def test_a_match_in_the_title_comes_before_one_in_the_description(association):
+    make(association, "Former l'équipe", days=1, description="Un peu de comptabilité.")
+    make(association, "Comptabilité du festival", days=60)
+
+    assert ranked(SearchCriteria(q="comptabilité")) == [
+        "Comptabilité du festival",
+        "Former l'équipe",
+    ]
+
+
+def test_among_equally_relevant_missions_the_freshest_first(association):
+    make(association, "Comptabilité du club", days=40)
+    make(association, "Comptabilité du théâtre", days=2)
+    make(association, "Comptabilité de la chorale", days=15)
+
+    assert ranked(SearchCriteria(q="comptabilite")) == [
+        "Comptabilité du théâtre",
+        "Comptabilité de la chorale",
+        "Comptabilité du club",
+    ]
+
+
+def test_around_a_city_the_nearest_first(association):
+    lyon = locate(city="Lyon")
+    make(
+        association, "Compta à Vienne", location_mode="on_site", latitude=45.5255, longitude=4.8741
+    )
+    make(
+        association,
+        "Compta à Villeurbanne",
+        location_mode="on_site",
+        latitude=45.7667,
+        longitude=4.8803,
+    )
+    make(association, "Compta à distance", location_mode="remote")
+
+    assert ranked(SearchCriteria(q="compta", location=lyon, radius_km=50)) == [
+        "Compta à Villeurbanne",
+        "Compta à distance",
+        "Compta à Vienne",
+    ]
+
+
+def test_the_api_q_finds_and_ranks_as_the_page(association):
+    make(association, "Former l'équipe", days=1, description="Un peu de comptabilité.")
+    make(association, "Comptabilité du festival", days=60)
+    make(association, "Sans rapport")
+    client = client_for()
+
+    def titles(**params):
+        answer = client.get("/api/v1/missions/", params)
+        assert answer.status_code == 200, answer.json()
+        return [mission["title"] for mission in answer.json()["results"]]
+
+    assert titles(q="COMPTABILITE") == ["Comptabilité du festival", "Former l'équipe"]
+    assert titles(q="compta", ordering="-title") == ["Former l'équipe", "Comptabilité du festival"]
+    # A typo: the title close to it first, then the description with the skill's word.
+    assert titles(q="comptabilte") == ["Comptabilité du festival", "Former l'équipe"]
+    assert titles(ordering="-published_at")[0] == "Former l'équipe"
