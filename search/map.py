@@ -28,7 +28,17 @@ VIEW_PARAM = "vue"
 MAP_VIEW = "carte"
 # Filters the map replaces: a département is chosen on it, and a page number means
 # nothing once the search changes.
-PLACE_PARAMS = ("departement", "city", "radius", "remote_only", "page", VIEW_PARAM)
+PLACE_PARAMS = (
+    "departement",
+    "region",
+    "near",
+    "within_km",
+    "city",
+    "radius",
+    "remote_only",
+    "page",
+    VIEW_PARAM,
+)
 TILE = 48  # SVG units a side
 GAP = 4
 LEVELS = 4
@@ -133,7 +143,7 @@ def departement_map(query: QueryDict, form: MissionSearchForm) -> dict[str, Any]
                 level=_level(count, highest),
                 x=tile.column * (TILE + GAP),
                 y=tile.row * (TILE + GAP),
-                url=_query(query, form, departement=str(pks[tile.code])),
+                url=_query(query, form, departement=tile.code),
                 # The visible text (the code, then the count) starts the name, so that
                 # voice control users can say what they see.
                 label=ngettext(

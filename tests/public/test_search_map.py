@@ -74,9 +74,9 @@ def test_the_counts_follow_the_other_filters_but_not_the_place(client, make_miss
     assert "33 : 1 mission sur place ou hybride, Gironde" in content
     link = tile_link(content, "33")
     gironde = Departement.objects.get(code="33")
-    assert f"departement={gironde.pk}" in link
-    assert f"cause={culture.pk}" in link
-    assert "vue=" not in link and f"departement={lyon.pk}" not in link
+    assert f"departement={gironde.code}" in link
+    assert f"cause={culture.code}" in link  # the search names causes by their code
+    assert "vue=" not in link and f"departement={lyon.code}" not in link
     assert re.search(r'fr-map__link--selected" aria-label="69 : ', content)
 
 
@@ -98,7 +98,7 @@ def test_the_switch_keeps_the_search(client, make_mission):
 
     content = page(client, {"cause": cause.pk, "q": "site"})
 
-    assert f'href="?q=site&amp;cause={cause.pk}&amp;vue=carte"' in content
+    assert f'href="?q=site&amp;cause={cause.code}&amp;vue=carte"' in content
     assert 'aria-current="page">Liste</a>' in content
     content = page(client, {"cause": cause.pk, "vue": "carte"})
     assert 'aria-current="page">Carte des départements</a>' in content
