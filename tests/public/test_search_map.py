@@ -69,7 +69,7 @@ def test_the_counts_follow_the_other_filters_but_not_the_place(client, make_miss
     on_site(make_mission, "33", cause=health)
     lyon = Departement.objects.get(code="69")
 
-    content = page(client, {"vue": "carte", "cause": culture.pk, "departement": lyon.pk})
+    content = page(client, {"vue": "carte", "cause": culture.code, "departement": lyon.code})
 
     assert "33 : 1 mission sur place ou hybride, Gironde" in content
     link = tile_link(content, "33")
