@@ -267,9 +267,12 @@ def test_a_list_shrunk_by_a_filled_mission_is_computed_again(
     settings.MATCHING_REFILL_BELOW = 2
     volunteer = factories.VolunteerFactory()
     factories.VolunteerSkillFactory(profile=volunteer, skill=web, level=3)
-    # Three fitting missions, the third a little further away: it waits outside the list.
-    missions = [open_mission(association, web) for _ in range(3)]
-    Mission.objects.filter(pk=missions[2].pk).update(latitude=45.9, longitude=4.9)
+    # Three fitting missions, the third asking a higher level than the volunteer's: it
+    # scores lower, and waits outside the list.
+    missions = [open_mission(association, web) for _ in range(2)]
+    weaker = factories.MissionFactory(association=association, seats=1)
+    factories.MissionSkillFactory(mission=weaker, skill=web, min_level=4)
+    missions.append(weaker)
     refresh_volunteer(volunteer.pk)
     first, second = stored(volunteer=volunteer)
     assert {first, second} == {missions[0].pk, missions[1].pk}
