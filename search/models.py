@@ -120,6 +120,7 @@ class MissionDocument(models.Model):
             models.Index(
                 fields=["state", "application_deadline"],
                 include=[
+                    "mission_id",
                     "cause_id",
                     "format",
                     "departement_id",

@@ -540,9 +540,10 @@ class MissionSearch:
         filters without facets find, each with whether it passes each facet's filter."""
         conditions = facet_conditions(self.criteria)
         flags = {
-            f"in_{name}": ExpressionWrapper(
-                condition if condition is not None else Q(pk__isnull=False),
-                output_field=BooleanField(),
+            f"in_{name}": (
+                ExpressionWrapper(condition, output_field=BooleanField())
+                if condition is not None
+                else Value(True, output_field=BooleanField())
             )
             for name, condition in conditions.items()
         }
