@@ -99,14 +99,15 @@ class MissionFilter(django_filters.FilterSet):
         max_length=200,
         help_text=(
             "Words, as on the search page: French stemming, accents and case ignored, skill "
-            "synonyms understood (`compta`, `RH`, `site web`), typos tolerated when the "
-            'words find little; "quoted phrases" and -excluded words. Without `ordering`, '
-            "results come best first (relevance, freshness, and proximity around `near`)."
+            "synonyms understood (`compta`, `RH`, `site web`), a word in no mission taken "
+            'for a typo of close titles and skills; "quoted phrases" and -excluded words. '
+            "Without `ordering`, results come best first (relevance, freshness, and "
+            "proximity around `near`)."
         ),
     )
     skill = CodeInFilter(
         method="searched",
-        help_text="Skill codes, comma-separated: missions asking for any of them.",
+        help_text="Skill codes, comma-separated: missions asking for any of them. Alias: `skills`.",
     )
     cause = CodeInFilter(method="searched", help_text="Cause codes, comma-separated.")
     departement = CodeInFilter(
@@ -120,10 +121,14 @@ class MissionFilter(django_filters.FilterSet):
         help_text="Région INSEE codes, comma-separated. Remote missions always pass.",
     )
     location_mode = ChoiceInFilter(
-        method="searched", choices=LocationMode.choices, help_text="Comma-separated."
+        method="searched",
+        choices=LocationMode.choices,
+        help_text="Comma-separated. Alias: `location_modes`.",
     )
     format = ChoiceInFilter(
-        method="searched", choices=Mission.Format.choices, help_text="Comma-separated."
+        method="searched",
+        choices=Mission.Format.choices,
+        help_text="Comma-separated. Alias: `formats`.",
     )
     remote_only = django_filters.BooleanFilter(
         method="searched", help_text="Only missions done remotely."

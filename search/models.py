@@ -115,7 +115,22 @@ class MissionDocument(models.Model):
         verbose_name = _("document de recherche")
         verbose_name_plural = _("documents de recherche")
         indexes = [
-            models.Index(fields=["state", "application_deadline"], name="search_doc_open"),
+            # Browsing without words reads the open ones' filters from the index alone
+            # (PostgreSQL; SQLite keeps the two columns).
+            models.Index(
+                fields=["state", "application_deadline"],
+                include=[
+                    "mission_id",
+                    "cause_id",
+                    "format",
+                    "departement_id",
+                    "location_mode",
+                    "latitude",
+                    "longitude",
+                    "published_at",
+                ],
+                name="search_doc_open",
+            ),
             # The distance filter: a bounding box on these, then the exact distance.
             models.Index(fields=["latitude", "longitude"], name="search_doc_latitude_longitude"),
             models.Index(fields=["state", "-published_at"], name="search_doc_newest"),

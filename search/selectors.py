@@ -19,7 +19,7 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property, reduce
-from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from django.db import connection
 from django.db.models import (
@@ -73,8 +73,8 @@ KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 # Missions or their search documents: both have the columns the filters read.
 _Rows = TypeVar("_Rows", bound=QuerySet[Any])
 
-# A word found in fewer missions than this (in any state) is taken for a typo: titles
-# and skills' words close to it count too.
+# A word found in fewer missions than this (in any state: in none) is taken for a typo:
+# titles and skills' words close to it count too.
 UNKNOWN_BELOW = 1
 # What a close (not exact) title or skill adds to the relevance, times the similarity.
 TYPO_WEIGHT = 0.5
@@ -183,21 +183,18 @@ def facet_conditions(criteria: SearchCriteria) -> dict[str, Q | None]:
         modes &= Q(location_mode=LocationMode.REMOTE)
     if criteria.location_modes:
         modes &= Q(location_mode__in=criteria.location_modes)
-    places = Q(departement_id__in=sorted(departements))
-    regions_without_departement = criteria.region_ids and not departements
+    places = Q(location_mode=LocationMode.REMOTE) | Q(departement_id__in=sorted(departements))
     return {
         "cause": Q(cause_id__in=criteria.cause_ids) if criteria.cause_ids else None,
         "format": Q(format__in=criteria.formats) if criteria.formats else None,
-        "departement": (
-            Q(location_mode=LocationMode.REMOTE) | places
-            if departements or regions_without_departement
-            else None
-        ),
+        "departement": places if criteria.departement_ids or criteria.region_ids else None,
         "location_mode": modes if modes else None,
     }
 
 
-def _filtered(documents: QuerySet[MissionDocument], criteria: SearchCriteria) -> Any:
+def _filtered(
+    documents: QuerySet[MissionDocument], criteria: SearchCriteria
+) -> QuerySet[MissionDocument]:
     """Every filter but the text and those with facets."""
     if criteria.skill_ids:
         documents = documents.filter(
@@ -468,7 +465,7 @@ class MissionSearch:
             documents = MissionDocument.objects.filter(
                 mission_id__in=self.among.order_by().values("pk")
             )
-        documents = cast("QuerySet[MissionDocument]", _filtered(documents, self.criteria))
+        documents = _filtered(documents, self.criteria)
         return documents.filter(self._match.condition()) if self._match else documents
 
     def matching(self) -> QuerySet[MissionDocument]:
@@ -543,9 +540,10 @@ class MissionSearch:
         filters without facets find, each with whether it passes each facet's filter."""
         conditions = facet_conditions(self.criteria)
         flags = {
-            f"in_{name}": ExpressionWrapper(
-                condition if condition is not None else Q(pk__isnull=False),
-                output_field=BooleanField(),
+            f"in_{name}": (
+                ExpressionWrapper(condition, output_field=BooleanField())
+                if condition is not None
+                else Value(True, output_field=BooleanField())
             )
             for name, condition in conditions.items()
         }

@@ -223,6 +223,7 @@ def parse_query(text: str, vocabulary: Vocabulary | None = None) -> TextQuery:
     words that is a skill's synonym (``compta``, ``RH``, ``site web``) also matches the
     skill's name and its other synonyms. Stop words alone are ignored."""
     vocabulary = vocabulary or Vocabulary()
+    text = (text or "").replace("\x00", " ")  # forms refuse it; PostgreSQL cannot take it
     terms: list[Term] = []
     loose: list[str] = []  # unquoted words, waiting to be grouped into synonyms
 
@@ -230,7 +231,7 @@ def parse_query(text: str, vocabulary: Vocabulary | None = None) -> TextQuery:
         terms.extend(_loose_terms(loose, vocabulary))
         loose.clear()
 
-    for match in _TOKEN.finditer(text or ""):
+    for match in _TOKEN.finditer(text):
         negated = bool(match.group(1))
         quoted = match.group(2) if match.group(2) is not None else match.group(3)
         if quoted is not None:

@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'document de recherche',
                 'verbose_name_plural': 'documents de recherche',
-                'indexes': [models.Index(fields=['state', 'application_deadline'], name='search_doc_open'), models.Index(fields=['latitude', 'longitude'], name='search_doc_latitude_longitude'), models.Index(fields=['state', '-published_at'], name='search_doc_newest')],
+                'indexes': [models.Index(fields=['state', 'application_deadline'], include=('mission_id', 'cause_id', 'format', 'departement_id', 'location_mode', 'latitude', 'longitude', 'published_at'), name='search_doc_open'), models.Index(fields=['latitude', 'longitude'], name='search_doc_latitude_longitude'), models.Index(fields=['state', '-published_at'], name='search_doc_newest')],
             },
         ),
         migrations.RunPython(install_and_fill, uninstall),

@@ -2,6 +2,8 @@
 PostgreSQL (CI), which must find the same missions."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from search.criteria import SearchCriteria
 from search.selectors import MissionSearch
@@ -75,3 +77,12 @@ def test_words_combine_with_the_filters(corpus):
     lyon_accounting = SearchCriteria(q="comptabilité", location_modes=("on_site", "hybrid"))
     found = {keys[m.pk] for m in MissionSearch(lyon_accounting).missions()}
     assert found == {"compta_asso", "compta_courante", "bilan_annuel"}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(words=st.text(max_size=200))
+def test_whatever_is_typed_the_search_answers(words):
+    search = MissionSearch(SearchCriteria(q=words))
+    assert search.count() >= 0
+    assert isinstance(search.results()[:20], list)
+    assert set(search.facets()) == {"cause", "format", "departement", "location_mode"}

@@ -129,3 +129,10 @@ def test_unknown_codes_are_field_errors_in_the_api(missions):
     assert set(answer.json()["errors"]) == {"departement", "cause"}
     answer = client_for().get("/api/v1/missions/", {"format": "party"})
     assert answer.status_code == 400 and "format" in answer.json()["errors"]
+
+
+def test_a_null_character_is_a_field_error_not_a_crash(client, missions):
+    answer = client_for().get("/api/v1/missions/", {"q": "site\x00web"})
+    assert answer.status_code == 400 and "q" in answer.json()["errors"]
+    content = client.get(reverse("missions:list"), {"q": "site\x00web"}).content.decode()
+    assert 'id="id_q_error"' in content

@@ -91,3 +91,24 @@ def test_the_api_q_finds_and_ranks_as_the_page(association):
     # A typo: the title close to it first, then the description with the skill's word.
     assert titles(q="comptabilte") == ["Comptabilité du festival", "Former l'équipe"]
     assert titles(ordering="-published_at")[0] == "Former l'équipe"
+
+
+def test_the_api_search_costs_a_bounded_number_of_queries(
+    association, django_assert_max_num_queries
+):
+    for number in range(8):
+        mission = make(
+            association,
+            f"Comptabilité {number}",
+            location_mode="on_site",
+            latitude=45.76,
+            longitude=4.85,
+        )
+        factories.MissionSkillFactory(mission=mission)
+    client = client_for()
+    params = {"q": "compta", "near": "Lyon", "format": "mission", "page_size": 100}
+    client.get("/api/v1/missions/", params)  # warm the caches (city, reference lists)
+    with django_assert_max_num_queries(8):
+        answer = client.get("/api/v1/missions/", params)
+    assert answer.json()["count"] == 8
+    assert len(answer.json()["results"]) == 8
