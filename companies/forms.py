@@ -12,7 +12,14 @@ from core.forms import FrenchDecimalField
 from taxonomy.models import Cause
 from taxonomy.reference_data import DEPARTEMENTS
 
-from .models import Company, CompanyDomain, CompanyMember, Programme, ReportSubscription
+from .models import (
+    Company,
+    CompanyDomain,
+    CompanyMember,
+    CompanySSO,
+    Programme,
+    ReportSubscription,
+)
 
 
 class AccessibleForm(forms.Form):
@@ -286,30 +293,74 @@ class ProgrammeForm(AccessibleForm):
 
 
 class CompanySSOForm(AccessibleForm):
-    """The company's sign-in through its OpenID Connect provider. The secret is never
-    shown again: left empty, the one saved is kept."""
+    """The company's sign-in through its identity provider, by OpenID Connect or SAML 2.0.
+    The fields of the protocol not chosen are ignored; the OpenID Connect secret is never
+    shown again: left empty, the one saved is kept. Which fields each protocol needs is
+    checked by the service (``companies.sso``), whose errors land on the fields."""
 
+    OIDC_FIELDS = ("issuer_url", "client_id", "client_secret")
+    SAML_FIELDS = ("saml_metadata_url", "saml_entity_id", "saml_sso_url", "saml_certificate")
+
+    protocol = forms.ChoiceField(
+        label=_("Protocole"),
+        choices=CompanySSO.Protocol.choices,
+        initial=CompanySSO.Protocol.OPENID_CONNECT,
+        required=False,  # OpenID Connect when none is chosen
+        widget=forms.RadioSelect,
+        help_text=_("Celui que votre fournisseur d'identité propose pour une application web."),
+    )
     issuer_url = forms.CharField(
         label=_("Adresse de l'émetteur (issuer)"),
+        required=False,
         max_length=500,
         widget=forms.URLInput(attrs={"autocomplete": "url", "spellcheck": "false"}),
         help_text=_(
             "Microsoft Entra ID : https://login.microsoftonline.com/ID-DU-LOCATAIRE/v2.0 ; "
             "Google Workspace : https://accounts.google.com ; Okta : https://VOTRE-DOMAINE.okta.com."
         ),
-        error_messages={"required": _("Indiquez l'adresse de l'émetteur.")},
     )
     client_id = forms.CharField(
         label=_("Identifiant client (client ID)"),
+        required=False,
         max_length=191,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        error_messages={"required": _("Indiquez l'identifiant client donné par le fournisseur.")},
     )
     client_secret = forms.CharField(
         label=_("Secret client"),
         required=False,
         max_length=500,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    saml_metadata_url = forms.CharField(
+        label=_("Adresse des métadonnées du fournisseur (metadata URL)"),
+        required=False,
+        max_length=500,
+        widget=forms.URLInput(attrs={"autocomplete": "url", "spellcheck": "false"}),
+        help_text=_(
+            "Microsoft Entra ID : « URL des métadonnées de fédération de l'application » ; "
+            "Okta : « Metadata URL ». Sans cette adresse, remplissez les trois champs "
+            "suivants."
+        ),
+    )
+    saml_entity_id = forms.CharField(
+        label=_("Identifiant d'entité du fournisseur (entity ID)"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("Facultatif avec l'adresse des métadonnées."),
+    )
+    saml_sso_url = forms.CharField(
+        label=_("Adresse de connexion unique (SSO URL)"),
+        required=False,
+        max_length=500,
+        widget=forms.URLInput(attrs={"autocomplete": "url", "spellcheck": "false"}),
+    )
+    saml_certificate = forms.CharField(
+        label=_("Certificat de signature X.509"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text=_("Au format PEM, « -----BEGIN CERTIFICATE----- » compris."),
     )
     domains: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Domaines autorisés"),
@@ -340,6 +391,9 @@ class CompanySSOForm(AccessibleForm):
             if has_secret
             else _("Donné par le fournisseur avec l'identifiant client.")
         )
+
+    def clean_protocol(self) -> str:
+        return self.cleaned_data["protocol"] or CompanySSO.Protocol.OPENID_CONNECT
 
     def service_arguments(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -391,18 +391,23 @@ class TeamAssignment(models.Model):
 
 
 class CompanySSO(models.Model):
-    """A company's sign-in through its own identity provider (OpenID Connect).
+    """A company's sign-in through its own identity provider, by OpenID Connect or SAML 2.0.
 
-    The provider's address, client id and secret live in allauth's ``SocialApp`` (``app``),
-    as allauth reads them; this row holds the company's rules: which of its verified
-    domains may sign in that way, and whether those domains must."""
+    The provider's settings live in allauth's ``SocialApp`` (``app``, whose ``provider`` is
+    the protocol: ``openid_connect`` or ``saml``), as allauth reads them; this row holds
+    the company's rules: which of its verified domains may sign in that way, and whether
+    those domains must."""
+
+    class Protocol(models.TextChoices):
+        OPENID_CONNECT = "openid_connect", _("OpenID Connect")
+        SAML = "saml", _("SAML 2.0")
 
     company = models.OneToOneField(
         Company, verbose_name=_("entreprise"), on_delete=models.CASCADE, related_name="sso"
     )
     app = models.OneToOneField(
         "socialaccount.SocialApp",
-        verbose_name=_("application OpenID Connect"),
+        verbose_name=_("application du fournisseur d'identité"),
         on_delete=models.PROTECT,
         related_name="company_sso",
     )
@@ -426,6 +431,10 @@ class CompanySSO(models.Model):
 
     def __str__(self) -> str:
         return str(self.company)
+
+    @property
+    def protocol(self) -> str:
+        return self.app.provider
 
 
 class ReportSubscription(models.Model):

@@ -1,6 +1,8 @@
 """Pages of company single sign-on: the programme admin's settings, and the public
 page where a person types their work address to be sent to their company's provider."""
 
+import logging
+
 from allauth.socialaccount.providers.base.constants import AuthProcess
 from csp.decorators import csp_update
 from django.conf import settings
@@ -12,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from onelogin.saml2.errors import OneLogin_Saml2_Error
 
 from core.forms import add_service_errors
 from core.site import absolute_url
@@ -19,8 +22,10 @@ from core.site import absolute_url
 from . import sso
 from .forms import CompanySSOForm, SSOStartForm
 from .models import CompanySSO
-from .selectors import sso_for_email, sso_provider_id
+from .selectors import email_domain, sso_for_email, sso_provider_id
 from .views import _programme_admin
+
+logger = logging.getLogger(__name__)
 
 
 def _callback_url(company_id: int) -> str:
@@ -32,22 +37,40 @@ def _callback_url(company_id: int) -> str:
         )
 
 
+def _pem(body: str) -> str:
+    if not body:
+        return ""
+    lines = [body[at : at + 64] for at in range(0, len(body), 64)]
+    return "\n".join(["-----BEGIN CERTIFICATE-----", *lines, "-----END CERTIFICATE-----"])
+
+
 @login_required
 def sso_settings(request):
     member = _programme_admin(request)
     company = member.company
     current = CompanySSO.objects.filter(company=company).select_related("app").first()
-    initial = {}
+    initial: dict = {}
     if current is not None:
         initial = {
-            "issuer_url": current.app.settings.get("server_url", ""),
-            "client_id": current.app.client_id,
+            "protocol": current.protocol,
             "domains": list(current.domains.all()),
             "is_enabled": current.is_enabled,
             "is_mandatory": current.is_mandatory,
         }
+        if current.protocol == sso.OIDC:
+            initial["issuer_url"] = current.app.settings.get("server_url", "")
+            initial["client_id"] = current.app.client_id
+        else:
+            idp = current.app.settings.get("idp", {})
+            initial["saml_metadata_url"] = idp.get("metadata_url", "")
+            initial["saml_entity_id"] = idp.get("entity_id", "")
+            initial["saml_sso_url"] = idp.get("sso_url", "")
+            initial["saml_certificate"] = _pem(idp.get("x509cert", ""))
     form = CompanySSOForm(
-        request.POST or None, initial=initial, company=company, has_secret=current is not None
+        request.POST or None,
+        initial=initial,
+        company=company,
+        has_secret=current is not None and current.protocol == sso.OIDC,
     )
     if request.method == "POST" and company.is_verified and form.is_valid():
         try:
@@ -68,6 +91,7 @@ def sso_settings(request):
             "form": form,
             "current": current,
             "callback_url": _callback_url(company.pk),
+            "saml": sso.saml_service_provider_urls(company.pk),
             "has_domains": company.domains.exists(),
         },
     )
@@ -104,11 +128,26 @@ def sso_start(request):
             )
         else:
             provider = company_sso.app.get_provider(request)
-            with translation.override(settings.LANGUAGE_CODE):
-                return provider.redirect(
-                    request,
-                    AuthProcess.LOGIN,
-                    next_url=_next_url(request) or None,
-                    auth_params={"login_hint": email},
+            extra = (
+                {"auth_params": {"login_hint": email}} if company_sso.protocol == sso.OIDC else {}
+            )
+            try:
+                with translation.override(settings.LANGUAGE_CODE):
+                    return provider.redirect(
+                        request, AuthProcess.LOGIN, next_url=_next_url(request) or None, **extra
+                    )
+            except (OSError, OneLogin_Saml2_Error, ValueError):
+                # The SAML provider's metadata, read again every few hours, did not answer.
+                logger.warning(
+                    "company sign-in: the provider of %s did not answer",
+                    email_domain(email),
+                    exc_info=True,
+                )
+                form.add_error(
+                    "email",
+                    _(
+                        "Le fournisseur d'identité de votre entreprise ne répond pas pour le "
+                        "moment : réessayez dans quelques minutes."
+                    ),
                 )
     return render(request, "companies/sso_start.html", {"form": form, "next": _next_url(request)})

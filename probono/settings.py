@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "django_celery_beat",
     "rest_framework",
     "django_filters",
@@ -294,10 +295,11 @@ ACCOUNT_FORMS = {
     "reset_password": "accounts.forms.ResetPasswordForm",
 }
 # Company single sign-on (companies/sso.py, sso_adapter.py): each verified company that
-# turns it on has its own allauth SocialApp (OpenID Connect, provider id "company-<pk>"),
-# created by companies.sso.company_sso_update; nothing is configured here per company. The
-# company's identity provider vouches for the addresses of its own domains (checked by
-# the adapter), so a sign-in through it reaches the existing account of that address.
+# turns it on has its own allauth SocialApp (OpenID Connect or SAML 2.0, provider id
+# "company-<pk>"), created by companies.sso.company_sso_update; nothing is configured here
+# per company. The company's identity provider vouches for the addresses of its own
+# domains (checked by the adapter), so a sign-in through it reaches the existing account
+# of that address.
 SOCIALACCOUNT_ADAPTER = "companies.sso_adapter.SocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True

@@ -1,5 +1,6 @@
-"""A real OpenID Connect provider for the single sign-on tests: django-oauth-toolkit's
-OIDC server in a Django project of its own, run as a separate process (``serve.py``)
-on a loopback port. Tests register clients and people through its ``/test/`` endpoints,
-then sign in through its real discovery document, JWKS, authorisation, token and
-userinfo endpoints."""
+"""A real identity provider for the single sign-on tests, in a Django project of its
+own run as a separate process (``serve.py``) on a loopback port: django-oauth-toolkit's
+OpenID Connect server, and pysaml2's SAML 2.0 IdP (``saml.py``). Tests register clients,
+service providers and people through its ``/test/`` endpoints, then sign in through its
+real discovery document, JWKS, authorisation, token and userinfo endpoints, or through
+its SAML metadata and single sign-on endpoint."""

@@ -2,6 +2,7 @@
 process on a spare loopback port, for the whole test session."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -32,6 +33,26 @@ class IdentityProvider:
         data = response.json()
         return data["client_id"], data["client_secret"]
 
+    @property
+    def saml_metadata_url(self) -> str:
+        return f"{self.url}/saml/metadata"
+
+    @property
+    def saml_sso_url(self) -> str:
+        return f"{self.url}/saml/sso"
+
+    def saml_certificate(self) -> str:
+        response = requests.get(f"{self.url}/test/saml/certificate", timeout=10)
+        response.raise_for_status()
+        return response.text
+
+    def register_service_provider(self, metadata: str | bytes) -> None:
+        """Tell the SAML side about a service provider, by its metadata."""
+        response = requests.post(
+            f"{self.url}/test/saml/service-providers", data=metadata, timeout=10
+        )
+        response.raise_for_status()
+
     def add_person(self, *, username: str, email: str, password: str, **names: str) -> None:
         response = requests.post(
             f"{self.url}/test/people",
@@ -39,6 +60,15 @@ class IdentityProvider:
             timeout=10,
         )
         response.raise_for_status()
+
+
+def require_xmlsec1() -> None:
+    """The SAML side signs with the xmlsec1 program (Debian's package xmlsec1)."""
+    if shutil.which("xmlsec1") is None:
+        message = "xmlsec1 is missing: apt-get install -y xmlsec1."
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
 
 
 def _free_port() -> int:
@@ -51,8 +81,9 @@ def _free_port() -> int:
 def identity_provider(tmp_path_factory):
     try:
         import oauth2_provider  # noqa: F401
+        import saml2  # noqa: F401
     except ImportError:
-        message = "django-oauth-toolkit is missing: pip install -e '.[dev]'."
+        message = "django-oauth-toolkit or pysaml2 is missing: pip install -e '.[dev]'."
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)

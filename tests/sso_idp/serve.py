@@ -11,6 +11,7 @@ def main() -> None:
     port, database = sys.argv[1], sys.argv[2]
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.sso_idp.settings"
     os.environ["IDP_DATABASE"] = database
+    os.environ["IDP_BASE_URL"] = f"http://127.0.0.1:{port}"
     import django
     from django.core.management import call_command
 
