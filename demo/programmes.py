@@ -164,20 +164,38 @@ class ProgrammesMixin(BuilderBase):
             CostBand(company=first, name="Experts et direction", hourly_cost=Decimal("112")),
         ]
         self.bulk.insert(CostBand, bands)
+        # Every member gets a site in turn; the first company's employees also a cost band
+        # and a manager. The others change by site, in a few set-wide updates (a row-by-row
+        # bulk_update took most of the seeding's time at the national scale).
         members = list(
-            CompanyMember.objects.filter(company__in=self.companies).order_by("company_id", "pk")
+            CompanyMember.objects.filter(company__in=self.companies)
+            .order_by("company_id", "pk")
+            .values_list("pk", "company_id", "role", "user_id")
         )
         managers: dict[int, list[int]] = {}
-        for member in members:
-            if member.role == CompanyMember.Role.MANAGER:
-                managers.setdefault(member.company_id, []).append(member.user_id)
-        for n, member in enumerate(members):
-            member.site = sites[n % len(sites)]
-            if member.company_id == first.pk and member.role == CompanyMember.Role.EMPLOYEE:
-                member.cost_band = bands[1] if n % 7 == 0 else bands[0] if n % 3 == 0 else None
-                pool = managers.get(first.pk, [])
-                member.manager_id = pool[n % len(pool)] if pool and n % 2 == 0 else None
-        CompanyMember.objects.bulk_update(members, ["site", "cost_band", "manager"], 2000)
+        for _pk, company_id, role, user_id in members:
+            if role == CompanyMember.Role.MANAGER:
+                managers.setdefault(company_id, []).append(user_id)
+        pool = managers.get(first.pk, [])
+        by_site: dict[str, list[int]] = {}
+        detailed: list[CompanyMember] = []
+        for n, (pk, company_id, role, _user_id) in enumerate(members):
+            site = sites[n % len(sites)]
+            if company_id == first.pk and role == CompanyMember.Role.EMPLOYEE:
+                detailed.append(
+                    CompanyMember(
+                        pk=pk,
+                        site=site,
+                        cost_band=bands[1] if n % 7 == 0 else bands[0] if n % 3 == 0 else None,
+                        manager_id=pool[n % len(pool)] if pool and n % 2 == 0 else None,
+                    )
+                )
+            else:
+                by_site.setdefault(site, []).append(pk)
+        for site, pks in by_site.items():
+            for at in range(0, len(pks), 10_000):
+                CompanyMember.objects.filter(pk__in=pks[at : at + 10_000]).update(site=site)
+        CompanyMember.objects.bulk_update(detailed, ["site", "cost_band", "manager"], 2000)
 
     def _company_track_record(self) -> None:
         """Past work-time engagements of the first two companies' employees on completed
