@@ -10,8 +10,9 @@ them back.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -74,13 +75,24 @@ def _positions(sorted_ids: np.ndarray, pks: np.ndarray) -> np.ndarray:
     return np.searchsorted(sorted_ids, np.asarray(pks, dtype=np.int64))
 
 
+# Rows are turned into arrays this many at a time: a million volunteers (and several
+# million of their skills) never sit in memory as Python tuples all at once.
+BATCH_ROWS = 100_000
+
+
+def _batches(rows: Iterable[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, BATCH_ROWS)):
+        yield batch
+
+
 def _rows(queryset: QuerySet[Any], *fields: str) -> list[np.ndarray]:
-    rows = list(queryset.values_list(*fields))
-    return (
-        [np.array(column) for column in zip(*rows, strict=True)]
-        if rows
-        else [np.array([]) for _ in fields]
-    )
+    """The columns of ``fields``, as arrays."""
+    parts: list[list[np.ndarray]] = [[] for _ in fields]
+    for batch in _batches(queryset.values_list(*fields).iterator(chunk_size=BATCH_ROWS)):
+        for part, column in zip(parts, zip(*batch, strict=True), strict=True):
+            part.append(np.array(column))
+    return [np.concatenate(part) if part else np.array([]) for part in parts]
 
 
 def load_taxonomy() -> tuple[engine.Taxonomy, dict[int, int], dict[str, list[str]]]:
@@ -127,6 +139,40 @@ class Positions:
         )
 
 
+def _volunteer_columns(
+    rows: list[tuple[Any, ...]], region_of: dict[int, int]
+) -> dict[str, np.ndarray]:
+    """The per-volunteer arrays of these rows (the fields of ``load_volunteers``)."""
+
+    def column(
+        i: int, convert: Callable[[Any], Any] | None = None, dtype: npt.DTypeLike | None = None
+    ) -> np.ndarray:
+        values = [row[i] for row in rows]
+        return np.array([convert(v) for v in values] if convert else values, dtype=dtype)
+
+    departement = column(12, lambda d: -1 if d is None else d, np.int32)
+    return {
+        "ids": column(0, None, np.int64),
+        "seniority": column(1, lambda s: SENIORITY_INDEX.get(s, -1), np.int8),
+        "languages": column(2, _language_mask, np.uint32),
+        "formats": np.array(
+            [engine.format_mask(row[3], row[4], row[5]) for row in rows], dtype=np.uint8
+        ),
+        "latitude": column(6, lambda x: np.nan if x is None else x, np.float64),
+        "longitude": column(7, lambda x: np.nan if x is None else x, np.float64),
+        "max_distance_km": column(8, None, np.float32),
+        "available_from": column(9, engine.day, np.int32),
+        "available_until": column(10, engine.day, np.int32),
+        "hours_per_month": column(11, None, np.float32),
+        "departement": departement,
+        "region": np.array([region_of.get(d, -1) for d in departement], dtype=np.int32),
+        "company_group": np.array(
+            [_company_group(row[13], row[16]) for row in rows], dtype=np.int32
+        ),
+        "visible": np.array([row[14] and row[15] for row in rows], dtype=bool),
+    }
+
+
 def load_volunteers(
     positions: Positions, pks: list[int] | None = None
 ) -> tuple[np.ndarray, engine.VolunteerArrays]:
@@ -158,15 +204,13 @@ def load_volunteers(
     profiles = VolunteerProfile.objects.order_by("pk")
     if pks is not None:
         profiles = profiles.filter(pk__in=pks)
-    rows = list(profiles.values_list(*fields))
-    ids = np.array([row[0] for row in rows], dtype=np.int64)
+    batches = [
+        _volunteer_columns(rows, region_of)
+        for rows in _batches(profiles.values_list(*fields).iterator(chunk_size=BATCH_ROWS))
+    ] or [_volunteer_columns([], region_of)]
+    columns = {key: np.concatenate([batch[key] for batch in batches]) for key in batches[0]}
+    ids = columns.pop("ids")
     n = len(ids)
-
-    def column(
-        i: int, convert: Callable[[Any], Any] | None = None, dtype: npt.DTypeLike | None = None
-    ) -> np.ndarray:
-        values = [row[i] for row in rows]
-        return np.array([convert(v) for v in values] if convert else values, dtype=dtype)
 
     profile_ix, skill_pk, level = _rows(
         VolunteerSkill.objects.filter(profile_id__in=pks)
@@ -190,28 +234,7 @@ def load_volunteers(
     if len(cause_profile):
         bits = np.array([1 << cause_position[c] for c in cause_pk], dtype=np.uint64)
         np.bitwise_or.at(causes, _positions(ids, cause_profile), bits)
-    formats = [
-        engine.format_mask(remote, on_site, hybrid)
-        for remote, on_site, hybrid in ((row[3], row[4], row[5]) for row in rows)
-    ]
-    departement = column(12, lambda d: -1 if d is None else d, np.int32)
-    arrays = engine.VolunteerArrays(
-        skills=skills,
-        causes=causes,
-        seniority=column(1, lambda s: SENIORITY_INDEX.get(s, -1), np.int8),
-        languages=column(2, _language_mask, np.uint32),
-        formats=np.array(formats, dtype=np.uint8),
-        latitude=column(6, lambda x: np.nan if x is None else x, np.float64),
-        longitude=column(7, lambda x: np.nan if x is None else x, np.float64),
-        max_distance_km=column(8, None, np.float32),
-        available_from=column(9, engine.day, np.int32),
-        available_until=column(10, engine.day, np.int32),
-        hours_per_month=column(11, None, np.float32),
-        departement=departement,
-        region=np.array([region_of.get(d, -1) for d in departement], dtype=np.int32),
-        company_group=np.array([_company_group(row[13], row[16]) for row in rows], dtype=np.int32),
-        visible=np.array([row[14] and row[15] for row in rows], dtype=bool),
-    )
+    arrays = engine.VolunteerArrays(skills=skills, causes=causes, **columns)
     return ids, arrays
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 from django.conf import settings
@@ -208,26 +208,45 @@ def _json_list(values: list[int] | list[float]) -> str:
     return "[" + ",".join(map(str, values)) + "]"
 
 
+# Owners computed and stored this many at a time: a chunk of the national recompute
+# (125,000 volunteers) would otherwise hold the details of its six million pairs at once.
+OWNERS_AT_ONCE = 20_000
+
+
+def _in_parts(pks: Sequence[int]) -> Iterator[Sequence[int]]:
+    for at in range(0, len(pks), OWNERS_AT_ONCE):
+        yield pks[at : at + OWNERS_AT_ONCE]
+
+
 def suggestions_compute_missions(loaded: LoadedIndex, mission_pks: Sequence[int]) -> int:
     """Recompute and store the top volunteers of these missions; closed ones lose theirs."""
-    positions = [loaded.mission_index(pk) for pk in mission_pks]
-    open_positions = [p for p in positions if p is not None]
-    topk = (
-        engine.recompute_missions(loaded.index, open_positions, settings.MATCHING_TOP_K)
-        if open_positions
-        else None
-    )
-    return _replace(Direction.FOR_MISSION, mission_pks, _lists(loaded, topk, Direction.FOR_MISSION))
+    written = 0
+    for part in _in_parts(mission_pks):
+        positions = [loaded.mission_index(pk) for pk in part]
+        open_positions = [p for p in positions if p is not None]
+        topk = (
+            engine.recompute_missions(loaded.index, open_positions, settings.MATCHING_TOP_K)
+            if open_positions
+            else None
+        )
+        lists = _lists(loaded, topk, Direction.FOR_MISSION)
+        written += _replace(Direction.FOR_MISSION, part, lists)
+    return written
 
 
 def suggestions_compute_volunteers(loaded: LoadedIndex, volunteer_pks: Sequence[int]) -> int:
-    positions = [loaded.volunteer_index(pk) for pk in volunteer_pks]
-    known = [p for p in positions if p is not None]
-    topk = (
-        engine.recompute_volunteers(loaded.index, known, settings.MATCHING_TOP_K) if known else None
-    )
-    lists = _lists(loaded, topk, Direction.FOR_VOLUNTEER)
-    return _replace(Direction.FOR_VOLUNTEER, volunteer_pks, lists)
+    written = 0
+    for part in _in_parts(volunteer_pks):
+        positions = [loaded.volunteer_index(pk) for pk in part]
+        known = [p for p in positions if p is not None]
+        topk = (
+            engine.recompute_volunteers(loaded.index, known, settings.MATCHING_TOP_K)
+            if known
+            else None
+        )
+        lists = _lists(loaded, topk, Direction.FOR_VOLUNTEER)
+        written += _replace(Direction.FOR_VOLUNTEER, part, lists)
+    return written
 
 
 def suggestions_drop_out_of_scope() -> int:

@@ -115,27 +115,32 @@ def _csr_from_pairs(
     )
 
 
+# Rows of a product made at a time: at a million volunteers the product has about a
+# hundred million entries, whose int64 intermediates would need several GB at once.
+_ROWS_AT_ONCE = 50_000
+
+
 def _row_product(a: sparse.csr_matrix, b: sparse.csr_matrix, width: int) -> sparse.csr_matrix:
     """Row-wise Cartesian product: entry (i, c * width + s) for s in a[i], c in b[i]."""
     a.eliminate_zeros()
     b.eliminate_zeros()
     n = a.shape[0]
     a_len, b_len = np.diff(a.indptr), np.diff(b.indptr)
-    a_rows = np.repeat(np.arange(n), a_len)
-    rep = b_len[a_rows]
-    skill = np.repeat(a.indices.astype(np.int64), rep)
-    ctx = b.indices[np.repeat(b.indptr[:-1][a_rows], rep) + _ranks(rep)].astype(np.int64)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(a_len * b_len, out=indptr[1:])
     n_cols = b.shape[1] * width
-    index_dtype = np.int32 if n_cols < 2**31 and len(skill) < 2**31 else np.int64
+    nnz = int(indptr[-1])
+    index_dtype = np.int32 if n_cols < 2**31 and nnz < 2**31 else np.int64
+    indices = np.empty(nnz, dtype=index_dtype)
+    for start in range(0, n, _ROWS_AT_ONCE):
+        stop = min(start + _ROWS_AT_ONCE, n)
+        a_rows = np.repeat(np.arange(start, stop), a_len[start:stop])
+        rep = b_len[a_rows]
+        skill = np.repeat(a.indices[a.indptr[start] : a.indptr[stop]].astype(np.int64), rep)
+        ctx = b.indices[np.repeat(b.indptr[:-1][a_rows], rep) + _ranks(rep)].astype(np.int64)
+        indices[indptr[start] : indptr[stop]] = ctx * width + skill
     return sparse.csr_matrix(
-        (
-            np.ones(len(skill), dtype=bool),
-            (ctx * width + skill).astype(index_dtype),
-            indptr.astype(index_dtype),
-        ),
-        shape=(n, n_cols),
+        (np.ones(nnz, dtype=bool), indices, indptr.astype(index_dtype)), shape=(n, n_cols)
     )
 
 
