@@ -3,7 +3,8 @@ page where a person types their work address to be sent to their company's provi
 
 import logging
 
-from allauth.socialaccount.providers.base.constants import AuthProcess
+from allauth.socialaccount.providers.base.constants import AuthError, AuthProcess
+from allauth.socialaccount.providers.saml import views as saml_views
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from lxml import etree
 from onelogin.saml2.errors import OneLogin_Saml2_Error
 
 from core.forms import add_service_errors
@@ -151,3 +153,19 @@ def sso_start(request):
                     ),
                 )
     return render(request, "companies/sso_start.html", {"form": form, "next": _next_url(request)})
+
+
+def saml_finish_acs(request, organization_slug: str):
+    """allauth's end of a SAML sign-in (mounted at its address, before it), whose XML
+    parser raises on a malformed response (not XML, a DTD, entities) instead of
+    reporting it: such a response is refused like any other that cannot be trusted."""
+    try:
+        return saml_views.finish_acs(request, organization_slug=organization_slug)
+    except (ValueError, etree.LxmlError):
+        logger.warning("company sign-in: a malformed SAML response was refused", exc_info=True)
+        return render(
+            request,
+            "socialaccount/authentication_error.html",
+            {"auth_error": {"code": AuthError.UNKNOWN}},
+            status=401,
+        )

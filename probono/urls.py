@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from associations import space_urls as association_space_urls
+from companies import sso_views
 from companies import urls as companies_urls
 from matching import urls as matching_urls
 from missions import manage_urls as mission_manage_urls
@@ -59,6 +60,12 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("comptes/", include("accounts.urls")),
+    # Before allauth's own, at the same address: see the view.
+    path(
+        "comptes/saml/<str:organization_slug>/acs/finish/",
+        sso_views.saml_finish_acs,
+        name="company_saml_finish_acs",
+    ),
     path("comptes/", include("allauth.urls")),
     path("informations-legales/", include("legal.urls")),
     path("mon-compte/", include("accounts.data_rights_urls")),

@@ -453,3 +453,29 @@ def test_an_expired_certificate_is_refused_with_its_date(
     assert "a expiré le 15 mars 2021" in " ".join(
         response.context["form"].errors["saml_certificate"]
     )
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [
+        {},
+        {"SAMLResponse": "pas du base64 !"},
+        {"SAMLResponse": base64.b64encode(b"<html>pas du SAML</html>").decode()},
+        {"SAMLResponse": base64.b64encode(b"\x00\xff\xfe").decode()},
+        {
+            "SAMLResponse": base64.b64encode(
+                b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                b"<r>&e;</r>"
+            ).decode()
+        },
+    ],
+    ids=["nothing", "not-base64", "not-saml", "binary", "external-entity"],
+)
+def test_whatever_is_posted_to_the_reply_address_gets_an_error_page_not_a_crash(
+    client, company, saml_sso, posted
+):
+    response = _post_response(client, f"/comptes/saml/company-{company.pk}/acs/", posted)
+
+    assert response.status_code in (400, 401), response.status_code
+    assert "root:" not in response.content.decode()
+    assert "_auth_user_id" not in client.session
