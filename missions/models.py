@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,11 +48,21 @@ class MissionQuerySet(models.QuerySet["Mission"]):
         return self.order_by("-published_at", "-pk")
 
     def with_taken_seats(self) -> Self:
-        return self.annotate(
-            taken_seats=models.Count(
-                "applications", filter=models.Q(applications__state__in=Application.SEAT_STATES)
-            )
-        )
+        return self.annotate(taken_seats=taken_seats())
+
+
+def taken_seats() -> Coalesce:
+    """The seats taken on the mission of the outer query, as a correlated subquery (not
+    a join and a GROUP BY): a page of the newest missions counts the applications of its
+    few rows only, not of every mission before the LIMIT."""
+    taken = (
+        Application.objects.filter(mission=models.OuterRef("pk"), state__in=Application.SEAT_STATES)
+        .order_by()
+        .values("mission")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    return Coalesce(models.Subquery(taken, output_field=models.IntegerField()), models.Value(0))
 
 
 # What an association writes on a mission, in the order its forms, imports and the API

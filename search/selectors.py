@@ -25,18 +25,15 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     DateField,
     Exists,
     Expression,
     ExpressionWrapper,
     F,
     FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -53,7 +50,7 @@ from django.db.models.functions import (
 )
 from django.utils import timezone
 
-from missions.models import Application, Mission, MissionSkill
+from missions.models import Mission, MissionSkill, taken_seats
 from taxonomy.choices import LocationMode
 from taxonomy.geo import EARTH_RADIUS_KM
 from taxonomy.selectors import reference_lists
@@ -500,7 +497,7 @@ class MissionSearch:
         if missions is None:
             missions = Mission.objects.select_related(
                 "association", "cause", "departement"
-            ).annotate(**{"taken_seats": _taken_seats()})
+            ).annotate(**{"taken_seats": taken_seats()})
         return SearchResults(self, missions)
 
     def _boost(self) -> Expression:
@@ -636,17 +633,6 @@ class SearchResults:
                     setattr(mission, name, row[name])
                 results.append(mission)
         return results
-
-
-def _taken_seats() -> Coalesce:
-    taken = (
-        Application.objects.filter(mission=OuterRef("pk"), state__in=Application.SEAT_STATES)
-        .order_by()
-        .values("mission")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(taken, output_field=IntegerField()), Value(0))
 
 
 def search_missions(

@@ -131,7 +131,7 @@ def _row_product(a: sparse.csr_matrix, b: sparse.csr_matrix, width: int) -> spar
     n_cols = b.shape[1] * width
     nnz = int(indptr[-1])
     index_dtype = np.int32 if n_cols < 2**31 and nnz < 2**31 else np.int64
-    indices = np.empty(nnz, dtype=index_dtype)
+    indices: npt.NDArray[np.integer] = np.empty(nnz, dtype=index_dtype)
     for start in range(0, n, _ROWS_AT_ONCE):
         stop = min(start + _ROWS_AT_ONCE, n)
         a_rows = np.repeat(np.arange(start, stop), a_len[start:stop])
