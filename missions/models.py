@@ -225,7 +225,11 @@ class Mission(Place):
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
         ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["state", "application_deadline"])]
+        indexes = [
+            models.Index(fields=["state", "application_deadline"]),
+            # The newest published missions (home page, lists) without sorting them all.
+            models.Index(fields=["state", "-published_at", "-id"], name="mission_state_newest_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
