@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import FrenchDecimalField
+from core.forms import FrenchDecimalField, LongSelect, ManyCheckboxes
 from missions.models import Mission
 from taxonomy.choices import LocationMode
 from taxonomy.geo import locate
@@ -154,7 +154,7 @@ class MissionSearchForm(forms.Form):
         queryset=Skill.objects.none(),
         to_field_name="code",
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=ManyCheckboxes,
     )
     cause = ReferenceChoiceField(
         label=_("Cause"),
@@ -162,6 +162,7 @@ class MissionSearchForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("Toutes les causes"),
+        widget=LongSelect,
     )
     departement = ReferenceChoiceField(
         label=_("Département"),
@@ -169,6 +170,7 @@ class MissionSearchForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("Tous les départements"),
+        widget=LongSelect,
         help_text=_("Les missions à distance restent affichées."),
     )
     near = forms.CharField(
