@@ -3,8 +3,8 @@
 Runs on the national-scale database (``DATABASE_URL``, seeded by bench_scale.py) and
 Redis (``REDIS_URL``). It starts gunicorn itself (``DJANGO_ENV=production``, as behind
 the proxy: the requests say ``X-Forwarded-Proto: https``), then 100 simulated people,
-each waiting 1 to 2 s between two requests, for ``BENCH_LOAD_SECONDS`` (60 s after a
-10 s ramp-up), mixing:
+each waiting 1 to 2 s between two requests (``BENCH_LOAD_THINK``, e.g. "5-10"), for
+``BENCH_LOAD_SECONDS`` (60 s after a 10 s ramp-up), mixing:
 
 - anonymous browsing (home page, a mission's page) and search (text, filters, distance);
 - volunteers reading their suggestions and applying;
@@ -59,6 +59,9 @@ from volunteers.models import VolunteerProfile  # noqa: E402
 
 USERS = int(os.environ.get("BENCH_LOAD_USERS", 100))
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", 60))
+# Seconds a person reads a page before the next request, "low-high": 1-2 s by default,
+# a stress test (100 people then ask about 66 requests/s); "5-10" is closer to reading.
+THINK = tuple(float(x) for x in os.environ.get("BENCH_LOAD_THINK", "1-2").split("-", 1))
 RAMP = 10.0
 PORT = int(os.environ.get("BENCH_LOAD_PORT", 18200))
 BASE = f"http://127.0.0.1:{PORT}"
@@ -190,7 +193,7 @@ async def visit(client: httpx.AsyncClient, people: People, results, stop: float)
         except httpx.HTTPError:
             status = 599
         results[kind].append((time.perf_counter() - start, status))
-        await asyncio.sleep(random.uniform(1.0, 2.0))
+        await asyncio.sleep(random.uniform(*THINK))
 
 
 def start_gunicorn() -> subprocess.Popen:
@@ -262,7 +265,10 @@ async def main_async(people: People) -> None:
 
 def report(results, elapsed: float) -> None:
     total = sum(len(rows) for rows in results.values())
-    print(f"{USERS} users, {elapsed:.0f} s, {total} requests, {total / elapsed:.1f} requests/s")
+    print(
+        f"{USERS} users reading {THINK[0]:g}-{THINK[1]:g} s a page, {elapsed:.0f} s,"
+        f" {total} requests, {total / elapsed:.1f} requests/s"
+    )
     base = ms([t for t, _s in results["healthz"]], 95)
     print(
         f"{'kind':<12} {'n':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'errors':>7} {'429':>5}"
