@@ -10,13 +10,13 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 
-def provider_sign_in(authorize_url: str, *, username: str, password: str) -> str:
-    """Sign in at the provider from ``authorize_url``; return the address it sends the
-    browser back to (the product's callback, with the code and state)."""
+def _signed_in(start_url: str, *, username: str, password: str) -> requests.Response:
+    """From ``start_url`` (which sends an unknown person to the provider's login form),
+    sign in there and follow to where the login form sends back, unfollowed."""
     session = requests.Session()
-    response = session.get(authorize_url, allow_redirects=False, timeout=10)
+    response = session.get(start_url, allow_redirects=False, timeout=10)
     assert response.status_code == 302, response.text
-    login_url = urljoin(authorize_url, response.headers["Location"])
+    login_url = urljoin(start_url, response.headers["Location"])
     page = session.get(login_url, timeout=10)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     next_url = re.search(r'name="next" value="([^"]*)"', page.text).group(1)
@@ -26,16 +26,22 @@ def provider_sign_in(authorize_url: str, *, username: str, password: str) -> str
             "csrfmiddlewaretoken": token,
             "username": username,
             "password": password,
-            "next": next_url.replace("&amp;", "&"),
+            "next": html.unescape(next_url),
         },
         headers={"Referer": login_url},
         allow_redirects=False,
         timeout=10,
     )
     assert response.status_code == 302, "the provider refused the credentials"
-    response = session.get(
+    return session.get(
         urljoin(login_url, response.headers["Location"]), allow_redirects=False, timeout=10
     )
+
+
+def provider_sign_in(authorize_url: str, *, username: str, password: str) -> str:
+    """Sign in at the OpenID Connect provider from ``authorize_url``; return the address
+    it sends the browser back to (the product's callback, with the code and state)."""
+    response = _signed_in(authorize_url, username=username, password=password)
     assert response.status_code == 302, response.text
     return response.headers["Location"]
 
@@ -65,27 +71,7 @@ def saml_provider_sign_in(sso_url: str, *, username: str, password: str) -> tupl
     """Sign in at the SAML provider from the address the product redirected to (its
     single sign-on endpoint with the request); return where the provider's page posts
     the signed response, and the posted fields (SAMLResponse, RelayState)."""
-    session = requests.Session()
-    response = session.get(sso_url, allow_redirects=False, timeout=10)
-    assert response.status_code == 302, response.text
-    login_url = urljoin(sso_url, response.headers["Location"])
-    page = session.get(login_url, timeout=10)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    next_url = re.search(r'name="next" value="([^"]*)"', page.text).group(1)
-    response = session.post(
-        login_url,
-        data={
-            "csrfmiddlewaretoken": token,
-            "username": username,
-            "password": password,
-            "next": html.unescape(next_url),
-        },
-        headers={"Referer": login_url},
-        allow_redirects=False,
-        timeout=10,
-    )
-    assert response.status_code == 302, "the provider refused the credentials"
-    page = session.get(urljoin(login_url, response.headers["Location"]), timeout=10)
+    page = _signed_in(sso_url, username=username, password=password)
     assert page.status_code == 200, page.text
     form = _FormReader()
     form.feed(page.text)
