@@ -479,3 +479,17 @@ def test_whatever_is_posted_to_the_reply_address_gets_an_error_page_not_a_crash(
     assert response.status_code in (400, 401), response.status_code
     assert "root:" not in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_a_provider_whose_metadata_does_not_answer_is_explained_at_the_start(
+    client, identity_provider, saml_sso
+):
+    app = saml_sso.app
+    app.settings["idp"]["metadata_url"] = identity_provider.url + "/hors-service"
+    app.save()
+
+    response = client.post(reverse("companies:sso_start"), {"email": "ines@acme.example"})
+
+    assert response.status_code == 200
+    assert "ne répond pas pour le moment" in _text(response)
+    assert "ines@acme.example" in _text(response)  # what was typed is kept
