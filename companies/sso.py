@@ -108,7 +108,7 @@ SAML_ATTRIBUTE_MAPPING = {
 }
 
 
-def _clean_address(value: str, field: str, *, strip: Iterable[str] = ("/",)) -> str:
+def _clean_address(value: str, field: str, *, strip: Iterable[str] = ()) -> str:
     """An https address of the provider's (plain HTTP only on the same machine, for
     development and tests), or a French error on ``field``."""
     address = (value or "").strip()
@@ -118,7 +118,8 @@ def _clean_address(value: str, field: str, *, strip: Iterable[str] = ("/",)) -> 
         URLValidator(schemes=["https", "http"])(address)
     except ValidationError as error:
         raise ValidationError({field: _("Saisissez l'adresse complète, en https://.")}) from error
-    if urlsplit(address).scheme != "https" and urlsplit(address).hostname not in LOOPBACK_HOSTS:
+    parts = urlsplit(address)
+    if parts.scheme != "https" and parts.hostname not in LOOPBACK_HOSTS:
         raise ValidationError({field: _("L'adresse doit commencer par https://.")})
     return address
 
@@ -295,7 +296,7 @@ def _saml_settings(
         errors["saml_entity_id"] = _("Cet identifiant d'entité est trop long.")
     elif metadata_url:
         try:
-            idp["metadata_url"] = _clean_address(metadata_url, "saml_metadata_url", strip=())
+            idp["metadata_url"] = _clean_address(metadata_url, "saml_metadata_url")
         except ValidationError as error:
             errors.update(error.message_dict)
         else:
@@ -316,7 +317,7 @@ def _saml_settings(
             errors["saml_sso_url"] = _("Indiquez l'adresse de connexion unique (SSO).")
         else:
             try:
-                idp["sso_url"] = _clean_address(sso_url, "saml_sso_url", strip=())
+                idp["sso_url"] = _clean_address(sso_url, "saml_sso_url")
             except ValidationError as error:
                 errors.update(error.message_dict)
         try:
