@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     DateField,
     Exists,
     Expression,
@@ -36,6 +37,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import (
     ASin,
@@ -617,13 +619,23 @@ class SearchResults:
     def __getitem__(self, index: int | slice) -> Mission | list[Mission]:
         if isinstance(index, int):
             return self[index : index + 1][0]
+        return self._read(self.search.ranked(), index)[0]
+
+    def slice_with_count(self, start: int, stop: int) -> tuple[list[Mission], int]:
+        """The missions from ``start`` to ``stop`` and how many are found, in one query
+        (the total rides on each ranked row; ranking reads every row found anyway)."""
+        ranked = self.search.ranked().annotate(found_count=Window(Count("*")))
+        return self._read(ranked, slice(start, stop), "found_count")
+
+    def _read(
+        self, ranked: QuerySet[MissionDocument], index: slice, *extra: str
+    ) -> tuple[list[Mission], int]:
         fields = ["mission_id"]
-        ranked = self.search.ranked()
         if self.search.criteria.location is not None:
             fields.append("distance_km")
         if self.search._match is not None:
             fields.append("score")
-        found = list(ranked.values(*fields)[index])
+        found = list(ranked.values(*fields, *extra)[index])
         missions = self.rows.in_bulk([row["mission_id"] for row in found])
         results = []
         for row in found:
@@ -632,7 +644,7 @@ class SearchResults:
                 for name in fields[1:]:
                     setattr(mission, name, row[name])
                 results.append(mission)
-        return results
+        return results, found[0][extra[0]] if found and extra else 0
 
 
 def search_missions(

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.models import ActionLog
 from matching.models import HiddenSuggestion
@@ -207,6 +209,33 @@ def test_lists_cost_a_bounded_number_of_queries(
     client = client_for(secret=owner_key)
     with django_assert_max_num_queries(10):
         assert client.get("/api/v1/missions/?page_size=100").json()["count"] == 6
+
+
+def test_a_ranked_search_reads_each_page_with_its_total(association, owner_key):
+    for n in range(5):
+        factories.MissionFactory(association=association, title=f"Comptabilité {n}")
+    factories.MissionFactory(association=association, title="Site vitrine")
+    client = client_for(secret=owner_key)
+    seen = []
+    with CaptureQueriesContext(connection) as queries:
+        for page in (1, 2, 3):
+            answer = client.get(
+                "/api/v1/missions/", {"q": "comptabilite", "page_size": 2, "page": page}
+            )
+            assert answer.status_code == 200, answer.json()
+            body = answer.json()
+            assert body["count"] == 5
+            assert (body["next"] is None) == (page == 3) and (body["previous"] is None) == (
+                page == 1
+            )
+            seen += [mission["title"] for mission in body["results"]]
+    assert sorted(seen) == [f"Comptabilité {n}" for n in range(5)]
+    # The total rides on the ranked page: no COUNT query beside it.
+    assert not [q for q in queries.captured_queries if "__count" in q["sql"]]
+    past = client.get("/api/v1/missions/", {"q": "comptabilite", "page_size": 2, "page": 4})
+    assert past.status_code == 404
+    nothing = client.get("/api/v1/missions/", {"q": "Quillévéré"}).json()
+    assert (nothing["count"], nothing["results"]) == (0, [])
 
 
 def test_page_size_is_capped(association):
