@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django.contrib.humanize",
     "django.contrib.sites",
     "allauth",
@@ -129,6 +130,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "probono.urls"
 WSGI_APPLICATION = "probono.wsgi.application"
 SITE_ID = 1
+
+# Form widgets render through the project's templates too (search/widgets/...).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

@@ -111,6 +111,20 @@ class SkillChoiceField(ReferenceChoiceMixin, forms.ModelMultipleChoiceField):
         return found
 
 
+class SkillFamilies(ManyCheckboxes):
+    """The skills' checkboxes grouped by family (rendered once per context, as every
+    long list of choices)."""
+
+    template_name = "search/widgets/skill_families.html"
+
+    def optgroups(self, name, value, attrs=None):
+        families: dict[str, list[dict[str, Any]]] = {}
+        for _group, options, _index in super().optgroups(name, value, attrs):
+            for option in options:
+                families.setdefault(option["value"].instance.family.name, []).append(option)
+        return [(family, options, at) for at, (family, options) in enumerate(families.items())]
+
+
 class ReferenceChoiceField(ReferenceChoiceMixin, forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
@@ -154,7 +168,7 @@ class MissionSearchForm(forms.Form):
         queryset=Skill.objects.none(),
         to_field_name="code",
         required=False,
-        widget=ManyCheckboxes,
+        widget=SkillFamilies,
     )
     cause = ReferenceChoiceField(
         label=_("Cause"),

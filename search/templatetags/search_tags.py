@@ -4,6 +4,6 @@ register = template.Library()
 
 
 @register.filter
-def selected_count(checkboxes) -> int:
-    """How many of a group of checkbox subwidgets are ticked."""
-    return sum(1 for checkbox in checkboxes if checkbox.data.get("selected"))
+def selected_count(options) -> int:
+    """How many of a group of checkboxes (a widget's options) are ticked."""
+    return sum(1 for option in options if option.get("selected"))

@@ -1,15 +1,16 @@
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from missions.models import Mission
 from search.forms import MissionSearchForm
 from search.selectors import search_missions
 from taxonomy.geo import haversine_km, locate
-from taxonomy.models import Cause, Departement, Skill
+from taxonomy.models import Cause, Departement, Skill, SkillFamily
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -219,6 +220,28 @@ def test_the_form_keeps_its_values_and_shows_the_count(client, make_mission):
     assert 'value="site"' in content
     assert f'<option value="{cause.code}" selected>' in content
     assert 'value="mission" id="id_format_0" checked' in content
+
+
+def test_skills_are_grouped_by_family_and_a_ticked_ones_family_is_open(client):
+    web, payroll = Skill.objects.get(code="web_development"), Skill.objects.get(code="payroll")
+    assert web.family_id != payroll.family_id
+    for language, one, many in (("fr", "1 choisie", "2 choisies"), ("en", "1 selected", None)):
+        with translation.override(language):
+            url = reverse("missions:list")
+            content = client.get(url, {"skill": "web_development"}).content.decode()
+            families = re.findall(r"<details class=\"skill-family\"( open)?>", content)
+            assert len(families) == SkillFamily.objects.count()
+            assert families.count(" open") == 1
+            opened = content[content.index('<details class="skill-family" open>') :]
+            opened = opened[: opened.index("</details>")]
+            assert web.name in opened and f"({one})" in opened
+            assert re.search(r'value="web_development" id="id_skill_\d+" checked', opened)
+            assert payroll.name not in opened
+            if many:
+                same = Skill.objects.filter(family=web.family).exclude(pk=web.pk).first()
+                content = page(client, {"skill": [web.code, same.code, payroll.code]})
+                assert f"({many})" in content and "(1 choisie)" in content
+                assert len(re.findall(r"<details class=\"skill-family\" open>", content)) == 2
 
 
 def test_each_active_filter_can_be_removed(client, make_mission):
