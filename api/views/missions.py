@@ -50,13 +50,20 @@ IF_MATCH_HEADER = OpenApiParameter(
 
 
 class RelevanceOrderingFilter(OrderingFilter):
-    """``?ordering=`` as usual; without it, words (``q``) keep the search's best-first
-    order instead of the view's default one."""
+    """``?ordering=`` as usual, ties broken by id (pages then never repeat nor skip a
+    mission); without it, words (``q``) keep the search's best-first order instead of the
+    view's default one."""
 
     def filter_queryset(self, request, queryset, view):
         if not isinstance(queryset, QuerySet):
             return queryset  # the search's results, best first (see MissionFilter)
         return super().filter_queryset(request, queryset, view)
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if ordering and not {"pk", "-pk", "id", "-id"} & set(ordering):
+            ordering.append("-pk")
+        return ordering
 
 
 MISSION_EXAMPLE = OpenApiExample(

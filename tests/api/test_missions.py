@@ -1,6 +1,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core.models import ActionLog
 from matching.models import HiddenSuggestion
@@ -236,6 +237,20 @@ def test_a_ranked_search_reads_each_page_with_its_total(association, owner_key):
     assert past.status_code == 404
     nothing = client.get("/api/v1/missions/", {"q": "Quillévéré"}).json()
     assert (nothing["count"], nothing["results"]) == (0, [])
+
+
+def test_pages_of_an_ordering_with_ties_never_repeat_nor_skip(association):
+    same_time = timezone.now()
+    made = [
+        factories.MissionFactory(association=association, published_at=same_time).pk
+        for _ in range(5)
+    ]
+    client = client_for()
+    seen = []
+    for page in (1, 2, 3):
+        params = {"ordering": "-published_at", "page_size": 2, "page": page}
+        seen += [m["id"] for m in client.get("/api/v1/missions/", params).json()["results"]]
+    assert seen == sorted(made, reverse=True)
 
 
 def test_page_size_is_capped(association):

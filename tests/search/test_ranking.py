@@ -78,7 +78,7 @@ def test_around_a_city_the_nearest_first(association):
 def test_the_api_q_finds_and_ranks_as_the_page(association):
     make(association, "Former l'équipe", days=1, description="Un peu de comptabilité.")
     make(association, "Comptabilité du festival", days=60)
-    make(association, "Sans rapport")
+    make(association, "Sans rapport", days=30)
     client = client_for()
 
     def titles(**params):
