@@ -25,7 +25,6 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     DateField,
     Exists,
     Expression,
@@ -37,7 +36,6 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import (
     ASin,
@@ -619,32 +617,52 @@ class SearchResults:
     def __getitem__(self, index: int | slice) -> Mission | list[Mission]:
         if isinstance(index, int):
             return self[index : index + 1][0]
-        return self._read(self.search.ranked(), index)[0]
+        found = list(self.search.ranked().values(*self._fields())[index])
+        return self._missions(found)
 
     def slice_with_count(self, start: int, stop: int) -> tuple[list[Mission], int]:
-        """The missions from ``start`` to ``stop`` and how many are found, in one query
-        (the total rides on each ranked row; ranking reads every row found anyway)."""
-        ranked = self.search.ranked().annotate(found_count=Window(Count("*")))
-        return self._read(ranked, slice(start, stop), "found_count")
+        """The missions from ``start`` to ``stop`` and how many are found, in one query:
+        ranking reads every row found anyway, so the total rides on each ranked row. The
+        rows are narrowed to what the order needs first (materialized on PostgreSQL,
+        which would otherwise sort and count whole documents with their text vectors)."""
+        fields = self._fields()
+        narrow = self.search.ranked().order_by().values(*fields, "published_at")
+        sql, params = narrow.query.sql_with_params()
+        order = "published_at DESC NULLS LAST, mission_id DESC"
+        if self.search._match is not None:
+            order = f"score DESC, {order}"
+        materialized = "MATERIALIZED " if uses_postgresql() else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH ranked AS {materialized}({sql}) "
+                f"SELECT {', '.join(fields)}, COUNT(*) OVER () FROM ranked "
+                f"ORDER BY {order} LIMIT %s OFFSET %s",
+                [*params, stop - start, start],
+            )
+            rows = cursor.fetchall()
+        found = [dict(zip(fields, row[:-1], strict=True)) for row in rows]
+        return self._missions(found), rows[0][-1] if rows else 0
 
-    def _read(
-        self, ranked: QuerySet[MissionDocument], index: slice, *extra: str
-    ) -> tuple[list[Mission], int]:
+    def _fields(self) -> list[str]:
         fields = ["mission_id"]
         if self.search.criteria.location is not None:
             fields.append("distance_km")
         if self.search._match is not None:
             fields.append("score")
-        found = list(ranked.values(*fields, *extra)[index])
+        return fields
+
+    def _missions(self, found: list[dict[str, Any]]) -> list[Mission]:
+        """The missions of ranked rows, in their order, with their other values."""
         missions = self.rows.in_bulk([row["mission_id"] for row in found])
         results = []
         for row in found:
             mission = missions.get(row["mission_id"])
             if mission is not None:
-                for name in fields[1:]:
-                    setattr(mission, name, row[name])
+                for name, value in row.items():
+                    if name != "mission_id":
+                        setattr(mission, name, value)
                 results.append(mission)
-        return results, found[0][extra[0]] if found and extra else 0
+        return results
 
 
 def search_missions(
