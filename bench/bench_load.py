@@ -53,6 +53,7 @@ from django.utils import translation  # noqa: E402
 
 from api.models import ApiKey  # noqa: E402
 from associations.models import AssociationMember  # noqa: E402
+from bench.production_db import plan_as_in_production  # noqa: E402
 from matching.adapter import open_missions  # noqa: E402
 from matching.models import SuggestionList  # noqa: E402
 from volunteers.models import VolunteerProfile  # noqa: E402
@@ -305,6 +306,7 @@ def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if connection.vendor != "postgresql" or not settings.HAS_REDIS:
         sys.exit("DATABASE_URL must point at PostgreSQL and REDIS_URL at Redis.")
+    plan_as_in_production()
     people = People()
     connection.close()
     server = start_gunicorn()

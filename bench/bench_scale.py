@@ -37,6 +37,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bench.bench_workers import start_workers  # noqa: E402
+from bench.production_db import plan_as_in_production  # noqa: E402
 from matching import engine, services  # noqa: E402
 from matching.adapter import load_index, open_missions  # noqa: E402
 from matching.models import MatchingRun, SuggestionList  # noqa: E402
@@ -234,6 +235,7 @@ def refreshes() -> None:
 def main() -> None:
     if connection.vendor != "postgresql" or not settings.HAS_REDIS:
         sys.exit("DATABASE_URL must point at PostgreSQL and REDIS_URL at Redis.")
+    plan_as_in_production()
     seed()
     n_open = open_missions().count()
     print(

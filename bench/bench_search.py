@@ -32,6 +32,7 @@ from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Exists, OuterRef, Q  # noqa: E402
 
+from bench.production_db import plan_as_in_production  # noqa: E402
 from missions.models import Mission, MissionSkill  # noqa: E402
 from search.criteria import SearchCriteria  # noqa: E402
 from search.selectors import MissionSearch, near  # noqa: E402
@@ -212,6 +213,7 @@ def line(label: str, figure: float, baselines: list[tuple[str, float]], target=N
 
 
 def main() -> None:
+    plan_as_in_production()
     seed()
     total = Mission.objects.count()
     open_count = Mission.objects.open_for_applications().count()
