@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import cast
 
 import numpy as np
@@ -81,11 +82,11 @@ class SuggestedPair:
     def score_percent(self) -> int:
         return round(self.score * 100)
 
-    @property
+    @cached_property
     def shares(self) -> list[FactorShare]:
         """The factors that count in the score, each with its share in percents (the
         shares add up to 100), in the engine's order; empty when the engine did not
-        score the pair."""
+        score the pair. (Computed once: a page reads it twice per suggestion.)"""
         if not self.weights:
             return []
         percents = factor_shares(

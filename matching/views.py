@@ -3,6 +3,7 @@ namespace: only matching knows the suggestions."""
 
 from typing import cast
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -15,6 +16,7 @@ from volunteers.views import volunteer_required
 from .selectors import SuggestedPair, volunteer_list_is_current, volunteer_suggestions
 
 SHOWN_SUGGESTIONS = 50
+SUGGESTIONS_PER_PAGE = 20
 
 
 def suggestions_for(profile: VolunteerProfile) -> list[SuggestedPair]:
@@ -27,13 +29,15 @@ def suggestions_for(profile: VolunteerProfile) -> list[SuggestedPair]:
 @volunteer_required
 def suggestions(request: HttpRequest, profile: VolunteerProfile) -> HttpResponse:
     found = list(suggestions_for(profile)[:SHOWN_SUGGESTIONS])
+    page = Paginator(found, SUGGESTIONS_PER_PAGE).get_page(request.GET.get("page"))
     # volunteer_suggestions set each pair's mission.
-    with_taken_seats([cast(Mission, suggestion.mission) for suggestion in found])
+    with_taken_seats([cast(Mission, suggestion.mission) for suggestion in page])
     return render(
         request,
         "volunteers/suggestions.html",
         {
-            "suggestions": found,
+            "suggestions": page.object_list,
+            "page": page,
             "computing": not found and not volunteer_list_is_current(profile),
             "completion": profile_completion(profile),
         },

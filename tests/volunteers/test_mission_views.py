@@ -129,6 +129,26 @@ def test_a_list_not_computed_yet_says_so(client, volunteer):
     assert "Aucune nouvelle mission ne correspond" in content
 
 
+def test_suggestions_come_twenty_a_page_in_rank_order(client, volunteer, association):
+    missions = [
+        factories.MissionFactory(association=association, title=f"Mission n°{n:02d}")
+        for n in range(1, 46)
+    ]
+    store_list(volunteer=volunteer, others=missions)
+    client.force_login(volunteer.user)
+    pages = [text(client.get(SUGGESTIONS, {"page": n})) for n in (1, 2, 3)]
+    for number, content in enumerate(pages, start=1):
+        shown = [m.title for m in missions if m.title in content]
+        assert shown == [m.title for m in missions[(number - 1) * 20 : number * 20]]
+        assert f"Page {number} sur 3" in content
+    assert '<ol class="suggestion-list" start="21"' in pages[1]
+    assert 'rel="next"' in pages[0] and 'rel="prev"' not in pages[0]
+    assert 'rel="prev"' in pages[2] and 'rel="next"' not in pages[2]
+    # Past the end or not a number: the nearest page, never an error.
+    assert "Mission n°41" in text(client.get(SUGGESTIONS, {"page": 9}))
+    assert "Mission n°01" in text(client.get(SUGGESTIONS, {"page": "x<script>"}))
+
+
 def test_suggestions_say_what_the_profile_lacks(client, volunteer):
     client.force_login(volunteer.user)
     content = client.get(SUGGESTIONS).content.decode()
