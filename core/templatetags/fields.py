@@ -9,6 +9,10 @@ from django.utils.translation import gettext
 
 register = template.Library()
 
+# Django's own message (translated in its catalogue, not in ours): a label ending with
+# one of these takes no suffix.
+PUNCTUATION = ":?.!"
+
 
 @register.simple_tag
 def field_group(field: BoundField) -> SafeString:
@@ -43,7 +47,7 @@ def label_tag(field: BoundField) -> SafeString:
     suffix = field.field.label_suffix
     if suffix is None:
         suffix = field.form.label_suffix
-    if suffix and contents and contents[-1] not in gettext(":?.!"):
+    if suffix and contents and contents[-1] not in gettext(PUNCTUATION):
         contents = format_html("{}{}", contents, suffix)
     id_ = field.field.widget.attrs.get("id") or field.auto_id
     if not id_:
