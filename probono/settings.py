@@ -131,8 +131,9 @@ ROOT_URLCONF = "probono.urls"
 WSGI_APPLICATION = "probono.wsgi.application"
 SITE_ID = 1
 
-# Form widgets render through the project's templates too (search/widgets/...).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Form widgets render through the project's templates too (search/widgets/...), the
+# commonest ones written in Python (core/renderers.py).
+FORM_RENDERER = "core.renderers.FormRenderer"
 
 TEMPLATES = [
     {
