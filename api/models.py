@@ -146,6 +146,8 @@ class ApiKey(OrganisationOwned):
         """Record the use, at most once a minute (a key may serve many calls a second)."""
         now = timezone.now()
         recent = now - datetime.timedelta(minutes=1)
+        if self.last_used_at is not None and self.last_used_at >= recent:
+            return  # as read with the key: no write to ask for
         ApiKey.objects.filter(pk=self.pk).filter(
             models.Q(last_used_at__isnull=True) | models.Q(last_used_at__lt=recent)
         ).update(last_used_at=now)

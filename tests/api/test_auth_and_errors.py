@@ -1,4 +1,8 @@
+import datetime
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from api.models import ApiKey, hash_secret
@@ -23,6 +27,15 @@ def test_a_used_key_records_its_last_use(association, owner, read_key):
     client_for(secret=read_key).get("/api/v1/missions/")
     key.refresh_from_db()
     assert key.last_used_at is not None and key.last_used_at <= timezone.now()
+    # Within the minute, a call reads the key and writes nothing.
+    with CaptureQueriesContext(connection) as queries:
+        client_for(secret=read_key).get("/api/v1/missions/")
+    assert not [q for q in queries.captured_queries if "UPDATE" in q["sql"]]
+    # A minute later, the use is recorded again.
+    ApiKey.objects.update(last_used_at=timezone.now() - datetime.timedelta(minutes=2))
+    client_for(secret=read_key).get("/api/v1/missions/")
+    key.refresh_from_db()
+    assert timezone.now() - key.last_used_at < datetime.timedelta(seconds=30)
 
 
 @pytest.mark.parametrize(
