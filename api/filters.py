@@ -7,8 +7,10 @@ from typing import Any, cast
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters.constants import EMPTY_VALUES
 
 from missions.models import Application, HoursEntry, Mission
 from search.criteria import DEFAULT_RADIUS_KM, SearchCriteria
@@ -172,7 +174,10 @@ class MissionFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = MissionFilterForm
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, documents: Q | None = None, **kwargs):
+        """``documents``: the missions of ``queryset``, said with their search documents'
+        columns when they can say it (see ``api.scope.documents_in_reach``)."""
+        self.documents = documents
         if data is not None:
             # The search page's names and aliases; lists as the CSV filters read them.
             data = canonical_params(data)
@@ -212,10 +217,15 @@ class MissionFilter(django_filters.FilterSet):
     def search(self, queryset) -> MissionSearch:
         """The search these filters ask for, among ``queryset`` once the filters the
         search does not know (state, association, open) are applied."""
+        narrowed = False
         for name, value in self.form.cleaned_data.items():
             if name not in SEARCH_FILTERS:
                 queryset = self.filters[name].filter(queryset, value)
-        return MissionSearch(self.criteria(), queryset)
+                narrowed = narrowed or value not in EMPTY_VALUES
+        # Nothing narrowed what the requester may reach: the search may filter the
+        # documents alone, when the caller said how (``documents``).
+        documents = None if narrowed else self.documents
+        return MissionSearch(self.criteria(), queryset, among_documents=documents)
 
     def filter_queryset(self, queryset):
         search = self.search(queryset)

@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
+from django.db.models import Q, QuerySet
+
 from associations.models import Association, AssociationMember
 from companies.models import Company, CompanyMember
 from core.permissions import Actor
+from missions.models import Mission
 from volunteers.models import VolunteerProfile
 
 from .models import ApiKey
@@ -127,3 +130,24 @@ def is_organisation_admin(user, organisation) -> bool:
     return CompanyMember.objects.filter(
         company=organisation, user=user, role__in=COMPANY_ADMIN_ROLES
     ).exists()
+
+
+def missions_in_reach(requester: Requester, missions: QuerySet[Mission]) -> QuerySet[Mission]:
+    """The missions the API shows ``requester``: the public ones and every mission of
+    their own associations (all of them to staff)."""
+    if requester.is_staff:
+        return missions
+    return missions.filter(
+        Q(state__in=Mission.PUBLIC_STATES) | Q(association_id__in=requester.association_ids)
+    )
+
+
+def documents_in_reach(requester: Requester) -> Q | None:
+    """The same missions as :func:`missions_in_reach`, said on their search documents'
+    columns, or None when these cannot say it (an association's own drafts: the
+    documents do not hold the association)."""
+    if requester.is_staff:
+        return Q()
+    if not requester.association_ids:
+        return Q(state__in=Mission.PUBLIC_STATES)
+    return None

@@ -388,6 +388,9 @@ class MissionSearch:
     criteria: SearchCriteria
     # What may be found; default: the missions open for applications.
     among: QuerySet[Mission] | None = None
+    # The same missions as ``among``, said with the documents' own columns when they can
+    # say it: the documents are then filtered alone, without reading the missions.
+    among_documents: Q | None = None
     vocabulary: Vocabulary | None = None
     now: datetime.datetime = field(default_factory=timezone.now)
     tolerate_typos: bool = True
@@ -458,6 +461,8 @@ class MissionSearch:
         documents: QuerySet[MissionDocument]
         if self.among is None:
             documents = MissionDocument.objects.open_for_applications()
+        elif self.among_documents is not None:
+            documents = MissionDocument.objects.filter(self.among_documents)
         else:
             documents = MissionDocument.objects.filter(
                 mission_id__in=self.among.order_by().values("pk")

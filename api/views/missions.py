@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
@@ -38,6 +38,7 @@ from ..permissions import (
     MissionMembersEdit,
     PublicListAndDetail,
 )
+from ..scope import documents_in_reach, missions_in_reach
 from .base import IDEMPOTENCY_HEADER, ApiViewMixin
 
 IF_MATCH_HEADER = OpenApiParameter(
@@ -47,6 +48,14 @@ IF_MATCH_HEADER = OpenApiParameter(
     required=True,
     description="The mission's current ETag, as returned by GET: refuses lost updates.",
 )
+
+
+class ReachFilterBackend(DjangoFilterBackend):
+    """The filters, told which missions' search documents the requester may reach."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        return {**kwargs, "documents": documents_in_reach(view.requester)}
 
 
 class RelevanceOrderingFilter(OrderingFilter):
@@ -132,7 +141,7 @@ class MissionViewSet(
 ):
     serializer_class = s.MissionSerializer
     filterset_class = MissionFilter
-    filter_backends = [DjangoFilterBackend, RelevanceOrderingFilter]
+    filter_backends = [ReachFilterBackend, RelevanceOrderingFilter]
     ordering_fields = ["published_at", "created_at", "application_deadline", "start_date", "title"]
     ordering = ["-created_at", "-pk"]
     # In this order: a key acting beyond its organisation is refused before a non-member.
@@ -148,12 +157,7 @@ class MissionViewSet(
         )
 
     def _in_scope(self, queryset):
-        if self.requester.is_staff:
-            return queryset
-        return queryset.filter(
-            Q(state__in=Mission.PUBLIC_STATES)
-            | Q(association_id__in=self.requester.association_ids)
-        )
+        return missions_in_reach(self.requester, queryset)
 
     @extend_schema(
         summary="Facet counts of a mission search",
@@ -169,7 +173,11 @@ class MissionViewSet(
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def facets(self, request):
-        filterset = MissionFilter(request.query_params, queryset=Mission.objects.all())
+        filterset = MissionFilter(
+            request.query_params,
+            queryset=Mission.objects.all(),
+            documents=documents_in_reach(self.requester),
+        )
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         search = filterset.search(self._in_scope(Mission.objects.all()))

@@ -253,6 +253,48 @@ def test_pages_of_an_ordering_with_ties_never_repeat_nor_skip(association):
     assert seen == sorted(made, reverse=True)
 
 
+def test_a_search_reaches_what_each_requester_may_see_and_no_more(association, owner, staff):
+    def make(title, state, owner_association=association):
+        return factories.MissionFactory(
+            association=owner_association, title=f"Comptabilité {title}", state=state
+        )
+
+    make("publiée", Mission.State.PUBLISHED)
+    make("en cours", Mission.State.IN_PROGRESS)
+    make("brouillon maison", Mission.State.DRAFT)
+    make("brouillon d'ailleurs", Mission.State.DRAFT, factories.AssociationFactory())
+    make("annulée", Mission.State.CANCELLED, factories.AssociationFactory())
+
+    def titles(client, **params):
+        answer = client.get("/api/v1/missions/", {"q": "comptabilite", **params})
+        assert answer.status_code == 200, answer.json()
+        body = answer.json()
+        assert body["count"] == len(body["results"])
+        return sorted(m["title"].removeprefix("Comptabilité ") for m in body["results"])
+
+    def facets_count(client):
+        return client.get("/api/v1/missions/facets/", {"q": "comptabilite"}).json()["count"]
+
+    public = ["en cours", "publiée"]
+    anonymous = client_for()
+    assert titles(anonymous) == public and facets_count(anonymous) == 2
+    with CaptureQueriesContext(connection) as queries:
+        titles(anonymous)
+    ranked = [q["sql"] for q in queries.captured_queries if "OVER" in q["sql"]]
+    assert ranked and "missions_mission" not in ranked[0]  # the documents alone
+    member = client_for(owner)
+    assert titles(member) == ["brouillon maison", *public] and facets_count(member) == 3
+    everything = ["annulée", "brouillon d'ailleurs", "brouillon maison", *public]
+    assert titles(client_for(staff)) == everything and facets_count(client_for(staff)) == 5
+    # A filter the search does not know narrows the reach: still exact.
+    assert titles(anonymous, state="draft") == []
+    assert titles(member, state="draft") == ["brouillon maison"]
+    assert titles(client_for(staff), association=association.slug) == [
+        "brouillon maison",
+        *public,
+    ]
+
+
 def test_page_size_is_capped(association):
     answer = client_for().get("/api/v1/missions/", {"page_size": 5000})
     assert answer.status_code == 200
