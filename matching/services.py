@@ -220,32 +220,36 @@ def _in_parts(pks: Sequence[int]) -> Iterator[Sequence[int]]:
 
 def suggestions_compute_missions(loaded: LoadedIndex, mission_pks: Sequence[int]) -> int:
     """Recompute and store the top volunteers of these missions; closed ones lose theirs."""
-    written = 0
-    for part in _in_parts(mission_pks):
-        positions = [loaded.mission_index(pk) for pk in part]
-        open_positions = [p for p in positions if p is not None]
-        topk = (
-            engine.recompute_missions(loaded.index, open_positions, settings.MATCHING_TOP_K)
-            if open_positions
-            else None
-        )
-        lists = _lists(loaded, topk, Direction.FOR_MISSION)
-        written += _replace(Direction.FOR_MISSION, part, lists)
-    return written
+    return _compute(
+        loaded, mission_pks, Direction.FOR_MISSION, loaded.mission_index, engine.recompute_missions
+    )
 
 
 def suggestions_compute_volunteers(loaded: LoadedIndex, volunteer_pks: Sequence[int]) -> int:
+    """Recompute and store the top missions of these volunteers; hidden ones lose theirs."""
+    return _compute(
+        loaded,
+        volunteer_pks,
+        Direction.FOR_VOLUNTEER,
+        loaded.volunteer_index,
+        engine.recompute_volunteers,
+    )
+
+
+def _compute(
+    loaded: LoadedIndex,
+    owner_pks: Sequence[int],
+    direction: str,
+    position_of: Callable[[int], int | None],
+    recompute: Callable[[engine.MatchingIndex, list[int], int], engine.TopK],
+) -> int:
+    """Score and store the lists of these owners, ``OWNERS_AT_ONCE`` at a time; an owner
+    the arrays do not hold (closed, hidden) gets an empty list."""
     written = 0
-    for part in _in_parts(volunteer_pks):
-        positions = [loaded.volunteer_index(pk) for pk in part]
-        known = [p for p in positions if p is not None]
-        topk = (
-            engine.recompute_volunteers(loaded.index, known, settings.MATCHING_TOP_K)
-            if known
-            else None
-        )
-        lists = _lists(loaded, topk, Direction.FOR_VOLUNTEER)
-        written += _replace(Direction.FOR_VOLUNTEER, part, lists)
+    for part in _in_parts(owner_pks):
+        known = [p for p in (position_of(pk) for pk in part) if p is not None]
+        topk = recompute(loaded.index, known, settings.MATCHING_TOP_K) if known else None
+        written += _replace(direction, part, _lists(loaded, topk, direction))
     return written
 
 
