@@ -142,12 +142,9 @@ def missions_in_reach(requester: Requester, missions: QuerySet[Mission]) -> Quer
     )
 
 
-def documents_in_reach(requester: Requester) -> Q | None:
+def documents_in_reach(requester: Requester) -> Q:
     """The same missions as :func:`missions_in_reach`, said on their search documents'
-    columns, or None when these cannot say it (an association's own drafts: the
-    documents do not hold the association)."""
+    columns (they hold each mission's state and association)."""
     if requester.is_staff:
         return Q()
-    if not requester.association_ids:
-        return Q(state__in=Mission.PUBLIC_STATES)
-    return None
+    return Q(state__in=Mission.PUBLIC_STATES) | Q(association_id__in=requester.association_ids)

@@ -34,8 +34,10 @@ CAUSE_TABLE = "taxonomy_cause"
 SKILL_TABLE = "taxonomy_skill"
 SKILL_FAMILY_TABLE = "taxonomy_skillfamily"
 
-# The mission's columns the search filters, facets and ranks on, copied as they are.
+# The mission's columns the search filters, facets and ranks on, copied as they are
+# (the association: what an association's members may reach, its drafts included).
 COPIED_COLUMNS = (
+    "association_id",
     "state",
     "application_deadline",
     "published_at",
@@ -56,7 +58,6 @@ MISSION_COLUMNS = (
     "summary",
     "description",
     "city",
-    "association_id",
     *(column for column in COPIED_COLUMNS if column != "created_at"),
 )
 _COPIED = ", ".join(COPIED_COLUMNS)

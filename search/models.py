@@ -89,6 +89,7 @@ class MissionDocument(models.Model):
         on_delete=models.CASCADE,
         related_name="search_document",
     )
+    association_id = models.BigIntegerField(_("association"))
     state = models.CharField(_("état"), max_length=16)
     application_deadline = models.DateField(_("date limite de candidature"), null=True)
     published_at = models.DateTimeField(_("publiée le"), null=True)

@@ -18,12 +18,13 @@ def drop_text_search_config(apps, schema_editor):
         schema_editor.execute(DROP_TEXT_SEARCH_CONFIG)
 
 
-def install_and_fill(apps, schema_editor):
+def create_indexes(apps, schema_editor):
+    # The triggers and the documents are the current code's, which writes columns added
+    # later (0004): on a new database, the last of these migrations installs and fills
+    # them, as this one did on the databases made before.
     from search import documents
 
-    documents.install(schema_editor.connection)
     documents.create_indexes(schema_editor.connection)
-    documents.rebuild(schema_editor.connection)
 
 
 def uninstall(apps, schema_editor):
@@ -73,5 +74,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['state', 'application_deadline'], include=('mission_id', 'cause_id', 'format', 'departement_id', 'location_mode', 'latitude', 'longitude', 'published_at'), name='search_doc_open'), models.Index(fields=['latitude', 'longitude'], name='search_doc_latitude_longitude'), models.Index(fields=['state', '-published_at'], name='search_doc_newest')],
             },
         ),
-        migrations.RunPython(install_and_fill, uninstall),
+        migrations.RunPython(create_indexes, uninstall),
     ]

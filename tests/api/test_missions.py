@@ -284,6 +284,10 @@ def test_a_search_reaches_what_each_requester_may_see_and_no_more(association, o
     assert ranked and "missions_mission" not in ranked[0]  # the documents alone
     member = client_for(owner)
     assert titles(member) == ["brouillon maison", *public] and facets_count(member) == 3
+    with CaptureQueriesContext(connection) as queries:
+        titles(member)
+    ranked = [q["sql"] for q in queries.captured_queries if "OVER" in q["sql"]]
+    assert ranked and "missions_mission" not in ranked[0]  # its drafts too
     everything = ["annulée", "brouillon d'ailleurs", "brouillon maison", *public]
     assert titles(client_for(staff)) == everything and facets_count(client_for(staff)) == 5
     # A filter the search does not know narrows the reach: still exact.

@@ -54,6 +54,16 @@ def test_a_queryset_update_of_the_mission_is_seen(mission):
     assert exactly_found("entrepot") == set()
 
 
+def test_a_mission_given_to_another_association_is_reached_by_its_members(mission):
+    """The documents hold the association: what its members reach is said on them."""
+    other = factories.AssociationFactory()
+    assert MissionDocument.objects.get(mission=mission).association_id == mission.association_id
+
+    Mission.objects.filter(pk=mission.pk).update(association=other)
+
+    assert MissionDocument.objects.get(mission=mission).association_id == other.pk
+
+
 def test_a_change_that_is_not_searched_leaves_the_document(mission):
     before = MissionDocument.objects.get(mission=mission).keywords
     Mission.objects.filter(pk=mission.pk).update(seats=3, state=Mission.State.IN_PROGRESS)
