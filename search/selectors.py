@@ -52,7 +52,7 @@ from django.utils import timezone
 
 from missions.models import Mission, MissionSkill, taken_seats
 from taxonomy.choices import LocationMode
-from taxonomy.geo import EARTH_RADIUS_KM
+from taxonomy.geo import EARTH_RADIUS_KM, bounding_box
 from taxonomy.selectors import reference_lists
 
 from .criteria import DURATION_DAYS, SearchCriteria
@@ -66,7 +66,6 @@ if TYPE_CHECKING:
 
     from taxonomy.geo import Location
 
-KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 # Missions or their search documents: both have the columns the filters read.
 _Rows = TypeVar("_Rows", bound=QuerySet[Any])
 
@@ -143,14 +142,7 @@ def near(rows: _Rows, location: Location, radius_km: float) -> _Rows:
     """Rows (missions or their documents) within ``radius_km`` of ``location``, with
     their ``distance_km``; remote ones, done from anywhere, always pass. A bounding box
     on the indexed latitude and longitude narrows the rows before the exact distance."""
-    dlat = radius_km / KM_PER_DEGREE
-    dlon = radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(location.latitude)), 0.01))
-    in_box = Q(
-        latitude__gte=location.latitude - dlat,
-        latitude__lte=location.latitude + dlat,
-        longitude__gte=location.longitude - dlon,
-        longitude__lte=location.longitude + dlon,
-    )
+    in_box = Q(**bounding_box(location.latitude, location.longitude, radius_km))
     rows = rows.annotate(distance_km=_distance_km(location.latitude, location.longitude))
     return rows.filter(
         Q(location_mode=LocationMode.REMOTE) | (in_box & Q(distance_km__lte=radius_km))

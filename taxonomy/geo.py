@@ -35,6 +35,26 @@ class Location:
     postcode: str = ""
 
 
+#: Kilometres in one degree of latitude (of longitude at the equator).
+KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
+
+
+def bounding_box(latitude: float, longitude: float, km: float) -> dict[str, float]:
+    """Lookups for the rows whose ``latitude`` and ``longitude`` fall in the box around
+    a point that holds every point within ``km`` of it (a filter for indexed columns,
+    before the exact distance). The box does not wrap round the antimeridian, which no
+    French place is near."""
+    dlat = km / KM_PER_DEGREE
+    box = {"latitude__gte": latitude - dlat, "latitude__lte": latitude + dlat}
+    # The circle's widest longitudes (its tangent meridians); every one round a pole.
+    reach = math.sin(min(km / EARTH_RADIUS_KM, math.pi / 2))
+    cos_latitude = math.cos(math.radians(latitude))
+    if reach < cos_latitude:
+        dlon = math.degrees(math.asin(reach / cos_latitude))
+        box |= {"longitude__gte": longitude - dlon, "longitude__lte": longitude + dlon}
+    return box
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in km (NaN if any coordinate is NaN)."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)

@@ -1,6 +1,10 @@
-import pytest
+import math
 
-from taxonomy.geo import haversine_km, locate, normalise
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from taxonomy.geo import bounding_box, haversine_km, locate, normalise
 
 
 def test_city_names_are_compared_as_people_type_them():
@@ -64,3 +68,36 @@ def test_a_postcode_alone_is_located_at_its_main_locality():
 
 def test_arrondissements_are_not_cities():
     assert locate("Lyon 03") is None
+
+
+@given(
+    latitude=st.floats(-89.9, 89.9),
+    km=st.floats(0.5, 3000),
+    bearing=st.floats(0, 360),
+    fraction=st.floats(0, 1),
+)
+def test_the_box_around_a_point_holds_every_point_within_reach(latitude, km, bearing, fraction):
+    """A point ``fraction × km`` away in any direction is in the box: the filter the
+    distance searches narrow their rows with before the exact distance."""
+    phi, theta, delta = math.radians(latitude), math.radians(bearing), fraction * km / 6371.0088
+    lat2 = math.asin(
+        math.sin(phi) * math.cos(delta) + math.cos(phi) * math.sin(delta) * math.cos(theta)
+    )
+    dlon = math.atan2(
+        math.sin(theta) * math.sin(delta) * math.cos(phi),
+        math.cos(delta) - math.sin(phi) * math.sin(lat2),
+    )
+    point = (math.degrees(lat2), 2.35 + math.degrees(dlon))
+    assert haversine_km(latitude, 2.35, *point) <= km * (1 + 1e-9) + 1e-9
+    box = bounding_box(latitude, 2.35, km)
+    tolerance = 1e-9
+    assert box["latitude__gte"] - tolerance <= point[0] <= box["latitude__lte"] + tolerance
+    if "longitude__gte" in box:  # none when the circle holds a pole
+        assert box["longitude__gte"] - tolerance <= point[1] <= box["longitude__lte"] + tolerance
+
+
+def test_the_box_is_no_wider_than_the_circle_needs():
+    box = bounding_box(45.0, 4.85, 30)
+    # 30 km is 0.27° of latitude, and 0.38° of longitude at 45° north.
+    assert box["latitude__lte"] - 45.0 == pytest.approx(0.2698, abs=1e-4)
+    assert box["longitude__lte"] - 4.85 == pytest.approx(0.3816, abs=1e-3)
