@@ -19,9 +19,9 @@ def drop_text_search_config(apps, schema_editor):
 
 
 def create_indexes(apps, schema_editor):
-    # The triggers and the documents are the current code's, which writes columns added
-    # later (0004): on a new database, the last of these migrations installs and fills
-    # them, as this one did on the databases made before.
+    # Only the indexes: the triggers are the current code's, which write columns added
+    # by later migrations. 0004 installs them and fills the documents (on the databases
+    # made before it, this migration had done both already).
     from search import documents
 
     documents.create_indexes(schema_editor.connection)
