@@ -4,9 +4,12 @@ ones; the API's `q` is the same search, best first unless `ordering` says otherw
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from search.criteria import SearchCriteria
+from search.expressions import AgeInDays
+from search.models import MissionDocument
 from search.selectors import MissionSearch
 from taxonomy.geo import locate
 from tests import factories
@@ -52,6 +55,20 @@ def test_among_equally_relevant_missions_the_freshest_first(association):
         "Comptabilité de la chorale",
         "Comptabilité du club",
     ]
+
+
+def test_the_freshness_is_computed_in_floating_point_on_postgresql(postgresql, association):
+    """The score of every row found is computed in double precision: EXTRACT's exact
+    numbers cost a third of a ranked search over 11,000 rows."""
+    make(association, "Comptabilité du club", days=40)
+    ages = MissionDocument.objects.annotate(age=AgeInDays("published_at", NOW)).values("age")
+    sql, params = ages.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_typeof(age)::text, age FROM ({sql}) AS aged", params)
+        kind, age = cursor.fetchone()
+
+    assert kind == "double precision"
+    assert age == pytest.approx(40, abs=0.001)
 
 
 def test_around_a_city_the_nearest_first(association):
