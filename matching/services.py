@@ -250,7 +250,22 @@ def _compute(
         known = [p for p in (position_of(pk) for pk in part) if p is not None]
         topk = recompute(loaded.index, known, settings.MATCHING_TOP_K) if known else None
         written += _replace(direction, part, _lists(loaded, topk, direction))
+        _reclaim_replaced_lists()
     return written
+
+
+def _reclaim_replaced_lists() -> None:
+    """Make the room of the lists just replaced reusable by the next part (PostgreSQL).
+
+    A full recompute rewrites every list; each old version would otherwise keep its
+    room until the recompute ends, and the table would settle at twice its live size.
+    A plain VACUUM blocks no reader or writer; SKIP_LOCKED leaves the table to another
+    worker's VACUUM already at it."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    table = connection.ops.quote_name(SuggestionList._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (SKIP_LOCKED) {table}")
 
 
 def suggestions_drop_out_of_scope() -> int:
