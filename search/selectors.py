@@ -53,7 +53,7 @@ from django.utils import timezone
 from missions.models import Mission, MissionSkill, taken_seats
 from taxonomy.choices import LocationMode
 from taxonomy.geo import EARTH_RADIUS_KM, bounding_box
-from taxonomy.selectors import reference_lists
+from taxonomy.selectors import ReferenceLists, reference_lists
 
 from .criteria import DURATION_DAYS, SearchCriteria
 from .documents import TEXT_SEARCH_CONFIG
@@ -99,12 +99,23 @@ def uses_postgresql() -> bool:
 
 
 def skill_vocabulary() -> Vocabulary:
-    """The skills' names, synonyms and families (from the cached reference lists)."""
-    skills = reference_lists().skills
-    return _vocabulary(
-        tuple((skill.name_fr, tuple(skill.synonym_list())) for skill in skills),
-        tuple(sorted({skill.family.name_fr for skill in skills})),
+    """The skills' names, synonyms and families (from the cached reference lists),
+    made once per version of the lists in this process, not at each search."""
+    global _vocabulary_held
+    lists = reference_lists()
+    held = _vocabulary_held
+    if held is not None and held[0] is lists:
+        return held[1]
+    vocabulary = _vocabulary(
+        tuple((skill.name_fr, tuple(skill.synonym_list())) for skill in lists.skills),
+        tuple(sorted({skill.family.name_fr for skill in lists.skills})),
     )
+    _vocabulary_held = (lists, vocabulary)
+    return vocabulary
+
+
+# The reference lists last read in this process and their vocabulary.
+_vocabulary_held: tuple[ReferenceLists, Vocabulary] | None = None
 
 
 _vocabularies: dict[tuple[Any, ...], Vocabulary] = {}
