@@ -2,13 +2,16 @@
 
 Seeds its own PostgreSQL database once (``DATABASE_URL``, reused afterwards: the seeding
 time is kept in the database and printed again), then measures, each figure beside its
-target:
+target and its baseline:
 
 - the full recompute through real Celery workers on Redis (``REDIS_URL``), with 1 then 2
-  workers (then 2 again, for the table's size after three rewrites), each worker's peak
-  memory (its VmHWM), and the ratio of the 2-worker time to the scoring kernel alone;
+  workers (then 2 again, for the table's size after three rewrites), against the scoring
+  kernel alone (one process, no database) and 2 workers against 1;
+- each worker's peak memory (its VmHWM), against the matching arrays a worker holds;
+- the table's size after each rewrite, against its size after the first;
 - one mission published and one volunteer saved: their own list, and the fan-out into
-  the other side's lists (each affected list rewritten), as p95 over 40 of each.
+  the other side's lists (each affected list rewritten), as p95 over 40 of each, against
+  what they spare: a full recompute.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/probono_scale \\
     REDIS_URL=redis://127.0.0.1:6379/14 python bench/bench_scale.py
@@ -35,11 +38,12 @@ import numpy as np  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from scipy import sparse  # noqa: E402
 
 from bench.bench_workers import start_workers  # noqa: E402
 from bench.production_db import plan_as_in_production  # noqa: E402
 from matching import engine, services  # noqa: E402
-from matching.adapter import load_index, open_missions  # noqa: E402
+from matching.adapter import LoadedIndex, load_index, open_missions  # noqa: E402
 from matching.models import MatchingRun, SuggestionList  # noqa: E402
 from matching.services import (  # noqa: E402
     current_index,
@@ -70,6 +74,21 @@ def row(label: str, value: float, unit: str, target: float | None = None, note: 
     if target is not None:
         line += f" target ≤ {target:g} {unit} ({'met' if value <= target else 'NOT met'})"
     print(line + (f"  {note}" if note else ""), flush=True)
+
+
+def versus(value: float, name: str, baseline: float, unit: str) -> str:
+    """A figure's baseline and the ratio of the figure to it."""
+    if baseline <= 0:
+        return f"{name}: too short to compare"
+    ratio = value / baseline
+    said = (
+        f"1/{1 / ratio:,.0f}"
+        if ratio < 0.1
+        else f"×{ratio:,.0f}"
+        if ratio >= 10
+        else f"×{ratio:.2g}"
+    )
+    return f"{said} of {name} ({baseline:,.1f} {unit})"
 
 
 def _meta(key: str, value: str | None = None) -> str | None:
@@ -200,7 +219,28 @@ class FanOutClock:
         return total - self.seconds, self.seconds
 
 
-def refreshes() -> None:
+def arrays_mb(value: object, seen: set[int] | None = None) -> float:
+    """The arrays (numpy, dense or sparse) an object holds, in MB."""
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return 0.0
+    seen.add(id(value))
+    if isinstance(value, np.ndarray):
+        return value.nbytes / 1024**2
+    if sparse.issparse(value):
+        return sum(arrays_mb(getattr(value, name), seen) for name in ("data", "indices", "indptr"))
+    if isinstance(value, dict):
+        return sum(arrays_mb(item, seen) for item in value.values())
+    if isinstance(value, list | tuple):
+        return sum(arrays_mb(item, seen) for item in value)
+    if hasattr(value, "__dict__"):
+        return arrays_mb(vars(value), seen)
+    return 0.0
+
+
+def refreshes(recompute_seconds: float) -> LoadedIndex:
+    """One mission published and one volunteer saved, ``SAMPLES`` of each; their
+    baseline is what they spare, a full recompute. Returns a worker's arrays."""
     loaded = current_index()  # a worker's arrays, warm
     clock = FanOutClock()
     pick = np.linspace(0, 1, SAMPLES)
@@ -214,22 +254,17 @@ def refreshes() -> None:
         Mission.objects.filter(pk=pk).update(state=state)
         published.append(clock.measure(suggestion_refresh_mission, pk))
     saved = [clock.measure(suggestion_refresh_volunteer, pk) for pk in volunteers.tolist()]
-    row(
-        "one mission published: its own list (p95)",
-        p95([o for o, _f in published]) * 1000,
-        "ms",
-        150,
-    )
-    row(
-        "  and the volunteers' lists it enters (p95)",
-        p95([f for _o, f in published]) * 1000,
-        "ms",
-        5000,
-    )
-    row("one volunteer saved: their own list (p95)", p95([o for o, _f in saved]) * 1000, "ms", 150)
-    row(
-        "  and the missions' lists they enter (p95)", p95([f for _o, f in saved]) * 1000, "ms", 5000
-    )
+    figures = [
+        ("one mission published: its own list (p95)", [o for o, _f in published], 150),
+        ("  and the volunteers' lists it enters (p95)", [f for _o, f in published], 5000),
+        ("one volunteer saved: their own list (p95)", [o for o, _f in saved], 150),
+        ("  and the missions' lists they enter (p95)", [f for _o, f in saved], 5000),
+    ]
+    for label, seconds, target in figures:
+        figure = p95(seconds) * 1000
+        note = versus(figure, "a full recompute", recompute_seconds * 1000, "ms")
+        row(label, figure, "ms", target, note)
+    return loaded
 
 
 def main() -> None:
@@ -245,33 +280,48 @@ def main() -> None:
     )
     known = _meta("kernel_seconds")
     if known is None:
-        kernel = float(_meta("kernel_seconds", f"{kernel_seconds():.1f}") or "nan")
+        kernel = float(_meta("kernel_seconds", f"{kernel_seconds():.3f}") or "nan")
         row("scoring kernel alone, both directions, one process", kernel, "s")
     else:  # the data did not change: the figure of the first run
         kernel = float(known)
         row("scoring kernel alone, both directions (measured earlier)", kernel, "s")
     sizes = []
-    times = {}
+    times: dict[int, float] = {}
+    peaks = []
     for n_workers in RUNS:
         seconds, idle, peak, run = recompute_through_workers(n_workers)
-        times[n_workers] = seconds
         sizes.append(table_mb())
+        peaks.append(peak)
+        notes = [run.get_state_display(), versus(seconds, "the kernel", kernel, "s")]
+        if n_workers > 1 and 1 in times:
+            notes.append(versus(seconds, "1 worker", times[1], "s"))
+        times.setdefault(n_workers, seconds)
         row(
             f"full recompute, {n_workers} worker(s), {run.suggestions_count} suggestions",
             seconds,
             "s",
             600 if n_workers == 2 else None,
-            run.get_state_display(),
+            "; ".join(notes),
         )
         row("  and its sweep of lists out of scope and VACUUM", idle - seconds, "s")
         row(f"  peak memory of one worker ({n_workers} worker(s))", peak, "MB", 4096)
-    if 2 in times:
+    if 2 in times and kernel > 0:
         row("ratio 2 workers / kernel", times[2] / kernel, "", 2)
     print(
-        "suggestion table after each rewrite: " + ", ".join(f"{size:,.0f} MB" for size in sizes),
+        "suggestion table after each rewrite: "
+        + ", ".join(
+            f"{size:,.0f} MB ({versus(size, 'the first', sizes[0], 'MB')})" for size in sizes
+        ),
         flush=True,
     )
-    refreshes()
+    loaded = refreshes(min(times.values()))
+    arrays = arrays_mb(loaded)
+    row(
+        "the matching arrays a worker holds (the peaks' baseline)",
+        arrays,
+        "MB",
+        note=f"the highest peak: {versus(max(peaks), 'the arrays', arrays, 'MB')}",
+    )
 
 
 if __name__ == "__main__":
