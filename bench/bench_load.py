@@ -14,7 +14,8 @@ ramp-up), mixing:
 - ``/healthz``, the trivial endpoint every kind's p95 is compared with.
 
 It stops by itself and prints requests/s, p50/p95/p99 per kind, the errors (target 0;
-429s counted apart) and each p95 against its target (pages 300 ms, API 200 ms).
+429s counted apart), each p95 against its target (pages 300 ms, API 200 ms), and how
+busy the machine was meanwhile (and how much CPU the host took: steal).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/probono_scale \\
     REDIS_URL=redis://127.0.0.1:6379/14 python bench/bench_load.py
@@ -250,6 +251,30 @@ def ms(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1] * 1000
 
 
+def cpu_ticks() -> list[int] | None:
+    """The machine's CPU time so far by kind (Linux's /proc/stat), or None elsewhere."""
+    try:
+        with open("/proc/stat") as stat:
+            return [int(ticks) for ticks in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+
+
+def cpu_report(before: list[int] | None, after: list[int] | None) -> None:
+    """How busy the whole machine was during the run (server, database and the load
+    tool alike), and how much the host took away (steal): p95s follow both."""
+    if before is None or after is None:
+        return
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(spent) or 1
+    idle = spent[3] + spent[4]  # idle, waiting for I/O
+    steal = spent[7]
+    print(
+        f"machine's CPU during the run: {(total - idle - steal) / total:.0%} busy,"
+        f" {steal / total:.0%} taken by the host (steal), of {os.cpu_count()} cores"
+    )
+
+
 async def main_async(people: People) -> None:
     results: dict[str, list[tuple[float, int]]] = defaultdict(list)
     limits = httpx.Limits(max_connections=USERS, max_keepalive_connections=USERS)
@@ -257,12 +282,15 @@ async def main_async(people: People) -> None:
         started = time.monotonic()
         stop = started + RAMP + SECONDS
         tasks = []
+        before = cpu_ticks()
         for _person in range(USERS):
             await asyncio.sleep(RAMP / USERS)
             tasks.append(asyncio.create_task(visit(client, people, results, stop)))
         await asyncio.gather(*tasks)
         elapsed = time.monotonic() - started
+        after = cpu_ticks()
     report(results, elapsed)
+    cpu_report(before, after)
 
 
 def report(results, elapsed: float) -> None:
