@@ -250,19 +250,31 @@ def _compute(
         known = [p for p in (position_of(pk) for pk in part) if p is not None]
         topk = recompute(loaded.index, known, settings.MATCHING_TOP_K) if known else None
         written += _replace(direction, part, _lists(loaded, topk, direction))
-        _reclaim_replaced_lists()
+        _reclaim_replaced_lists(len(part))
     return written
 
 
-def _reclaim_replaced_lists() -> None:
-    """Make the room of the lists just replaced reusable by the next part (PostgreSQL).
+# How many lists this process replaces between two VACUUMs of the table (each reads
+# every index of the table, however few rows it frees): a part of a nightly chunk.
+RECLAIM_EVERY = OWNERS_AT_ONCE
+_replaced_since_vacuum = 0
+
+
+def _reclaim_replaced_lists(replaced: int) -> None:
+    """Make the room of the lists replaced so far reusable by the next ones (PostgreSQL),
+    once ``RECLAIM_EVERY`` have been.
 
     A full recompute rewrites every list; each old version would otherwise keep its
     room until the recompute ends, and the table would settle at twice its live size.
     A plain VACUUM blocks no reader or writer; SKIP_LOCKED leaves the table to another
     worker's VACUUM already at it."""
+    global _replaced_since_vacuum
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
+    _replaced_since_vacuum += replaced
+    if _replaced_since_vacuum < RECLAIM_EVERY:
+        return
+    _replaced_since_vacuum = 0
     table = connection.ops.quote_name(SuggestionList._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (SKIP_LOCKED) {table}")

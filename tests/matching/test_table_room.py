@@ -27,7 +27,9 @@ def test_rewriting_every_list_reuses_the_room_of_the_old_versions(postgresql, mo
     for volunteer in volunteers:
         factories.VolunteerSkillFactory(profile=volunteer, skill=skill, level=3)
     pks = [volunteer.pk for volunteer in volunteers]
-    monkeypatch.setattr(services, "OWNERS_AT_ONCE", 20)  # eight parts, as a chunk's
+    # Eight parts, as a chunk's, each followed by a VACUUM.
+    monkeypatch.setattr(services, "OWNERS_AT_ONCE", 20)
+    monkeypatch.setattr(services, "RECLAIM_EVERY", 20)
     loaded = load_index()
 
     services.suggestions_compute_volunteers(loaded, pks)
