@@ -552,3 +552,23 @@ def test_the_console_summary_is_short_and_in_english(db):
     assert all(len(line) <= 100 for line in lines)
     quiet = seed(no_accounts=True)
     assert quiet.strip() == f"Demo data already present ({MARKER_EMAIL} exists)."
+
+
+@pytest.mark.services
+def test_the_planner_knows_the_tables_seeded_in_bulk(db, postgresql):
+    """PostgreSQL plans with each table's statistics: after a bulk load they are made at
+    once, not left to autovacuum (which may be late, or off), so that the first queries
+    on the demo's data are not planned as if its tables were empty."""
+    from django.db import connection
+
+    seed(**SMALL)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)",
+            [["missions_mission", "missions_application", "volunteers_volunteerprofile"]],
+        )
+        known = dict(cursor.fetchall())
+    assert known["missions_mission"] == Mission.objects.count()
+    assert known["missions_application"] == Application.objects.count()
+    assert known["volunteers_volunteerprofile"] == VolunteerProfile.objects.count()
